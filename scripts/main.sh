@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# `npm start`: installs what is missing, builds, and runs the main job.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/ensure-deps.sh
+npm run build --silent
+node dist/node/cli.js selfcheck "$@"

@@ -1,0 +1,72 @@
+// Sum of n values, times `scale` (1/n gives the mean), as a tree of passes.
+// Each pass: workgroup g sums its slice of the input into one partial; the host dispatches passes
+// until one partial is left. Partials are double-float pairs (hi, lo) summed with TwoSum, which is
+// exact, so the result is the true sum rounded once to f32 (sum of 1…10^7 comes out exact to float32
+// rounding) and no single thread ever loops over the whole array.
+// Bindings: 0 x (read: n f32 values, or n (hi, lo) pairs when PAIRS), 1 out (write: one (hi, lo)
+// pair per workgroup; when FINAL, out[0] = scale * (hi + lo) as one f32), 2 params { n, perGroup, scale, zero = 0 }.
+// Thread → element: workgroup g owns elements [g*perGroup, (g+1)*perGroup); thread t reads every
+// 64th of them (coalesced), then the 64 threads' pairs are combined in a workgroup-memory tree.
+override PAIRS: bool = false;
+override FINAL: bool = false;
+
+struct Params { n: u32, perGroup: u32, scale: f32, zero: u32 }
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+var<workgroup> partial: array<vec2f, 64>;
+
+// Shader compilers treat float math as reassociable (Mesa's NIR folds (a + b) - a to b), which
+// would zero TwoSum's error term. Passing a rounded value through an integer OR with params.zero
+// (always 0, unknown at compile time) makes it opaque, so each rounding step happens as written.
+fn opaque(v: f32) -> f32 {
+  return bitcast<f32>(bitcast<u32>(v) | params.zero);
+}
+
+// Error-free transformation: a + b = s + e exactly.
+fn two_sum(a: f32, b: f32) -> vec2f {
+  let s = opaque(a + b);
+  let bb = opaque(s - a);
+  return vec2f(s, (a - opaque(s - bb)) + (b - bb));
+}
+
+fn add_pair(a: vec2f, b: vec2f) -> vec2f {
+  let s = two_sum(a.x, b.x);
+  // Inf and NaN: the error term would be NaN (inf - inf); keep IEEE semantics of the plain sum.
+  if (!(abs(s.x) <= 0x1.fffffep+127f)) { return vec2f(s.x, 0.0); }
+  let lo = s.y + a.y + b.y;
+  let hi = opaque(s.x + lo);
+  return vec2f(hi, lo - opaque(hi - s.x));
+}
+
+fn load(i: u32) -> vec2f {
+  if (PAIRS) { return vec2f(x[2u * i], x[2u * i + 1u]); }
+  return vec2f(x[i], 0.0);
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let g = wg.x + wg.y * groups.x;
+  let start = g * params.perGroup;
+  let end = min(start + params.perGroup, params.n);
+  var acc = vec2f(0.0, 0.0);
+  for (var i = start + t; i < end; i += 64u) {
+    acc = add_pair(acc, load(i));
+  }
+  partial[t] = acc;
+  workgroupBarrier();
+  for (var stride = 32u; stride > 0u; stride >>= 1u) {
+    if (t < stride) { partial[t] = add_pair(partial[t], partial[t + stride]); }
+    workgroupBarrier();
+  }
+  if (t == 0u) {
+    let total = partial[0];
+    if (FINAL) {
+      out[0] = params.scale * (total.x + total.y);
+    } else {
+      out[2u * g] = total.x;
+      out[2u * g + 1u] = total.y;
+    }
+  }
+}

@@ -1,0 +1,109 @@
+// The one device layer for both runtimes: `init()` finds a WebGPU adapter (navigator.gpu in a
+// browser; in Node the `wgslnet/node` entry passes Dawn's GPU object), requests the limits the
+// framework needs, and turns device loss and uncaptured errors into JavaScript errors.
+
+export interface AdapterDescription {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** True for CPU implementations (lavapipe, SwiftShader, WARP). */
+  isSoftware: boolean;
+}
+
+export interface InitOptions {
+  /** The GPU object to use; defaults to `navigator.gpu`. */
+  gpu?: GPU;
+  powerPreference?: GPUPowerPreference;
+}
+
+export interface Context {
+  device: GPUDevice;
+  adapter: AdapterDescription;
+  limits: GPUSupportedLimits;
+  features: ReadonlySet<string>;
+}
+
+const NO_ADAPTER_HELP =
+  'wgslnet needs WebGPU. In a browser: use a recent Chrome/Edge (or Firefox/Safari with WebGPU enabled) ' +
+  'on a page served over https or from localhost. In Node: the npm package "webgpu" must be installed and a ' +
+  'Vulkan, Metal or D3D12 driver present; on Linux without a GPU install a software Vulkan driver, ' +
+  "Mesa's lavapipe >= 24 (on Debian 12: `bash scripts/setup-debian.sh` installs it from bookworm-backports).";
+
+let current: Context | null = null;
+let pending: Promise<Context> | null = null;
+const deviceErrors: Error[] = [];
+
+/** Limits asked for: as much as the adapter offers of what large tensors and tiles need. */
+const WANTED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxStorageBuffersPerShaderStage',
+] as const;
+
+export async function init(options: InitOptions = {}): Promise<Context> {
+  if (current) return current;
+  if (!pending) pending = createContext(options).finally(() => (pending = null));
+  current = await pending;
+  return current;
+}
+
+async function createContext(options: InitOptions): Promise<Context> {
+  const gpu = options.gpu ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  if (!gpu) throw new Error(`No WebGPU: navigator.gpu is missing. ${NO_ADAPTER_HELP}`);
+  const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' });
+  if (!adapter) throw new Error(`No WebGPU adapter found. ${NO_ADAPTER_HELP}`);
+
+  const requiredLimits: Record<string, number> = {};
+  for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];
+  const features = (['timestamp-query', 'subgroups', 'shader-f16'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: features, label: 'wgslnet' });
+
+  device.lost.then((info) => {
+    if (current?.device === device) current = null;
+    if (info.reason !== 'destroyed') deviceErrors.push(new Error(`WebGPU device lost (${info.reason}): ${info.message}`));
+  });
+  device.addEventListener('uncapturederror', (event) => {
+    deviceErrors.push(new Error(`WebGPU error: ${(event as GPUUncapturedErrorEvent).error.message}`));
+  });
+
+  const info = adapter.info;
+  const description = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
+  const isSoftware = /llvmpipe|lavapipe|swiftshader|warp|software|cpu/i.test(description) || (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  return {
+    device,
+    adapter: { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description, isSoftware },
+    limits: device.limits,
+    features: new Set<string>(features),
+  };
+}
+
+/** The initialised context; throws when `init()` has not been awaited. */
+export function context(): Context {
+  if (!current) throw new Error('wgslnet is not initialised: call `await init()` first.');
+  return current;
+}
+
+/** Throws (once) the first WebGPU error the device reported since the last check. */
+export function throwDeviceErrors(): void {
+  if (deviceErrors.length === 0) return;
+  const [first, ...rest] = deviceErrors.splice(0);
+  if (rest.length) first.message += ` (and ${rest.length} more error${rest.length > 1 ? 's' : ''})`;
+  throw first;
+}
+
+/** A one-line name of the adapter, for logs and benchmark tables. */
+export function adapterName(): string {
+  const a = context().adapter;
+  return [a.vendor, a.architecture, a.description || a.device].filter(Boolean).join(' / ') || 'unknown adapter';
+}
+
+/** Releases the device so that a Node process can exit (a live Dawn device keeps the event loop alive). */
+export function release(): void {
+  current?.device.destroy();
+  current = null;
+}

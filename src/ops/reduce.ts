@@ -1,0 +1,49 @@
+// Full reductions (sum, mean) as a tree of passes over double-float partials: see
+// shaders/sum_forward.wgsl. Used by the losses and for reading a scalar out of the GPU.
+import { defineKernel, packUniforms } from '../runner.js';
+import { empty, Tensor } from '../tensor.js';
+
+/** Elements one workgroup sums per pass: large enough that few passes are needed, small enough to keep all cores busy. */
+const PER_GROUP = 4096;
+
+interface SumPass {
+  n: number;
+  perGroup: number;
+  groups: number;
+  scale: number;
+  pairs: boolean;
+  final: boolean;
+}
+
+const sumKernel = defineKernel<SumPass>({
+  name: 'sum_forward',
+  bindings: ['read', 'write', 'uniform'],
+  workgroups: (p) => [p.groups],
+  uniforms: (p) => packUniforms([p.n, p.perGroup, { f32: p.scale }, 0]),
+  constants: (p) => ({ PAIRS: Number(p.pairs), FINAL: Number(p.final) }),
+});
+
+/** scale · Σ x, as a 1-element tensor (written into `out` when given). */
+export function sum(x: Tensor, scale = 1, out: Tensor = empty([1])): Tensor {
+  let input = x;
+  let n = x.size;
+  let pairs = false;
+  const temporaries: Tensor[] = [];
+  while (n > PER_GROUP) {
+    const groups = Math.ceil(n / PER_GROUP);
+    const partials = empty([groups, 2]);
+    sumKernel.run([input.buffer, partials.buffer], { n, perGroup: PER_GROUP, groups, scale, pairs, final: false });
+    temporaries.push(partials);
+    input = partials;
+    n = groups;
+    pairs = true;
+  }
+  sumKernel.run([input.buffer, out.buffer], { n, perGroup: Math.max(n, 1), groups: 1, scale, pairs, final: true });
+  // Pooled buffers go back for reuse; later kernels that reuse them are encoded after this one.
+  for (const t of temporaries) t.dispose();
+  return out;
+}
+
+export function mean(x: Tensor, out?: Tensor): Tensor {
+  return sum(x, 1 / x.size, out);
+}

@@ -1,0 +1,275 @@
+// The one way to run a kernel. A kernel is registered once under its op name (= the stem of its
+// shaders/<op>_<direction>.wgsl file) with its binding order and how its dispatch size follows
+// from the op's parameters. `run` encodes a dispatch into a shared command encoder; `flush`
+// submits everything encoded so far as one command buffer. Pipelines, bind groups and uniform
+// buffers are cached by key, so a training step that repeats the same shapes creates nothing.
+import { shaders } from './generated/shaders.js';
+import { context, throwDeviceErrors } from './device.js';
+import { BufferUsage, ShaderStage } from './gpu-flags.js';
+
+/** How a binding is used: read-only storage, read-write storage, or the uniform block of parameters. */
+export type BindingKind = 'read' | 'write' | 'uniform';
+
+export interface KernelDef<P> {
+  /** Op name; the shader is shaders/<name>.wgsl. */
+  name: string;
+  /** WGSL source for a kernel that is not in shaders/ (a user's custom kernel). */
+  code?: string;
+  bindings: readonly BindingKind[];
+  /** Workgroups to dispatch for these parameters. */
+  workgroups(p: P): readonly [number, number?, number?];
+  /** The uniform block's contents (u32/i32/f32 words), when the kernel has a 'uniform' binding. */
+  uniforms?(p: P): ArrayBuffer;
+  /** WGSL `override` constants for these parameters (tile sizes, activation...). */
+  constants?(p: P): Record<string, number>;
+}
+
+export interface Kernel<P> extends KernelDef<P> {
+  /** Encodes one dispatch: storage buffers in binding order (without the uniform block). */
+  run(buffers: readonly GPUBuffer[], p: P): void;
+}
+
+const registry = new Map<string, KernelDef<unknown>>();
+
+/** Prints each kernel's WGSL when its pipeline is first created (like TF.js's WEBGPU_PRINT_SHADER). */
+export const debug = { printShaders: false };
+
+export function defineKernel<P>(def: KernelDef<P>): Kernel<P> {
+  if (def.code === undefined && !(def.name in shaders)) throw new Error(`kernel '${def.name}': no shader shaders/${def.name}.wgsl`);
+  if (registry.has(def.name)) throw new Error(`kernel '${def.name}' is registered twice`);
+  registry.set(def.name, def as KernelDef<unknown>);
+  return { ...def, run: (buffers, p) => dispatch(def, buffers, p) };
+}
+
+export function kernelNames(): string[] {
+  return [...registry.keys()];
+}
+
+interface DeviceState {
+  layouts: Map<string, GPUBindGroupLayout>;
+  pipelines: Map<string, GPUComputePipeline>;
+  bindGroups: Map<string, GPUBindGroup>;
+  /** Keys of the cached bind groups that name each buffer, to forget them when it is destroyed. */
+  bindGroupsOfBuffer: Map<number, string[]>;
+  uniformBuffers: Map<string, GPUBuffer>;
+  compileChecks: Promise<void>[];
+  encoder: GPUCommandEncoder | null;
+  pass: GPUComputePassEncoder | null;
+  encodedDispatches: number;
+}
+
+const states = new WeakMap<GPUDevice, DeviceState>();
+const bufferIds = new WeakMap<GPUBuffer, number>();
+let nextBufferId = 1;
+
+/** Dispatches encoded before a command buffer is submitted anyway, to bound its size. */
+const MAX_DISPATCHES_PER_SUBMIT = 2048;
+const MAX_CACHED_BIND_GROUPS = 8192;
+const MAX_CACHED_UNIFORMS = 4096;
+
+function state(device: GPUDevice): DeviceState {
+  let s = states.get(device);
+  if (!s) {
+    s = { layouts: new Map(), pipelines: new Map(), bindGroups: new Map(), bindGroupsOfBuffer: new Map(), uniformBuffers: new Map(), compileChecks: [], encoder: null, pass: null, encodedDispatches: 0 };
+    states.set(device, s);
+  }
+  return s;
+}
+
+function bufferId(buffer: GPUBuffer): number {
+  let id = bufferIds.get(buffer);
+  if (id === undefined) bufferIds.set(buffer, (id = nextBufferId++));
+  return id;
+}
+
+function layoutFor(device: GPUDevice, s: DeviceState, bindings: readonly BindingKind[]): GPUBindGroupLayout {
+  const key = bindings.join(',');
+  let layout = s.layouts.get(key);
+  if (!layout) {
+    const type = { read: 'read-only-storage', write: 'storage', uniform: 'uniform' } as const;
+    layout = device.createBindGroupLayout({
+      label: key,
+      entries: bindings.map((kind, binding) => ({ binding, visibility: ShaderStage.COMPUTE, buffer: { type: type[kind] } })),
+    });
+    s.layouts.set(key, layout);
+  }
+  return layout;
+}
+
+function pipelineFor(device: GPUDevice, s: DeviceState, def: KernelDef<unknown>, constants: Record<string, number> | undefined): GPUComputePipeline {
+  const key = constants ? `${def.name}|${Object.entries(constants).map(([k, v]) => `${k}=${v}`).join(',')}` : def.name;
+  let pipeline = s.pipelines.get(key);
+  if (pipeline) return pipeline;
+  const code = def.code ?? shaders[def.name];
+  if (debug.printShaders) console.log(`// ---- ${key} ----\n${code}`);
+  device.pushErrorScope('validation');
+  const module = device.createShaderModule({ label: def.name, code });
+  pipeline = device.createComputePipeline({
+    label: key,
+    layout: device.createPipelineLayout({ label: key, bindGroupLayouts: [layoutFor(device, s, def.bindings)] }),
+    compute: { module, entryPoint: 'main', constants },
+  });
+  // Compilation is checked asynchronously; a failure is thrown by the next flush() or sync().
+  s.compileChecks.push(
+    device.popErrorScope().then(async (error) => {
+      if (!error) return;
+      const info = await module.getCompilationInfo();
+      const lines = info.messages
+        .filter((m) => m.type === 'error')
+        .map((m) => `${def.code === undefined ? `shaders/${def.name}.wgsl` : def.name}:${m.lineNum}:${m.linePos}: ${m.message}`);
+      throw new Error(`kernel '${key}' failed to build:\n${lines.length ? lines.join('\n') : error.message}`);
+    }),
+  );
+  s.pipelines.set(key, pipeline);
+  return pipeline;
+}
+
+function uniformBuffer(device: GPUDevice, s: DeviceState, data: ArrayBuffer): GPUBuffer {
+  const words = new Uint32Array(data);
+  const key = words.join(',');
+  let buffer = s.uniformBuffers.get(key);
+  if (!buffer) {
+    // Uniform blocks are padded to 16 bytes; contents never change, so the buffer is cached by them.
+    buffer = device.createBuffer({ label: 'uniforms', size: Math.max(16, Math.ceil(data.byteLength / 16) * 16), usage: BufferUsage.UNIFORM, mappedAtCreation: true });
+    new Uint32Array(buffer.getMappedRange()).set(words);
+    buffer.unmap();
+    s.uniformBuffers.set(key, buffer);
+  }
+  return buffer;
+}
+
+function dispatch<P>(def: KernelDef<P>, buffers: readonly GPUBuffer[], p: P): void {
+  const { device, limits } = context();
+  const s = state(device);
+  const storageCount = def.bindings.filter((b) => b !== 'uniform').length;
+  if (buffers.length !== storageCount) throw new Error(`kernel '${def.name}': expected ${storageCount} buffers, got ${buffers.length}`);
+  const [x, y = 1, z = 1] = def.workgroups(p);
+  const maxGroups = limits.maxComputeWorkgroupsPerDimension;
+  if (x > maxGroups || y > maxGroups || z > maxGroups) {
+    throw new Error(`kernel '${def.name}': dispatch ${x}×${y}×${z} exceeds the device limit of ${maxGroups} workgroups per dimension`);
+  }
+  if (x === 0 || y === 0 || z === 0) return;
+  const constants = def.constants?.(p);
+  const pipeline = pipelineFor(device, s, def as KernelDef<unknown>, constants);
+  const resources: GPUBuffer[] = [];
+  let storage = 0;
+  for (const kind of def.bindings) {
+    if (kind === 'uniform') {
+      if (!def.uniforms) throw new Error(`kernel '${def.name}' has a uniform binding but no uniforms()`);
+      resources.push(uniformBuffer(device, s, def.uniforms(p)));
+    } else resources.push(buffers[storage++]);
+  }
+  const key = `${pipeline.label}|${resources.map(bufferId).join(',')}`;
+  let bindGroup = s.bindGroups.get(key);
+  if (!bindGroup) {
+    if (s.bindGroups.size >= MAX_CACHED_BIND_GROUPS) {
+      s.bindGroups.clear();
+      s.bindGroupsOfBuffer.clear();
+    }
+    bindGroup = device.createBindGroup({
+      label: def.name,
+      layout: layoutFor(device, s, def.bindings),
+      entries: resources.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    s.bindGroups.set(key, bindGroup);
+    for (const buffer of buffers) {
+      const id = bufferId(buffer);
+      const keys = s.bindGroupsOfBuffer.get(id);
+      if (keys) keys.push(key);
+      else s.bindGroupsOfBuffer.set(id, [key]);
+    }
+  }
+  if (!s.encoder) s.encoder = device.createCommandEncoder({ label: 'wgslnet' });
+  if (!s.pass) s.pass = s.encoder.beginComputePass();
+  s.pass.setPipeline(pipeline);
+  s.pass.setBindGroup(0, bindGroup);
+  s.pass.dispatchWorkgroups(x, y, z);
+  if (++s.encodedDispatches >= MAX_DISPATCHES_PER_SUBMIT) flush();
+}
+
+/** The shared encoder with no compute pass open, for copies between dispatches. */
+export function encoder(): GPUCommandEncoder {
+  const { device } = context();
+  const s = state(device);
+  s.pass?.end();
+  s.pass = null;
+  if (!s.encoder) s.encoder = device.createCommandEncoder({ label: 'wgslnet' });
+  return s.encoder;
+}
+
+/** Whether commands are encoded but not yet submitted. */
+export function hasPendingWork(): boolean {
+  const s = state(context().device);
+  return s.encoder !== null;
+}
+
+/** Submits everything encoded so far as one command buffer. */
+export function flush(): void {
+  const { device } = context();
+  const s = state(device);
+  if (!s.encoder) return;
+  s.pass?.end();
+  device.queue.submit([s.encoder.finish()]);
+  s.encoder = null;
+  s.pass = null;
+  s.encodedDispatches = 0;
+  if (s.uniformBuffers.size > MAX_CACHED_UNIFORMS) {
+    // Safe only here: every dispatch that used these buffers has been submitted.
+    for (const buffer of s.uniformBuffers.values()) buffer.destroy();
+    s.uniformBuffers.clear();
+    s.bindGroups.clear();
+    s.bindGroupsOfBuffer.clear();
+  }
+}
+
+/** Submits pending work, waits for the GPU, and throws any shader-build or device error. */
+export async function sync(): Promise<void> {
+  const { device } = context();
+  flush();
+  await device.queue.onSubmittedWorkDone();
+  await throwKernelErrors();
+}
+
+/** Throws the first kernel build error or device error reported so far. */
+export async function throwKernelErrors(): Promise<void> {
+  const s = state(context().device);
+  if (s.compileChecks.length) {
+    const checks = s.compileChecks.splice(0);
+    await Promise.all(checks);
+  }
+  throwDeviceErrors();
+}
+
+/** Forgets cached bind groups that name this buffer (called before a buffer is destroyed). */
+export function forgetBuffer(buffer: GPUBuffer): void {
+  const s = state(context().device);
+  const id = bufferIds.get(buffer);
+  if (id === undefined) return;
+  for (const key of s.bindGroupsOfBuffer.get(id) ?? []) s.bindGroups.delete(key);
+  s.bindGroupsOfBuffer.delete(id);
+}
+
+/** Workgroups for a 1-D kernel over n elements, folded into 2-D past the per-dimension limit. */
+export function grid1d(n: number, workgroupSize: number): [number, number] {
+  const groups = Math.ceil(n / workgroupSize);
+  const maxX = context().limits.maxComputeWorkgroupsPerDimension;
+  if (groups <= maxX) return [groups, 1];
+  const y = Math.ceil(groups / maxX);
+  return [Math.ceil(groups / y), y];
+}
+
+/** Packs uniform words: integers as u32 (or i32 when negative), numbers marked with f() as f32. */
+export function packUniforms(words: readonly (number | { f32: number })[]): ArrayBuffer {
+  const data = new ArrayBuffer(words.length * 4);
+  const u32 = new Uint32Array(data);
+  const i32 = new Int32Array(data);
+  const f32 = new Float32Array(data);
+  words.forEach((w, i) => {
+    if (typeof w === 'number') {
+      if (!Number.isInteger(w)) throw new Error(`uniform word ${i} (${w}) is not an integer; wrap floats as { f32 }`);
+      if (w < 0) i32[i] = w;
+      else u32[i] = w;
+    } else f32[i] = w.f32;
+  });
+  return data;
+}
