@@ -68,7 +68,10 @@ async function createContext(options: InitOptions): Promise<Context> {
     if (info.reason !== 'destroyed') deviceErrors.push(new Error(`WebGPU device lost (${info.reason}): ${info.message}`));
   });
   device.addEventListener('uncapturederror', (event) => {
-    deviceErrors.push(new Error(`WebGPU error: ${(event as GPUUncapturedErrorEvent).error.message}`));
+    const message = (event as GPUUncapturedErrorEvent).error.message;
+    // Follow-on errors of one already reported (e.g. using a pipeline whose shader failed) add nothing.
+    if (/invalid due to a previous error/.test(message)) return;
+    deviceErrors.push(new Error(`WebGPU error: ${message}`));
   });
 
   const info = adapter.info;

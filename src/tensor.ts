@@ -4,12 +4,16 @@ import { context } from './device.js';
 import { BufferUsage, MapMode } from './gpu-flags.js';
 import { encoder, flush, forgetBuffer, hasPendingWork, throwKernelErrors } from './runner.js';
 
-/** float32 for computation; uint8 for raw pixel uploads (packed four to a u32 word on the GPU). */
-export type DType = 'float32' | 'uint8';
+/**
+ * float32 for computation; int32 for indices (MaxPool's argmax); uint8 for raw pixel uploads
+ * (packed four to a u32 word on the GPU).
+ */
+export type DType = 'float32' | 'int32' | 'uint8';
 export type Shape = readonly number[];
-export type TypedArrayFor<D extends DType> = D extends 'uint8' ? Uint8Array : Float32Array;
+export type TypedArrayFor<D extends DType> = D extends 'uint8' ? Uint8Array : D extends 'int32' ? Int32Array : Float32Array;
 
-const BYTES: Record<DType, number> = { float32: 4, uint8: 1 };
+const BYTES: Record<DType, number> = { float32: 4, int32: 4, uint8: 1 };
+const ARRAY = { float32: Float32Array, int32: Int32Array, uint8: Uint8Array } as const;
 const USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
 
 const pool = new Map<number, GPUBuffer[]>();
@@ -111,7 +115,7 @@ export class Tensor<D extends DType = DType> {
       await staging.mapAsync(MapMode.READ);
       await throwKernelErrors();
       const bytes = staging.getMappedRange().slice(0);
-      return (this.dtype === 'uint8' ? new Uint8Array(bytes, 0, this.size) : new Float32Array(bytes, 0, this.size)) as TypedArrayFor<D>;
+      return new ARRAY[this.dtype](bytes, 0, this.size) as TypedArrayFor<D>;
     } finally {
       staging.destroy();
     }
@@ -136,8 +140,8 @@ export class Tensor<D extends DType = DType> {
 }
 
 /** Uploads host data. `shape` defaults to [data.length]. */
-export function tensor(data: ArrayLike<number> | Float32Array | Uint8Array, shape?: Shape, dtype?: DType): Tensor {
-  const type: DType = dtype ?? (data instanceof Uint8Array ? 'uint8' : 'float32');
+export function tensor(data: ArrayLike<number> | Float32Array | Int32Array | Uint8Array, shape?: Shape, dtype?: DType): Tensor {
+  const type: DType = dtype ?? (data instanceof Uint8Array ? 'uint8' : data instanceof Int32Array ? 'int32' : 'float32');
   const dims = shape ?? [data.length];
   checkShape(dims, 'tensor');
   if (sizeOf(dims) !== data.length) throw new Error(`tensor: ${data.length} values do not fill shape ${formatShape(dims)} (${sizeOf(dims)} elements)`);
@@ -152,15 +156,16 @@ export function write(t: Tensor, data: ArrayLike<number>): void {
   // queue.writeBuffer takes effect before commands still waiting in the shared encoder, which may
   // read this buffer's old contents (a pooled buffer was someone else's): submit those first.
   if (hasPendingWork()) flush();
-  const bytes = byteSize(t.size, t.dtype);
-  const host = t.dtype === 'uint8' ? new Uint8Array(bytes) : new Float32Array(bytes / 4);
+  const host = new ARRAY[t.dtype](byteSize(t.size, t.dtype) / BYTES[t.dtype]);
   host.set(data);
   context().device.queue.writeBuffer(t.buffer, 0, host);
 }
 
-/** A float32 tensor whose contents are undefined (a pooled buffer), to be written by a kernel. */
-export function empty(shape: Shape): Tensor<'float32'> {
-  return new Tensor(shape, 'float32');
+/** A tensor whose contents are undefined (a pooled buffer), to be written by a kernel. */
+export function empty(shape: Shape): Tensor<'float32'>;
+export function empty<D extends DType>(shape: Shape, dtype: D): Tensor<D>;
+export function empty(shape: Shape, dtype: DType = 'float32'): Tensor {
+  return new Tensor(shape, dtype);
 }
 
 /** Live tensors and their bytes, plus bytes held by the pool for reuse. */

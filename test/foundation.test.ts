@@ -135,3 +135,20 @@ describe('kernels', () => {
     await expect(sync()).rejects.toThrow(/kernel 'broken_test' failed to build:\nbroken_test:5:\d+: .*undefined_thing/);
   });
 });
+
+describe('sum into a slot', () => {
+  beforeAll(setup);
+
+  it('writes scale·Σx into out[outIndex], leaving other slots alone', async () => {
+    const slots = zeros([3]);
+    sum(tensor([1, 2, 3]), 0.5, slots, 1);
+    sum(tensor([4, 5]), 1, slots, 2);
+    expect(Array.from(await slots.data())).toEqual([0, 3, 9]);
+    expect(() => sum(tensor([1]), 1, slots, 3)).toThrow(/outIndex 3 is outside out \(3 elements\)/);
+  });
+
+  it('round-trips int32 tensors', async () => {
+    const i = Int32Array.from([-5, 0, 7, 2 ** 30]);
+    expect(Array.from(await tensor(i).data())).toEqual(Array.from(i));
+  });
+});

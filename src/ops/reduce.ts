@@ -13,18 +13,23 @@ interface SumPass {
   scale: number;
   pairs: boolean;
   final: boolean;
+  outIndex: number;
 }
 
 const sumKernel = defineKernel<SumPass>({
   name: 'sum_forward',
   bindings: ['read', 'write', 'uniform'],
   workgroups: (p) => [p.groups],
-  uniforms: (p) => packUniforms([p.n, p.perGroup, { f32: p.scale }, 0]),
+  uniforms: (p) => packUniforms([p.n, p.perGroup, { f32: p.scale }, 0, p.outIndex]),
   constants: (p) => ({ PAIRS: Number(p.pairs), FINAL: Number(p.final) }),
 });
 
-/** scale · Σ x, as a 1-element tensor (written into `out` when given). */
-export function sum(x: Tensor, scale = 1, out: Tensor = empty([1])): Tensor {
+/**
+ * scale · Σ x, as a 1-element tensor; or written into out[outIndex] when `out` is given (e.g. one
+ * slot per batch of an epoch, so losses stay on the GPU until the epoch ends).
+ */
+export function sum(x: Tensor, scale = 1, out: Tensor = empty([1]), outIndex = 0): Tensor {
+  if (outIndex >= out.size) throw new Error(`sum: outIndex ${outIndex} is outside out (${out.size} elements)`);
   let input = x;
   let n = x.size;
   let pairs = false;
@@ -32,18 +37,18 @@ export function sum(x: Tensor, scale = 1, out: Tensor = empty([1])): Tensor {
   while (n > PER_GROUP) {
     const groups = Math.ceil(n / PER_GROUP);
     const partials = empty([groups, 2]);
-    sumKernel.run([input.buffer, partials.buffer], { n, perGroup: PER_GROUP, groups, scale, pairs, final: false });
+    sumKernel.run([input.buffer, partials.buffer], { n, perGroup: PER_GROUP, groups, scale, pairs, final: false, outIndex: 0 });
     temporaries.push(partials);
     input = partials;
     n = groups;
     pairs = true;
   }
-  sumKernel.run([input.buffer, out.buffer], { n, perGroup: Math.max(n, 1), groups: 1, scale, pairs, final: true });
+  sumKernel.run([input.buffer, out.buffer], { n, perGroup: Math.max(n, 1), groups: 1, scale, pairs, final: true, outIndex });
   // Pooled buffers go back for reuse; later kernels that reuse them are encoded after this one.
   for (const t of temporaries) t.dispose();
   return out;
 }
 
-export function mean(x: Tensor, out?: Tensor): Tensor {
-  return sum(x, 1 / x.size, out);
+export function mean(x: Tensor, out?: Tensor, outIndex?: number): Tensor {
+  return sum(x, 1 / x.size, out, outIndex);
 }
