@@ -4,11 +4,12 @@
 // exact, so the result is the true sum rounded once to f32 (sum of 1…10^7 comes out exact to float32
 // rounding) and no single thread ever loops over the whole array.
 // Bindings: 0 x (read: n f32 values, or n (hi, lo) pairs when PAIRS), 1 out (write: one (hi, lo)
-// pair per workgroup; when FINAL, out[outIndex] = scale * (hi + lo) as one f32), 2 params { n, perGroup, scale, zero = 0, outIndex }.
+// pair per workgroup; when FINAL, out[outIndex] = scale * (hi + lo) as one f32, or += with ACCUMULATE), 2 params { n, perGroup, scale, zero = 0, outIndex }.
 // Thread → element: workgroup g owns elements [g*perGroup, (g+1)*perGroup); thread t reads every
 // 64th of them (coalesced), then the 64 threads' pairs are combined in a workgroup-memory tree.
 override PAIRS: bool = false;
 override FINAL: bool = false;
+override ACCUMULATE: bool = false;
 
 struct Params { n: u32, perGroup: u32, scale: f32, zero: u32, outIndex: u32 }
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -63,7 +64,8 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wg: vec3
   if (t == 0u) {
     let total = partial[0];
     if (FINAL) {
-      out[params.outIndex] = params.scale * (total.x + total.y);
+      let value = params.scale * (total.x + total.y);
+      out[params.outIndex] = select(value, out[params.outIndex] + value, ACCUMULATE);
     } else {
       out[2u * g] = total.x;
       out[2u * g + 1u] = total.y;

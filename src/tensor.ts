@@ -12,6 +12,12 @@ export type DType = 'float32' | 'int32' | 'uint8';
 export type Shape = readonly number[];
 export type TypedArrayFor<D extends DType> = D extends 'uint8' ? Uint8Array : D extends 'int32' ? Int32Array : Float32Array;
 
+/** Data on the CPU with a shape: what data sets return and what fit()/predict() also accept. */
+export interface HostTensor {
+  data: Float32Array | Uint8Array;
+  shape: Shape;
+}
+
 const BYTES: Record<DType, number> = { float32: 4, int32: 4, uint8: 1 };
 const ARRAY = { float32: Float32Array, int32: Int32Array, uint8: Uint8Array } as const;
 const USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;

@@ -139,12 +139,13 @@ describe('kernels', () => {
 describe('sum into a slot', () => {
   beforeAll(setup);
 
-  it('writes scale·Σx into out[outIndex], leaving other slots alone', async () => {
+  it('writes (or adds) scale·Σx into out[outIndex], leaving other slots alone', async () => {
     const slots = zeros([3]);
-    sum(tensor([1, 2, 3]), 0.5, slots, 1);
-    sum(tensor([4, 5]), 1, slots, 2);
-    expect(Array.from(await slots.data())).toEqual([0, 3, 9]);
-    expect(() => sum(tensor([1]), 1, slots, 3)).toThrow(/outIndex 3 is outside out \(3 elements\)/);
+    sum(tensor([1, 2, 3]), { scale: 0.5, out: slots, outIndex: 1 });
+    sum(tensor([4, 5]), { out: slots, outIndex: 2 });
+    sum(tensor([10, 20]), { out: slots, outIndex: 2, accumulate: true });
+    expect(Array.from(await slots.data())).toEqual([0, 3, 39]);
+    expect(() => sum(tensor([1]), { out: slots, outIndex: 3 })).toThrow(/outIndex 3 is outside out \(3 elements\)/);
   });
 
   it('round-trips int32 tensors', async () => {

@@ -14,6 +14,7 @@ interface SumPass {
   pairs: boolean;
   final: boolean;
   outIndex: number;
+  accumulate: boolean;
 }
 
 const sumKernel = defineKernel<SumPass>({
@@ -21,14 +22,21 @@ const sumKernel = defineKernel<SumPass>({
   bindings: ['read', 'write', 'uniform'],
   workgroups: (p) => [p.groups],
   uniforms: (p) => packUniforms([p.n, p.perGroup, { f32: p.scale }, 0, p.outIndex]),
-  constants: (p) => ({ PAIRS: Number(p.pairs), FINAL: Number(p.final) }),
+  constants: (p) => ({ PAIRS: Number(p.pairs), FINAL: Number(p.final), ACCUMULATE: Number(p.accumulate) }),
 });
 
-/**
- * scale · Σ x, as a 1-element tensor; or written into out[outIndex] when `out` is given (e.g. one
- * slot per batch of an epoch, so losses stay on the GPU until the epoch ends).
- */
-export function sum(x: Tensor, scale = 1, out: Tensor = empty([1]), outIndex = 0): Tensor {
+export interface SumOptions {
+  /** Multiplies the result (1/n gives the mean). */
+  scale?: number;
+  /** Where to write: out[outIndex] (e.g. one slot per batch, so losses stay on the GPU until the epoch ends). */
+  out?: Tensor;
+  outIndex?: number;
+  /** Add to out[outIndex] instead of overwriting it (a penalty added to a batch's loss). */
+  accumulate?: boolean;
+}
+
+/** scale · Σ x, as a 1-element tensor, or into out[outIndex]. */
+export function sum(x: Tensor, { scale = 1, out = empty([1]), outIndex = 0, accumulate = false }: SumOptions = {}): Tensor {
   if (outIndex >= out.size) throw new Error(`sum: outIndex ${outIndex} is outside out (${out.size} elements)`);
   let input = x;
   let n = x.size;
@@ -37,18 +45,18 @@ export function sum(x: Tensor, scale = 1, out: Tensor = empty([1]), outIndex = 0
   while (n > PER_GROUP) {
     const groups = Math.ceil(n / PER_GROUP);
     const partials = empty([groups, 2]);
-    sumKernel.run([input.buffer, partials.buffer], { n, perGroup: PER_GROUP, groups, scale, pairs, final: false, outIndex: 0 });
+    sumKernel.run([input.buffer, partials.buffer], { n, perGroup: PER_GROUP, groups, scale, pairs, final: false, outIndex: 0, accumulate: false });
     temporaries.push(partials);
     input = partials;
     n = groups;
     pairs = true;
   }
-  sumKernel.run([input.buffer, out.buffer], { n, perGroup: Math.max(n, 1), groups: 1, scale, pairs, final: true, outIndex });
+  sumKernel.run([input.buffer, out.buffer], { n, perGroup: Math.max(n, 1), groups: 1, scale, pairs, final: true, outIndex, accumulate });
   // Pooled buffers go back for reuse; later kernels that reuse them are encoded after this one.
   for (const t of temporaries) t.dispose();
   return out;
 }
 
-export function mean(x: Tensor, out?: Tensor, outIndex?: number): Tensor {
-  return sum(x, 1 / x.size, out, outIndex);
+export function mean(x: Tensor, options: Omit<SumOptions, 'scale'> = {}): Tensor {
+  return sum(x, { ...options, scale: 1 / x.size });
 }

@@ -1,0 +1,28 @@
+// Keras's spatial arithmetic, shared by convolution and pooling.
+import { formatShape, type Shape } from '../tensor.js';
+
+export type Padding = 'same' | 'valid';
+export type Pair = [number, number];
+
+export function pair(v: number | readonly number[], what: string): Pair {
+  const p = typeof v === 'number' ? [v, v] : [...v];
+  if (p.length !== 2 || !p.every((d) => Number.isInteger(d) && d > 0)) throw new Error(`${what} must be a positive integer or a pair of them, got ${JSON.stringify(v)}`);
+  return p as Pair;
+}
+
+/** Output length along one axis (Keras's conv_output_length, dilation 1). */
+export function convOutputLength(inLength: number, kernel: number, stride: number, padding: Padding): number {
+  return padding === 'same' ? Math.ceil(inLength / stride) : Math.floor((inLength - kernel) / stride) + 1;
+}
+
+/** Padding before the first element along one axis; TF's 'same' puts the odd extra pad at the end. */
+export function padBefore(inLength: number, kernel: number, stride: number, padding: Padding): number {
+  if (padding === 'valid') return 0;
+  const out = Math.ceil(inLength / stride);
+  return Math.floor(Math.max((out - 1) * stride + kernel - inLength, 0) / 2);
+}
+
+/** Checks an NHWC shape, naming the op. */
+export function checkNHWC(shape: Shape, op: string): void {
+  if (shape.length !== 4 || shape.some((d) => d <= 0)) throw new Error(`${op}: expected a non-empty NHWC input [batch, height, width, channels], got ${formatShape(shape)}`);
+}
