@@ -1,0 +1,38 @@
+// Shared by the pooling kernels: their parameter block and the window arithmetic along one axis.
+// Window o covers input positions [o*stride - pad, o*stride - pad + pool); positions outside the
+// input (Keras's 'same' padding) are skipped, never read. Every including kernel declares
+// `params: PoolParams` as its uniform block.
+struct PoolParams {
+  total: u32,    // elements the kernel's threads cover: outputs (forward) or inputs (backward)
+  in_h: u32, in_w: u32, channels: u32,
+  out_h: u32, out_w: u32,
+  pool_h: u32, pool_w: u32,
+  stride_h: u32, stride_w: u32,
+  pad_top: u32, pad_left: u32,
+}
+
+// (n, h, w, c) of flat index i in an NHWC tensor of height h and width w.
+fn nhwc(i: u32, h: u32, w: u32) -> vec4u {
+  let c = params.channels;
+  return vec4u(i / (h * w * c), (i / (w * c)) % h, (i / c) % w, i % c);
+}
+
+// Input positions [first, end) of output o's window, clipped to the input's length.
+fn window(o: u32, pool: u32, stride: u32, pad: u32, len: u32) -> vec2u {
+  let start = i32(o * stride) - i32(pad);
+  return vec2u(u32(max(start, 0)), u32(min(start + i32(pool), i32(len))));
+}
+
+// Outputs [first, end) whose windows contain input position i: those with
+// i + pad - pool < o*stride <= i + pad. The range is empty where no window reaches i.
+fn windows_over(i: u32, pool: u32, stride: u32, pad: u32, out_len: u32) -> vec2u {
+  let p = i + pad;
+  var first = 0u;
+  if (p + 1u > pool) { first = (p + 1u - pool + stride - 1u) / stride; }
+  return vec2u(first, min(p / stride + 1u, out_len));
+}
+
+// Flat NHWC index of (n, h, w, c) in a tensor of height h_len and width w_len.
+fn flat(n: u32, h: u32, w: u32, c: u32, h_len: u32, w_len: u32) -> u32 {
+  return ((n * h_len + h) * w_len + w) * params.channels + c;
+}

@@ -1,0 +1,107 @@
+// 2-D max and average pooling, NHWC, with Keras's 'valid' / 'same' window placement. The backward
+// passes gather (one thread per input element sums the windows over it) rather than scatter, since
+// WGSL has no float atomics.
+import { defineKernel, grid1d, packUniforms, type BindingKind } from '../runner.js';
+import { empty, formatShape, sizeOf, type Shape, type Tensor } from '../tensor.js';
+import { checkNHWC, convOutputLength, padBefore, pair, type Padding } from './shapes.js';
+
+export interface Pool2DOptions {
+  poolSize: number | [number, number];
+  /** Defaults to poolSize (Keras's default). */
+  strides?: number | [number, number];
+  /** Defaults to 'valid'. */
+  padding?: Padding;
+}
+
+/** Everything a pooling kernel needs: the PoolParams block of shaders/lib/pool.wgsl. */
+interface PoolGeometry {
+  /** Elements one thread each: outputs for the forward kernels, inputs for the backward ones. */
+  total: number;
+  inH: number;
+  inW: number;
+  channels: number;
+  outH: number;
+  outW: number;
+  pool: [number, number];
+  strides: [number, number];
+  pad: [number, number];
+}
+
+function geometry(op: string, xShape: Shape, options: Pool2DOptions): PoolGeometry & { outShape: Shape } {
+  checkNHWC(xShape, op);
+  const pool = pair(options.poolSize, `${op}: poolSize`);
+  const strides = pair(options.strides ?? pool, `${op}: strides`);
+  const padding = options.padding ?? 'valid';
+  if (padding !== 'valid' && padding !== 'same') throw new Error(`${op}: padding must be 'valid' or 'same', got ${JSON.stringify(padding)}`);
+  const [batch, inH, inW, channels] = xShape;
+  const outH = convOutputLength(inH, pool[0], strides[0], padding);
+  const outW = convOutputLength(inW, pool[1], strides[1], padding);
+  if (outH <= 0 || outW <= 0) {
+    throw new Error(`${op}: pool ${formatShape(pool)} is larger than the input ${formatShape(xShape)} with 'valid' padding`);
+  }
+  const pad: [number, number] = [padBefore(inH, pool[0], strides[0], padding), padBefore(inW, pool[1], strides[1], padding)];
+  const outShape = [batch, outH, outW, channels];
+  return { total: sizeOf(outShape), inH, inW, channels, outH, outW, pool, strides, pad, outShape };
+}
+
+function poolKernel(name: string, bindings: BindingKind[]) {
+  return defineKernel<PoolGeometry>({
+    name,
+    bindings,
+    workgroups: (g) => grid1d(g.total, 64),
+    uniforms: (g) => packUniforms([g.total, g.inH, g.inW, g.channels, g.outH, g.outW, ...g.pool, ...g.strides, ...g.pad]),
+  });
+}
+
+const maxForward = poolKernel('max_pool2d_forward', ['read', 'write', 'write', 'uniform']);
+const maxBackward = poolKernel('max_pool2d_backward', ['read', 'read', 'write', 'uniform']);
+const avgForward = poolKernel('avg_pool2d_forward', ['read', 'write', 'uniform']);
+const avgBackward = poolKernel('avg_pool2d_backward', ['read', 'write', 'uniform']);
+
+export function pool2dOutputShape(xShape: Shape, options: Pool2DOptions): Shape {
+  return geometry('pool2d', xShape, options).outShape;
+}
+
+/** Checks that dy has the pooled shape of xShape, and returns the geometry of the input-gradient pass. */
+function backwardGeometry(op: string, dy: Tensor, xShape: Shape, options: Pool2DOptions): PoolGeometry {
+  const g = geometry(op, xShape, options);
+  if (formatShape(dy.shape) !== formatShape(g.outShape)) {
+    throw new Error(`${op}: dy has shape ${formatShape(dy.shape)}, but pooling ${formatShape(xShape)} gives ${formatShape(g.outShape)}`);
+  }
+  return { ...g, total: sizeOf(xShape) };
+}
+
+/** Max pooling; argmax holds the flat index into x of each output's chosen element. */
+export function maxPool2d(x: Tensor, options: Pool2DOptions): { y: Tensor; argmax: Tensor<'int32'> } {
+  const g = geometry('maxPool2d', x.shape, options);
+  const y = empty(g.outShape);
+  const argmax = empty(g.outShape, 'int32');
+  maxForward.run([x.buffer, y.buffer, argmax.buffer], g);
+  return { y, argmax };
+}
+
+/** dx: each input element gets the sum of dy over the windows whose argmax it is. */
+export function maxPool2dBackward(dy: Tensor, argmax: Tensor<'int32'>, xShape: Shape, options: Pool2DOptions): Tensor {
+  const g = backwardGeometry('maxPool2dBackward', dy, xShape, options);
+  if (argmax.dtype !== 'int32' || argmax.size !== dy.size) {
+    throw new Error(`maxPool2dBackward: argmax must be int32 of dy's shape ${formatShape(dy.shape)}, got ${argmax.dtype} ${formatShape(argmax.shape)}`);
+  }
+  const dx = empty(xShape);
+  maxBackward.run([dy.buffer, argmax.buffer, dx.buffer], g);
+  return dx;
+}
+
+/** Average pooling; with 'same' padding, each window averages its unpadded elements only (Keras). */
+export function avgPool2d(x: Tensor, options: Pool2DOptions): Tensor {
+  const g = geometry('avgPool2d', x.shape, options);
+  const y = empty(g.outShape);
+  avgForward.run([x.buffer, y.buffer], g);
+  return y;
+}
+
+export function avgPool2dBackward(dy: Tensor, xShape: Shape, options: Pool2DOptions): Tensor {
+  const g = backwardGeometry('avgPool2dBackward', dy, xShape, options);
+  const dx = empty(xShape);
+  avgBackward.run([dy.buffer, dx.buffer], g);
+  return dx;
+}
