@@ -6,17 +6,9 @@ export async function setup(): Promise<void> {
   await init();
 }
 
-/** A small counter-free PRNG (mulberry32), so every test's data is reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The library's seeded generator, so every test's data is reproducible. */
+export { seededRandom as rng } from '../src/initializers.js';
+import { seededRandom as rng } from '../src/initializers.js';
 
 /** n uniform values in [lo, hi) as float32. */
 export function uniform(n: number, seed: number, lo = -1, hi = 1): Float32Array {

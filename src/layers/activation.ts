@@ -1,0 +1,39 @@
+import { Layer, type LayerConfig } from './layer.js';
+import { activationForward, activationBackward, type ActivationName } from '../ops/activation.js';
+import { softmax, softmaxBackward } from '../ops/softmax.js';
+import type { Shape, Tensor } from '../tensor.js';
+
+export interface ActivationConfig extends LayerConfig {
+  activation: ActivationName | 'softmax';
+}
+
+/** A standalone activation (softmax over the last axis included). */
+export class Activation extends Layer {
+  readonly className = 'Activation';
+  readonly activation: ActivationName | 'softmax';
+
+  constructor(config: ActivationConfig) {
+    super(config, 'Activation');
+    this.activation = config.activation;
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    return inputShape;
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.activation === 'softmax' ? softmax(x) : activationForward(x, this.activation);
+  }
+
+  backward(dy: Tensor, _x: Tensor, y: Tensor): Tensor {
+    return this.activation === 'softmax' ? softmaxBackward(y, dy) : activationBackward(y, dy, this.activation);
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { activation: this.activation };
+  }
+}
+
+export function activation(config: ActivationConfig): Activation {
+  return new Activation(config);
+}

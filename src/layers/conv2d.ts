@@ -1,0 +1,114 @@
+// Conv2D (NHWC; kernel [kh, kw, in, filters]). Forward fuses bias and activation; backward:
+// dz = dy·act'(y), then the input and filter gradients as kernels of their own (ops/conv2d.ts),
+// and the bias gradient as column sums of dz.
+import { Layer, Weight, shapeError, type CallState, type LayerConfig } from './layer.js';
+import { conv2d as conv2dOp, conv2dBackwardFilter, conv2dBackwardInput, conv2dOutputShape } from '../ops/conv2d.js';
+import { biasGrad } from '../ops/matmul.js';
+import { activationBackward, type ActivationName } from '../ops/activation.js';
+import { pair, type Padding, type Pair } from '../ops/shapes.js';
+import type { L1L2 } from '../ops/regularizers.js';
+import type { InitializerSpec } from '../initializers.js';
+import type { Shape, Tensor } from '../tensor.js';
+
+export interface Conv2DConfig extends LayerConfig {
+  filters: number;
+  kernelSize: number | [number, number];
+  strides?: number | [number, number];
+  padding?: Padding;
+  activation?: ActivationName;
+  useBias?: boolean;
+  kernelInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+  kernelRegularizer?: L1L2;
+  biasRegularizer?: L1L2;
+}
+
+/** What Conv2D and Conv2DTranspose share: options, weights, the bias gradient. */
+export abstract class ConvBase extends Layer {
+  readonly filters: number;
+  readonly kernelSize: Pair;
+  readonly strides: Pair;
+  readonly padding: Padding;
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  kernel!: Weight;
+  bias: Weight | null = null;
+
+  constructor(readonly config: Conv2DConfig, className: string) {
+    super(config, className);
+    if (!Number.isInteger(config.filters) || config.filters <= 0) throw new Error(`${className}: filters must be a positive integer, got ${config.filters}`);
+    this.filters = config.filters;
+    this.kernelSize = pair(config.kernelSize, `${className} kernelSize`);
+    this.strides = pair(config.strides ?? 1, `${className} strides`);
+    this.padding = config.padding ?? 'valid';
+    if (this.padding !== 'same' && this.padding !== 'valid') throw new Error(`${className}: padding must be 'same' or 'valid', got '${this.padding}'`);
+    this.activation = config.activation ?? 'linear';
+    this.useBias = config.useBias ?? true;
+  }
+
+  protected abstract kernelShape(inChannels: number): Shape;
+  protected abstract outputShapeOf(xShape: Shape): Shape;
+
+  computeOutputShape(inputShape: Shape): Shape {
+    if (inputShape.length !== 3) throw shapeError(this, inputShape, 'expected [height, width, channels] per sample');
+    try {
+      return this.outputShapeOf([1, ...inputShape]).slice(1);
+    } catch (e) {
+      throw shapeError(this, inputShape, (e as Error).message);
+    }
+  }
+
+  protected override build(inputShape: Shape): void {
+    this.kernel = this.addWeight('kernel', this.kernelShape(inputShape[2]), this.config.kernelInitializer ?? 'glorotUniform', this.config.kernelRegularizer);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.config.biasInitializer ?? 'zeros', this.config.biasRegularizer);
+  }
+
+  protected options() {
+    return { strides: this.strides, padding: this.padding };
+  }
+
+  /** Bias gradient: Σ over batch and space of dz, i.e. column sums of dz as [N·H·W, filters]. */
+  protected biasGradOf(dz: Tensor): Tensor {
+    const view = dz.reshape([dz.size / this.filters, this.filters]);
+    const db = biasGrad(view);
+    view.dispose();
+    return db;
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { filters: this.filters, kernelSize: [...this.kernelSize], strides: [...this.strides], padding: this.padding, activation: this.activation, useBias: this.useBias };
+  }
+}
+
+export class Conv2D extends ConvBase {
+  readonly className = 'Conv2D';
+
+  constructor(config: Conv2DConfig) {
+    super(config, 'Conv2D');
+  }
+
+  protected kernelShape(inChannels: number): Shape {
+    return [...this.kernelSize, inChannels, this.filters];
+  }
+
+  protected outputShapeOf(xShape: Shape): Shape {
+    return conv2dOutputShape(xShape, this.kernelShape(xShape[3]), this.options());
+  }
+
+  forward(x: Tensor): Tensor {
+    return conv2dOp(x, this.kernel.value, { ...this.options(), bias: this.bias?.value, activation: this.activation });
+  }
+
+  backward(dy: Tensor, x: Tensor, y: Tensor, _state: CallState, needInputGrad: boolean): Tensor | null {
+    const dz = activationBackward(y, dy, this.activation);
+    this.addGrad(this.kernel, conv2dBackwardFilter(x, dz, this.kernel.shape, this.options()));
+    if (this.bias) this.addGrad(this.bias, this.biasGradOf(dz));
+    const dx = needInputGrad ? conv2dBackwardInput(dz, this.kernel.value, x.shape, this.options()) : null;
+    dz.dispose();
+    return dx;
+  }
+}
+
+export function conv2d(config: Conv2DConfig): Conv2D {
+  return new Conv2D(config);
+}

@@ -1,0 +1,39 @@
+// Conv2DTranspose, Keras semantics (NHWC; kernel [kh, kw, filters, in]; no output padding).
+import { ConvBase, type Conv2DConfig } from './conv2d.js';
+import type { CallState } from './layer.js';
+import { conv2dTranspose as conv2dTransposeOp, conv2dTransposeBackwardFilter, conv2dTransposeBackwardInput, conv2dTransposeOutputShape } from '../ops/conv2d.js';
+import { activationBackward } from '../ops/activation.js';
+import type { Shape, Tensor } from '../tensor.js';
+
+export class Conv2DTranspose extends ConvBase {
+  readonly className = 'Conv2DTranspose';
+
+  constructor(config: Conv2DConfig) {
+    super(config, 'Conv2DTranspose');
+  }
+
+  protected kernelShape(inChannels: number): Shape {
+    return [...this.kernelSize, this.filters, inChannels];
+  }
+
+  protected outputShapeOf(xShape: Shape): Shape {
+    return conv2dTransposeOutputShape(xShape, this.kernelShape(xShape[3]), this.options());
+  }
+
+  forward(x: Tensor): Tensor {
+    return conv2dTransposeOp(x, this.kernel.value, { ...this.options(), bias: this.bias?.value, activation: this.activation });
+  }
+
+  backward(dy: Tensor, x: Tensor, y: Tensor, _state: CallState, needInputGrad: boolean): Tensor | null {
+    const dz = activationBackward(y, dy, this.activation);
+    this.addGrad(this.kernel, conv2dTransposeBackwardFilter(x, dz, this.kernel.shape, this.options()));
+    if (this.bias) this.addGrad(this.bias, this.biasGradOf(dz));
+    const dx = needInputGrad ? conv2dTransposeBackwardInput(dz, this.kernel.value, x.shape, this.options()) : null;
+    dz.dispose();
+    return dx;
+  }
+}
+
+export function conv2dTranspose(config: Conv2DConfig): Conv2DTranspose {
+  return new Conv2DTranspose(config);
+}

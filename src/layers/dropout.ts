@@ -1,0 +1,41 @@
+// Dropout (inverted): zeroes a fraction `rate` while training and scales the rest by 1/(1-rate);
+// the identity at inference. The mask is regenerated in backward from the same (seed, step).
+import { Layer, type CallState, type LayerConfig } from './layer.js';
+import { dropout as dropoutOp, dropoutBackward } from '../ops/random.js';
+import type { Shape, Tensor } from '../tensor.js';
+
+export interface DropoutConfig extends LayerConfig {
+  rate: number;
+}
+
+export class Dropout extends Layer {
+  readonly className = 'Dropout';
+  readonly rate: number;
+
+  constructor(config: DropoutConfig) {
+    super(config, 'Dropout');
+    if (!(config.rate >= 0 && config.rate < 1)) throw new Error(`dropout: rate must be in [0, 1), got ${config.rate}`);
+    this.rate = config.rate;
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    return inputShape;
+  }
+
+  forward(x: Tensor, state: CallState): Tensor {
+    if (!state.training) return x.reshape(x.shape);
+    return dropoutOp(x, { rate: this.rate, seed: state.seed, step: state.step });
+  }
+
+  backward(dy: Tensor, _x: Tensor, _y: Tensor, state: CallState): Tensor {
+    return dropoutBackward(dy, { rate: this.rate, seed: state.seed, step: state.step });
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { rate: this.rate };
+  }
+}
+
+export function dropout(config: DropoutConfig): Dropout {
+  return new Dropout(config);
+}

@@ -1,0 +1,40 @@
+// GaussianNoise: adds N(0, stddev²) while training; the identity at inference.
+import { Layer, type CallState, type LayerConfig } from './layer.js';
+import { gaussianNoise as addNoise } from '../ops/random.js';
+import type { Shape, Tensor } from '../tensor.js';
+
+export interface GaussianNoiseConfig extends LayerConfig {
+  stddev: number;
+}
+
+export class GaussianNoise extends Layer {
+  readonly className = 'GaussianNoise';
+  readonly stddev: number;
+
+  constructor(config: GaussianNoiseConfig) {
+    super(config, 'GaussianNoise');
+    if (!(config.stddev >= 0)) throw new Error(`gaussianNoise: stddev must be ≥ 0, got ${config.stddev}`);
+    this.stddev = config.stddev;
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    return inputShape;
+  }
+
+  forward(x: Tensor, state: CallState): Tensor {
+    if (!state.training) return x.reshape(x.shape);
+    return addNoise(x, { stddev: this.stddev, seed: state.seed, step: state.step });
+  }
+
+  backward(dy: Tensor): Tensor {
+    return dy.reshape(dy.shape);
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { stddev: this.stddev };
+  }
+}
+
+export function gaussianNoise(config: GaussianNoiseConfig): GaussianNoise {
+  return new GaussianNoise(config);
+}

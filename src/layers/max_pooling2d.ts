@@ -1,0 +1,65 @@
+// MaxPooling2D: forward keeps the argmax of each window; backward gathers dy through it.
+import { Layer, shapeError, type CallState, type LayerConfig } from './layer.js';
+import { maxPool2d, maxPool2dBackward, pool2dOutputShape, type Pool2DOptions } from '../ops/pooling.js';
+import { pair, type Padding, type Pair } from '../ops/shapes.js';
+import type { Shape, Tensor } from '../tensor.js';
+
+export interface Pooling2DConfig extends LayerConfig {
+  poolSize?: number | [number, number];
+  /** Defaults to poolSize, as in Keras. */
+  strides?: number | [number, number];
+  padding?: Padding;
+}
+
+/** Options shared by the pooling layers. */
+export abstract class PoolingBase extends Layer {
+  readonly poolSize: Pair;
+  readonly strides: Pair;
+  readonly padding: Padding;
+
+  constructor(config: Pooling2DConfig, className: string) {
+    super(config, className);
+    this.poolSize = pair(config.poolSize ?? 2, `${className} poolSize`);
+    this.strides = pair(config.strides ?? this.poolSize, `${className} strides`);
+    this.padding = config.padding ?? 'valid';
+  }
+
+  protected get options(): Pool2DOptions {
+    return { poolSize: this.poolSize, strides: this.strides, padding: this.padding };
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    if (inputShape.length !== 3) throw shapeError(this, inputShape, 'expected [height, width, channels] per sample');
+    try {
+      return pool2dOutputShape([1, ...inputShape], this.options).slice(1);
+    } catch (e) {
+      throw shapeError(this, inputShape, (e as Error).message);
+    }
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { poolSize: [...this.poolSize], strides: [...this.strides], padding: this.padding };
+  }
+}
+
+export class MaxPooling2D extends PoolingBase {
+  readonly className = 'MaxPooling2D';
+
+  constructor(config: Pooling2DConfig = {}) {
+    super(config, 'MaxPooling2D');
+  }
+
+  forward(x: Tensor, state: CallState): Tensor {
+    const { y, argmax } = maxPool2d(x, this.options);
+    state.saved.push(argmax);
+    return y;
+  }
+
+  backward(dy: Tensor, x: Tensor, _y: Tensor, state: CallState): Tensor {
+    return maxPool2dBackward(dy, state.saved[0] as Tensor<'int32'>, x.shape, this.options);
+  }
+}
+
+export function maxPooling2d(config: Pooling2DConfig = {}): MaxPooling2D {
+  return new MaxPooling2D(config);
+}

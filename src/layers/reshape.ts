@@ -1,0 +1,43 @@
+// Reshape: the same values per sample under targetShape.
+import { Layer, shapeError, type LayerConfig } from './layer.js';
+import { formatShape, sizeOf, type Shape, type Tensor } from '../tensor.js';
+
+export interface ReshapeConfig extends LayerConfig {
+  targetShape: Shape;
+}
+
+/** Layers that only change the shape: views of the same buffer, no kernel. */
+export abstract class ViewLayer extends Layer {
+  // Views of the same buffer: the model frees a step's tensors only when the step is encoded.
+  forward(x: Tensor): Tensor {
+    const [batch] = x.shape;
+    return x.reshape([batch, ...this.computeOutputShape(x.shape.slice(1))]);
+  }
+
+  backward(dy: Tensor, x: Tensor): Tensor {
+    return dy.reshape(x.shape);
+  }
+}
+
+export class Reshape extends ViewLayer {
+  readonly className = 'Reshape';
+  readonly targetShape: Shape;
+
+  constructor(config: ReshapeConfig) {
+    super(config, 'Reshape');
+    this.targetShape = config.targetShape;
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    if (sizeOf(inputShape) !== sizeOf(this.targetShape)) throw shapeError(this, inputShape, `${sizeOf(inputShape)} values per sample do not fit targetShape ${formatShape(this.targetShape)}`);
+    return this.targetShape;
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { targetShape: [...this.targetShape] };
+  }
+}
+
+export function reshape(config: ReshapeConfig): Reshape {
+  return new Reshape(config);
+}

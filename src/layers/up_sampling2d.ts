@@ -1,0 +1,40 @@
+// UpSampling2D: nearest neighbour by integer factors; backward sums each block.
+import { Layer, shapeError, type LayerConfig } from './layer.js';
+import { upSampling2d as upSample, upSampling2dBackward } from '../ops/upsampling.js';
+import { pair, type Pair } from '../ops/shapes.js';
+import type { Shape, Tensor } from '../tensor.js';
+
+export interface UpSampling2DConfig extends LayerConfig {
+  size?: number | [number, number];
+}
+
+export class UpSampling2D extends Layer {
+  readonly className = 'UpSampling2D';
+  readonly size: Pair;
+
+  constructor(config: UpSampling2DConfig = {}) {
+    super(config, 'UpSampling2D');
+    this.size = pair(config.size ?? 2, 'UpSampling2D size');
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    if (inputShape.length !== 3) throw shapeError(this, inputShape, 'expected [height, width, channels] per sample');
+    return [inputShape[0] * this.size[0], inputShape[1] * this.size[1], inputShape[2]];
+  }
+
+  forward(x: Tensor): Tensor {
+    return upSample(x, this.size);
+  }
+
+  backward(dy: Tensor): Tensor {
+    return upSampling2dBackward(dy, this.size);
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { size: [...this.size], interpolation: 'nearest' };
+  }
+}
+
+export function upSampling2d(config: UpSampling2DConfig = {}): UpSampling2D {
+  return new UpSampling2D(config);
+}

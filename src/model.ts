@@ -1,0 +1,488 @@
+// A functional model: the chain of layer calls from an input to an output, ordered once.
+// Forward walks the nodes, backward walks them in reverse. A training step is encoded into the
+// shared command encoder and submitted once, with no readback: each batch's loss goes to a slot
+// of a GPU buffer that is read once per epoch.
+import { encoder, flush, sync } from './runner.js';
+import { input as symbolicInput, orderNodes, type GraphNode, type SymbolicTensor } from './graph.js';
+import { InputLayer } from './layers/input_layer.js';
+import type { CallState, Layer, Weight } from './layers/layer.js';
+import { lossBackward, lossForward, type LossName } from './ops/loss.js';
+import { l1l2Backward, l1l2Penalty } from './ops/regularizers.js';
+import { getOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
+import { BatchSource, checkData, type Data } from './batches.js';
+import { seededRandom } from './initializers.js';
+import { ProgressBar } from './progress.js';
+import { saveModel, loadWeightsInto, type IOHandler, type SaveResult } from './io/index.js';
+import { empty, formatShape, Tensor, tensor, type Shape } from './tensor.js';
+
+export interface CompileArgs {
+  optimizer: OptimizerName | Optimizer;
+  loss: LossName;
+  /** Extra losses to report (same names as `loss`). */
+  metrics?: LossName[];
+}
+
+export interface Logs {
+  loss: number;
+  val_loss?: number;
+  [metric: string]: number | undefined;
+}
+
+export interface Callbacks {
+  onTrainBegin?(): void | Promise<void>;
+  onEpochBegin?(epoch: number): void | Promise<void>;
+  /** Per-batch losses stay on the GPU (reading them would stall it): logs carry the batch size only. */
+  onBatchEnd?(batch: number, logs: { size: number }): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  onTrainEnd?(history: History): void | Promise<void>;
+}
+
+export interface FitArgs {
+  epochs?: number;
+  batchSize?: number;
+  shuffle?: boolean;
+  validationData?: [Data, Data];
+  /** Fraction of the samples (the last ones, before shuffling, as in Keras) held out for validation. */
+  validationSplit?: number;
+  /** 0 silent, 1 Keras's progress bar (in place on a TTY), 2 one line per epoch. */
+  verbose?: 0 | 1 | 2;
+  callbacks?: Callbacks | Callbacks[];
+  /** Seeds shuffling and the random layers (noise, dropout). */
+  seed?: number;
+  /** Multiplies uint8 data as it is uploaded, e.g. 1/255 for pixels. */
+  scale?: number;
+  /** Stop with an error naming epoch and batch when the loss becomes NaN (default true). */
+  terminateOnNaN?: boolean;
+}
+
+export interface PredictArgs {
+  batchSize?: number;
+  scale?: number;
+}
+
+/** What fit() returns: Keras's History (history.loss, history.val_loss, epoch). */
+export class History {
+  readonly epoch: number[] = [];
+  readonly history: Record<string, number[]> = { loss: [] };
+
+  get loss(): number[] {
+    return this.history.loss;
+  }
+
+  get val_loss(): number[] | undefined {
+    return this.history.val_loss;
+  }
+
+  record(epoch: number, logs: Logs): void {
+    this.epoch.push(epoch);
+    for (const [k, v] of Object.entries(logs)) if (v !== undefined) (this.history[k] ??= []).push(v);
+  }
+}
+
+interface Order {
+  gpu: Tensor<'int32'> | null;
+  host: Int32Array;
+}
+
+/** The tensors of one forward pass, freed together when the step is encoded. */
+interface Pass {
+  outputs: Tensor[];
+  states: CallState[];
+}
+
+export class Model {
+  readonly name: string;
+  readonly input: SymbolicTensor;
+  readonly output: SymbolicTensor;
+  readonly nodes: readonly GraphNode[];
+  /** The layers in call order, the InputLayer first (as Keras's model.layers). */
+  readonly layers: readonly Layer[];
+  /** Set to true from a callback to end fit() after the current batch. */
+  stopTraining = false;
+  optimizer: Optimizer | null = null;
+  loss: LossName | null = null;
+  metrics: LossName[] = [];
+  #step = 0;
+
+  constructor(args: { inputs: SymbolicTensor; outputs: SymbolicTensor; name?: string }) {
+    this.name = args.name ?? 'model';
+    this.input = args.inputs;
+    this.output = args.outputs;
+    this.nodes = orderNodes(this.input, this.output);
+    const layers: Layer[] = [new InputLayer(this.input.name, this.input.sampleShape)];
+    for (const node of this.nodes) if (!layers.includes(node.layer)) layers.push(node.layer);
+    this.layers = layers;
+  }
+
+  get inputShape(): Shape {
+    return this.input.sampleShape;
+  }
+
+  get outputShape(): Shape {
+    return this.output.sampleShape;
+  }
+
+  /** Every weight once, in layer order (kernel, then bias). */
+  get weights(): Weight[] {
+    return this.layers.flatMap((l) => l.weights);
+  }
+
+  countParams(): number {
+    return this.layers.reduce((n, l) => n + l.countParams(), 0);
+  }
+
+  getLayer(name: string): Layer {
+    const layer = this.layers.find((l) => l.name === name);
+    if (!layer) throw new Error(`model '${this.name}' has no layer '${name}'; it has ${this.layers.map((l) => l.name).join(', ')}`);
+    return layer;
+  }
+
+  /** Keras's summary table: layer (type), output shape, params; totals. Printed and returned. */
+  summary(print: (line: string) => void = console.log): string {
+    const shape = (s: Shape) => `(None, ${s.join(', ')})`;
+    const rows = this.layers.map((l, i) => [
+      `${l.name} (${l.className})`,
+      i === 0 ? `[${shape(this.inputShape)}]` : shape(this.nodes.find((n) => n.layer === l)!.output.sampleShape),
+      String(l.countParams()),
+    ]);
+    const widths = [29, 26, 10];
+    const line = (cells: string[]) => ' ' + cells.map((c, i) => c.padEnd(widths[i] - (i === 0 ? 1 : 0))).join('').trimEnd();
+    const total = this.countParams();
+    const trainable = this.layers.filter((l) => l.trainable).reduce((n, l) => n + l.countParams(), 0);
+    const size = (n: number) => `${n.toLocaleString('en-US')} (${((n * 4) / 1024).toFixed(2)} KB)`;
+    const text = [
+      `Model: "${this.name}"`,
+      '_'.repeat(65),
+      line(['Layer (type)', 'Output Shape', 'Param #']),
+      '='.repeat(65),
+      ...rows.map(line),
+      '='.repeat(65),
+      `Total params: ${size(total)}`,
+      `Trainable params: ${size(trainable)}`,
+      `Non-trainable params: ${size(total - trainable)}`,
+      '_'.repeat(65),
+    ].join('\n');
+    print(text);
+    return text;
+  }
+
+  compile(args: CompileArgs): void {
+    if (!args || !args.loss) throw new Error(`model '${this.name}'.compile needs a loss (e.g. 'meanSquaredError' or 'binaryCrossentropy')`);
+    this.optimizer?.dispose();
+    this.optimizer = getOptimizer(args.optimizer);
+    this.loss = args.loss;
+    this.metrics = args.metrics ?? [];
+    // Fail now on an unknown loss name rather than inside the first step.
+    if (!['meanSquaredError', 'mse', 'meanAbsoluteError', 'mae', 'binaryCrossentropy'].includes(args.loss)) {
+      throw new Error(`unknown loss '${args.loss}'; expected meanSquaredError (mse), meanAbsoluteError (mae) or binaryCrossentropy`);
+    }
+  }
+
+  /** Runs the nodes on a batch. The caller frees the pass (freePass) once its work is encoded. */
+  #forward(x: Tensor, training: boolean, seed: number): Pass {
+    const pass: Pass = { outputs: [], states: [] };
+    let value = x;
+    this.nodes.forEach((node, i) => {
+      const state: CallState = { training, seed: (seed + i * 0x9e3779b9) >>> 0, step: this.#step, saved: [] };
+      value = node.layer.forward(value, state);
+      pass.outputs.push(value);
+      pass.states.push(state);
+    });
+    return pass;
+  }
+
+  #freePass(pass: Pass): void {
+    for (const t of pass.outputs) t.dispose();
+    for (const s of pass.states) for (const t of s.saved) t.dispose();
+  }
+
+  /** Loss (and penalties, when training) of a pass into slots[index·(1+metrics)…]. */
+  #addLosses(pass: Pass, x: Tensor, y: Tensor, slots: Tensor, index: number, training: boolean): void {
+    const yPred = pass.outputs.at(-1)!;
+    const stride = 1 + this.metrics.length;
+    lossForward(yPred, y, this.loss!, { out: slots, outIndex: index * stride });
+    this.metrics.forEach((m, k) => lossForward(yPred, y, m, { out: slots, outIndex: index * stride + 1 + k }));
+    if (!training) return;
+    const batch = x.shape[0];
+    this.nodes.forEach((node, i) => {
+      const reg = node.layer.activityRegularizer;
+      // Keras divides the activity penalty by the batch size.
+      if (reg) l1l2Penalty(pass.outputs[i], reg, { scale: 1 / batch, out: slots, outIndex: index * stride, accumulate: true });
+      node.layer.addCallPenalty(pass.outputs[i], slots, index * stride);
+    });
+    for (const w of this.weights) if (w.regularizer) l1l2Penalty(w.value, w.regularizer, { out: slots, outIndex: index * stride, accumulate: true });
+  }
+
+  /** Encodes one training step: forward, loss, backward, optimizer update. No readback. */
+  #trainStep(x: Tensor, y: Tensor, slots: Tensor, index: number, seed: number): void {
+    const pass = this.#forward(x, true, seed);
+    this.#addLosses(pass, x, y, slots, index, true);
+    const batch = x.shape[0];
+    const gradients: Tensor[] = [];
+    let dy: Tensor | null = lossBackward(pass.outputs.at(-1)!, y, this.loss!);
+    for (let i = this.nodes.length - 1; i >= 0 && dy; i--) {
+      gradients.push(dy);
+      const { layer } = this.nodes[i];
+      if (layer.activityRegularizer) l1l2Backward(pass.outputs[i], layer.activityRegularizer, dy, 1 / batch);
+      const xi = i === 0 ? x : pass.outputs[i - 1];
+      dy = layer.backward(dy, xi, pass.outputs[i], pass.states[i], i > 0);
+    }
+    const params = [];
+    for (const w of this.weights) {
+      if (!w.grad) continue;
+      if (w.regularizer) l1l2Backward(w.value, w.regularizer, w.grad);
+      if (w.trainable) params.push({ value: w.value, grad: w.grad });
+    }
+    this.optimizer!.apply(params);
+    for (const w of this.weights) {
+      w.grad?.dispose();
+      w.grad = null;
+    }
+    for (const g of gradients) g.dispose();
+    this.#freePass(pass);
+    this.#step++;
+    flush();
+  }
+
+  #checkCompiled(what: string): void {
+    if (!this.optimizer || !this.loss) throw new Error(`model '${this.name}': call compile() before ${what}()`);
+  }
+
+  #checkXY(x: Data, y: Data, what: string): void {
+    checkData(x, this.inputShape, `${what}: x`);
+    checkData(y, this.outputShape, `${what}: y`);
+    if (x.shape[0] !== y.shape[0]) throw new Error(`${what}: x has ${x.shape[0]} samples but y has ${y.shape[0]}`);
+  }
+
+  async fit(x: Data, y: Data, args: FitArgs = {}): Promise<History> {
+    this.#checkCompiled('fit');
+    this.#checkXY(x, y, 'fit');
+    const { epochs = 1, batchSize = 32, shuffle = true, verbose = 1, scale = 1, terminateOnNaN = true } = args;
+    if (!(Number.isInteger(epochs) && epochs > 0 && Number.isInteger(batchSize) && batchSize > 0)) {
+      throw new Error(`fit: epochs and batchSize must be positive integers, got ${epochs} and ${batchSize}`);
+    }
+    const split = args.validationSplit ?? 0;
+    if (!(split >= 0 && split < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${split}`);
+    if (args.validationData) this.#checkXY(args.validationData[0], args.validationData[1], 'fit: validationData');
+    const callbacks = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
+    const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const random = seededRandom(seed);
+
+    const xs = new BatchSource(x, scale);
+    const ys = x === y ? xs : new BatchSource(y, scale);
+    const numTrain = split > 0 ? Math.floor(xs.numSamples * (1 - split)) : xs.numSamples;
+    const numBatches = Math.ceil(numTrain / batchSize);
+    const stride = 1 + this.metrics.length;
+    const slots = empty([numBatches * stride]);
+    const history = new History();
+    const bar = new ProgressBar(numBatches, verbose);
+    this.stopTraining = false;
+    try {
+      for (const c of callbacks) await c.onTrainBegin?.();
+      for (let epoch = 0; epoch < epochs && !this.stopTraining; epoch++) {
+        for (const c of callbacks) await c.onEpochBegin?.(epoch);
+        bar.startEpoch(epoch, epochs);
+        const order = this.#order(xs, numTrain, shuffle ? random : null);
+        let done = 0;
+        for (let b = 0; b < numBatches; b++) {
+          const first = b * batchSize;
+          const count = Math.min(batchSize, numTrain - first);
+          const xb = xs.batch(order, first, count);
+          const yb = ys === xs ? xb : ys.batch(order, first, count);
+          this.#trainStep(xb, yb, slots, b, (seed + epoch * 7919) >>> 0);
+          xb.dispose();
+          if (yb !== xb) yb.dispose();
+          done = b + 1;
+          await bar.step(done, () => this.#readLosses(slots, batchSize, numTrain, done));
+          for (const c of callbacks) await c.onBatchEnd?.(b, { size: count });
+          if (this.stopTraining) break;
+        }
+        order.gpu?.dispose();
+        const logs = await this.#readLosses(slots, batchSize, numTrain, done);
+        if (Number.isNaN(logs.loss) && terminateOnNaN) {
+          const perBatch = await slots.data();
+          const bad = perBatch.findIndex((v, i) => i % stride === 0 && Number.isNaN(v)) / stride;
+          throw new Error(`fit: the loss became NaN at epoch ${epoch + 1}, batch ${bad + 1} (pass terminateOnNaN: false to continue)`);
+        }
+        if (args.validationData || split > 0) {
+          const [vx, vy] = args.validationData ?? [x, y];
+          const val = args.validationData
+            ? await this.#evaluateSource(new BatchSource(vx, scale), vx === vy ? null : new BatchSource(vy, scale), 0, vx.shape[0], batchSize, true)
+            : await this.#evaluateSource(xs, ys === xs ? null : ys, numTrain, xs.numSamples - numTrain, batchSize, false);
+          for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
+        }
+        bar.endEpoch(logs);
+        history.record(epoch, logs);
+        for (const c of callbacks) await c.onEpochEnd?.(epoch, logs);
+      }
+      for (const c of callbacks) await c.onTrainEnd?.(history);
+    } finally {
+      slots.dispose();
+      xs.dispose();
+      if (ys !== xs) ys.dispose();
+    }
+    return history;
+  }
+
+  /** Sample order for an epoch: 0…n-1, shuffled when a generator is given; uploaded when batches come from the GPU. */
+  #order(source: BatchSource, n: number, random: (() => number) | null, offset = 0): Order {
+    const host = Int32Array.from({ length: n }, (_, i) => i + offset);
+    if (random) {
+      for (let i = n - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [host[i], host[j]] = [host[j], host[i]];
+      }
+    }
+    return { host, gpu: source.resident ? (tensor(host) as Tensor<'int32'>) : null };
+  }
+
+  /** Reads the first `batches` loss slots and averages them weighted by batch size. */
+  async #readLosses(slots: Tensor, batchSize: number, numSamples: number, batches: number): Promise<Logs> {
+    const values = await slots.data();
+    const names = ['loss', ...this.metrics];
+    const logs: Logs = { loss: 0 };
+    let seen = 0;
+    for (let b = 0; b < batches; b++) {
+      const size = Math.min(batchSize, numSamples - b * batchSize);
+      seen += size;
+      names.forEach((name, k) => (logs[name] = (logs[name] ?? 0) + values[b * names.length + k] * size));
+    }
+    for (const name of names) logs[name] = logs[name]! / seen;
+    return logs;
+  }
+
+  async #evaluateSource(xs: BatchSource, ys: BatchSource | null, offset: number, n: number, batchSize: number, owned: boolean): Promise<Logs> {
+    const order = this.#order(xs, n, null, offset);
+    const numBatches = Math.ceil(n / batchSize);
+    const slots = empty([numBatches * (1 + this.metrics.length)]);
+    try {
+      for (let b = 0; b < numBatches; b++) {
+        const count = Math.min(batchSize, n - b * batchSize);
+        const xb = xs.batch(order, b * batchSize, count);
+        const yb = ys ? ys.batch(order, b * batchSize, count) : xb;
+        const pass = this.#forward(xb, false, 0);
+        this.#addLosses(pass, xb, yb, slots, b, false);
+        this.#freePass(pass);
+        xb.dispose();
+        if (yb !== xb) yb.dispose();
+      }
+      return await this.#readLosses(slots, batchSize, n, numBatches);
+    } finally {
+      slots.dispose();
+      order.gpu?.dispose();
+      if (owned) {
+        xs.dispose();
+        ys?.dispose();
+      }
+    }
+  }
+
+  /** The mean loss over (x, y), and the metrics: { loss, ...metrics }. */
+  async evaluate(x: Data, y: Data, args: PredictArgs = {}): Promise<Logs> {
+    this.#checkCompiled('evaluate');
+    this.#checkXY(x, y, 'evaluate');
+    const xs = new BatchSource(x, args.scale ?? 1);
+    return this.#evaluateSource(xs, x === y ? null : new BatchSource(y, args.scale ?? 1), 0, xs.numSamples, args.batchSize ?? 32, true);
+  }
+
+  /** One training step on one batch; returns its loss (reads it back). */
+  async trainOnBatch(x: Data, y: Data, args: { scale?: number; seed?: number } = {}): Promise<number> {
+    this.#checkCompiled('trainOnBatch');
+    this.#checkXY(x, y, 'trainOnBatch');
+    const xs = new BatchSource(x, args.scale ?? 1);
+    const ys = x === y ? xs : new BatchSource(y, args.scale ?? 1);
+    const n = xs.numSamples;
+    const order = this.#order(xs, n, null);
+    const slots = empty([1 + this.metrics.length]);
+    try {
+      const xb = xs.batch(order, 0, n);
+      const yb = ys === xs ? xb : ys.batch(order, 0, n);
+      this.#trainStep(xb, yb, slots, 0, args.seed ?? this.#step);
+      xb.dispose();
+      if (yb !== xb) yb.dispose();
+      return (await slots.data())[0];
+    } finally {
+      slots.dispose();
+      order.gpu?.dispose();
+      xs.dispose();
+      if (ys !== xs) ys.dispose();
+    }
+  }
+
+  /** The model's outputs for x, as one GPU tensor [N, ...outputShape] (read it with .data()). */
+  async predict(x: Data, args: PredictArgs = {}): Promise<Tensor> {
+    checkData(x, this.inputShape, 'predict: x');
+    const batchSize = args.batchSize ?? 32;
+    const xs = new BatchSource(x, args.scale ?? 1);
+    const n = xs.numSamples;
+    const result = empty([n, ...this.outputShape]);
+    const order = this.#order(xs, n, null);
+    const rowBytes = (result.size / n) * 4;
+    try {
+      for (let first = 0; first < n; first += batchSize) {
+        const count = Math.min(batchSize, n - first);
+        const xb = xs.batch(order, first, count);
+        const pass = this.#forward(xb, false, 0);
+        encoder().copyBufferToBuffer(pass.outputs.at(-1)!.buffer, 0, result.buffer, first * rowBytes, count * rowBytes);
+        this.#freePass(pass);
+        xb.dispose();
+        flush();
+      }
+      await sync();
+      return result;
+    } catch (e) {
+      result.dispose();
+      throw e;
+    } finally {
+      order.gpu?.dispose();
+      xs.dispose();
+    }
+  }
+
+  /**
+   * Saves in TensorFlow.js's layers format (model.json + binary weight shards): 'file://dir' in
+   * Node, 'downloads://name' or 'indexeddb://name' in a browser, or an IOHandler.
+   */
+  save(destination: string | IOHandler): Promise<SaveResult> {
+    return saveModel(this, destination);
+  }
+
+  /** Loads weights saved by save() (or TF.js) into this model; on any error the weights are unchanged. */
+  loadWeights(source: string | IOHandler): Promise<void> {
+    return loadWeightsInto(this, source);
+  }
+
+  /** All weights as Float32Arrays, in Keras's order (layer by layer; kernel, then bias). */
+  async getWeights(): Promise<Float32Array[]> {
+    return (await Promise.all(this.layers.map((l) => l.getWeights()))).flat();
+  }
+
+  /** Replaces all weights; every shape is checked first, so a bad list changes nothing. */
+  setWeights(values: readonly Float32Array[]): void {
+    const weights = this.weights;
+    if (values.length !== weights.length) throw new Error(`model '${this.name}' has ${weights.length} weights, got ${values.length} arrays`);
+    weights.forEach((w, i) => {
+      if (values[i].length !== w.value.size) throw new Error(`model '${this.name}': weight '${w.name}' has shape ${formatShape(w.shape)} (${w.value.size} values), got ${values[i].length}`);
+    });
+    let k = 0;
+    for (const layer of this.layers) {
+      layer.setWeights(values.slice(k, k + layer.weights.length));
+      k += layer.weights.length;
+    }
+  }
+}
+
+/** Keras's functional model: model({ inputs, outputs }). */
+export function model(args: { inputs: SymbolicTensor; outputs: SymbolicTensor; name?: string }): Model {
+  return new Model(args);
+}
+
+/** Keras's Sequential as a function: the layers applied in order to input({ shape }). */
+export function sequential(args: { layers: Layer[]; inputShape?: Shape; name?: string }): Model {
+  const shape = args.inputShape ?? args.layers[0]?.declaredInputShape;
+  if (!shape) throw new Error('sequential: give inputShape (or inputShape on the first layer)');
+  const x = symbolicInput({ shape });
+  let y = x;
+  for (const layer of args.layers) y = layer.apply(y);
+  return new Model({ inputs: x, outputs: y, name: args.name });
+}

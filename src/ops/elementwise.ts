@@ -1,0 +1,16 @@
+import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { empty, formatShape, Tensor } from '../tensor.js';
+
+const addKernel = defineKernel<{ n: number }>({
+  name: 'add_forward',
+  bindings: ['read', 'read', 'write', 'uniform'],
+  workgroups: (p) => grid1d(p.n, 64),
+  uniforms: (p) => packUniforms([p.n]),
+});
+
+/** a + b, elementwise, same shapes. */
+export function add(a: Tensor, b: Tensor, out: Tensor = empty(a.shape)): Tensor {
+  if (a.size !== b.size || out.size !== a.size) throw new Error(`add: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} (out ${formatShape(out.shape)}) differ`);
+  addKernel.run([a.buffer, b.buffer, out.buffer], { n: a.size });
+  return out;
+}
