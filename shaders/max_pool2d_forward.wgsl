@@ -1,20 +1,17 @@
 // Max pooling, NHWC: y[n, oh, ow, c] = max of x over the window, and argmax = the flat index into x
 // of the chosen element (read by max_pool2d_backward). Ties keep the first maximum in row-major scan
-// order; a NaN in the window wins and is kept (as IEEE max would propagate it).
+// order; a NaN in the window wins and is kept (as IEEE max would propagate it). lib/activation.wgsl
+// is included for is_nan only.
 // Bindings: 0 x (read), 1 y (write), 2 argmax (write, i32), 3 params (PoolParams, total = y's size).
 // Thread → element: one output element per invocation, channels fastest, so neighbouring lanes read
 // neighbouring channels; i = gid.x + gid.y * (num_workgroups.x * 64) (grid folded past 65535 groups).
 //!include lib/pool.wgsl
+//!include lib/activation.wgsl
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<storage, read_write> argmax: array<i32>;
 @group(0) @binding(3) var<uniform> params: PoolParams;
-
-// By the bits: compilers may fold v != v away under fast-math assumptions.
-fn is_nan(v: f32) -> bool {
-  return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u;
-}
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
