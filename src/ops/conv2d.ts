@@ -1,0 +1,253 @@
+// Conv2D and Conv2DTranspose (Keras semantics, NHWC), forward and backward, as implicit GEMMs:
+// shaders/conv2d_forward.wgsl, conv2d_backward_input.wgsl, conv2d_backward_filter.wgsl (+ _reduce).
+// A transposed convolution is the input gradient of the convolution it inverts (as in TF), so its
+// three passes are the same three kernels with the roles of input and output swapped.
+import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
+import { activationConstants, type ActivationName } from './activation.js';
+import { checkNHWC, convOutputLength, padBefore, pair, type Padding } from './shapes.js';
+
+export interface Conv2DOptions {
+  /** Default 1. */
+  strides?: number | [number, number];
+  /** Default 'valid'. */
+  padding?: Padding;
+  /** Fused epilogue of the forward passes: act(conv + bias). Ignored by the gradients. */
+  bias?: Tensor;
+  activation?: ActivationName;
+  alpha?: number;
+  /** Where to write the result (same shape). */
+  out?: Tensor;
+}
+
+/** A forward convolution's sizes: x [n,h,w,c] * kernel [kh,kw,c,f] → y [n,oh,ow,f], padding before ph, pw. */
+interface Geometry {
+  n: number; h: number; w: number; c: number;
+  oh: number; ow: number; f: number;
+  kh: number; kw: number; sh: number; sw: number; ph: number; pw: number;
+}
+
+/** Register tile of each thread: TM rows × 4·NV columns. */
+const TM = 4;
+const NV = 1;
+/** Workgroup width of the filter-gradient kernel (its row count is small: kh·kw·⌈C/TM⌉). */
+const FILTER_WG = 8;
+/** Output pixels below which the filter gradient is not split further, and the workgroups it aims for. */
+const MIN_CHUNK = 256;
+const TARGET_GROUPS = 256;
+
+interface Run {
+  g: Geometry;
+  /** Thread groups along the GEMM rows, and tiles of 4·NV columns. */
+  groups: number;
+  tiles: number;
+  chunk: number;
+  bias: boolean;
+  activation: ActivationName;
+  alpha?: number;
+}
+
+const convUniforms = (p: Run) => {
+  const g = p.g;
+  return packUniforms([g.n, g.h, g.w, g.c, g.oh, g.ow, g.f, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, p.groups, p.chunk]);
+};
+const epilogue = (p: Run) => ({ TM, NV, HAS_BIAS: Number(p.bias), ...activationConstants(p.activation, p.alpha) });
+
+const forwardKernel = defineKernel<Run>({
+  name: 'conv2d_forward',
+  bindings: ['read', 'read', 'read', 'write', 'uniform'],
+  workgroups: (p) => [...grid1d(p.groups, 64), p.tiles],
+  uniforms: convUniforms,
+  constants: epilogue,
+});
+
+const backwardInputKernel = defineKernel<Run>({
+  name: 'conv2d_backward_input',
+  bindings: ['read', 'read', 'read', 'write', 'uniform'],
+  workgroups: (p) => [...grid1d(p.groups, 64), p.tiles],
+  uniforms: convUniforms,
+  constants: epilogue,
+});
+
+const backwardFilterKernel = defineKernel<Run & { splits: number }>({
+  name: 'conv2d_backward_filter',
+  bindings: ['read', 'read', 'write', 'uniform'],
+  workgroups: (p) => [Math.ceil(p.groups / FILTER_WG), p.tiles, p.splits],
+  uniforms: convUniforms,
+  constants: () => ({ TM, NV, WG: FILTER_WG }),
+});
+
+const reduceKernel = defineKernel<{ n: number; splits: number }>({
+  name: 'conv2d_backward_filter_reduce',
+  bindings: ['read', 'write', 'uniform'],
+  workgroups: (p) => grid1d(p.n, 64),
+  uniforms: (p) => packUniforms([p.n, p.splits]),
+});
+
+function checkKernel(op: string, kernelShape: Shape): void {
+  if (kernelShape.length !== 4 || kernelShape.some((d) => !Number.isInteger(d) || d <= 0)) {
+    throw new Error(`${op}: expected a non-empty 4-D kernel, got ${formatShape(kernelShape)}`);
+  }
+}
+
+/** The convolution x [N,H,W,C] * kernel [kh,kw,C,F], checked, in the op's name. */
+function geometry(op: string, xShape: Shape, kernelShape: Shape, options: Conv2DOptions): Geometry {
+  checkNHWC(xShape, op);
+  checkKernel(op, kernelShape);
+  const [n, h, w, c] = xShape;
+  const [kh, kw, kc, f] = kernelShape;
+  if (kc !== c) throw new Error(`${op}: input ${formatShape(xShape)} has ${c} channels but kernel ${formatShape(kernelShape)} expects ${kc}`);
+  const [sh, sw] = pair(options.strides ?? 1, `${op}: strides`);
+  const padding = options.padding ?? 'valid';
+  if (padding !== 'same' && padding !== 'valid') throw new Error(`${op}: padding must be 'same' or 'valid', got ${JSON.stringify(padding)}`);
+  if (padding === 'valid' && (kh > h || kw > w)) {
+    throw new Error(`${op}: kernel ${formatShape(kernelShape)} is larger than the input ${formatShape(xShape)} with 'valid' padding`);
+  }
+  return {
+    n, h, w, c, f, kh, kw, sh, sw,
+    oh: convOutputLength(h, kh, sh, padding),
+    ow: convOutputLength(w, kw, sw, padding),
+    ph: padBefore(h, kh, sh, padding),
+    pw: padBefore(w, kw, sw, padding),
+  };
+}
+
+/**
+ * Conv2DTranspose x [N,H,W,C] with kernel [kh,kw,F,C] → [N,OH,OW,F], as the convolution it inverts:
+ * [N,OH,OW,F] * [kh,kw,F,C] → [N,H,W,C].
+ */
+function transposeGeometry(op: string, xShape: Shape, kernelShape: Shape, options: Conv2DOptions): Geometry {
+  checkNHWC(xShape, op);
+  checkKernel(op, kernelShape);
+  const [n, h, w, c] = xShape;
+  const [kh, kw, f, kc] = kernelShape;
+  if (kc !== c) throw new Error(`${op}: input ${formatShape(xShape)} has ${c} channels but kernel ${formatShape(kernelShape)} expects ${kc}`);
+  const [sh, sw] = pair(options.strides ?? 1, `${op}: strides`);
+  const same = (options.padding ?? 'valid') === 'same';
+  const oh = same ? h * sh : h * sh + Math.max(kh - sh, 0);
+  const ow = same ? w * sw : w * sw + Math.max(kw - sw, 0);
+  // That convolution's output is [N,H,W,C] again (OH = H·s (+ max(kh − s, 0) for 'valid') maps back to H).
+  return geometry(op, [n, oh, ow, f], kernelShape, options);
+}
+
+const inputShape = (g: Geometry): Shape => [g.n, g.h, g.w, g.c];
+const outputShape = (g: Geometry): Shape => [g.n, g.oh, g.ow, g.f];
+
+export function conv2dOutputShape(xShape: Shape, kernelShape: Shape, options: Conv2DOptions): Shape {
+  return outputShape(geometry('conv2d', xShape, kernelShape, options));
+}
+
+export function conv2dTransposeOutputShape(xShape: Shape, kernelShape: Shape, options: Conv2DOptions): Shape {
+  return inputShape(transposeGeometry('conv2dTranspose', xShape, kernelShape, options));
+}
+
+function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function checkShape(op: string, what: string, t: Tensor, expected: Shape): void {
+  if (!sameShape(t.shape, expected)) throw new Error(`${op}: ${what} has shape ${formatShape(t.shape)}, expected ${formatShape(expected)}`);
+}
+
+/** The result tensor: options.out (checked) or a new one. */
+function output(op: string, shape: Shape, options: Conv2DOptions): Tensor {
+  if (!options.out) return empty(shape);
+  checkShape(op, 'out', options.out, shape);
+  return options.out;
+}
+
+/** The bias + activation epilogue of a forward pass; gradients run without one. */
+function epilogueRun(op: string, channels: number, options: Conv2DOptions, forward: boolean): Pick<Run, 'bias' | 'activation' | 'alpha'> {
+  if (!forward) return { bias: false, activation: 'linear' };
+  if (options.bias) checkShape(op, 'bias', options.bias, [channels]);
+  return { bias: options.bias !== undefined, activation: options.activation ?? 'linear', alpha: options.alpha };
+}
+
+/** The bias binding: the bias when the epilogue adds one, else any buffer (never read). */
+const biasBuffer = (kernel: Tensor, options: Conv2DOptions, forward: boolean) => (forward && options.bias ? options.bias : kernel).buffer;
+
+/** y = act(conv(x) + bias): rows N·OH·OW, columns F. */
+function runForward(op: string, x: Tensor, kernel: Tensor, g: Geometry, options: Conv2DOptions, forward: boolean): Tensor {
+  const y = output(op, outputShape(g), options);
+  const run: Run = { g, groups: Math.ceil((g.n * g.oh * g.ow) / TM), tiles: Math.ceil(g.f / (4 * NV)), chunk: 0, ...epilogueRun(op, g.f, options, forward) };
+  forwardKernel.run([x.buffer, kernel.buffer, biasBuffer(kernel, options, forward), y.buffer], run);
+  return y;
+}
+
+/** dx = act(convᵀ(dy) + bias): rows N·H·W (by stride phase), columns C. */
+function runBackwardInput(op: string, dy: Tensor, kernel: Tensor, g: Geometry, options: Conv2DOptions, forward: boolean): Tensor {
+  const dx = output(op, inputShape(g), options);
+  const perPhase = Math.ceil(Math.ceil(g.w / g.sw) / TM);
+  const run: Run = {
+    g,
+    groups: g.n * g.h * g.sw * perPhase,
+    tiles: Math.ceil(g.c / (4 * NV)),
+    chunk: 0,
+    ...epilogueRun(op, g.c, options, forward),
+  };
+  backwardInputKernel.run([dy.buffer, kernel.buffer, biasBuffer(kernel, options, forward), dx.buffer], run);
+  return dx;
+}
+
+/** dkernel = patches(x)ᵀ · dy, split over the output pixels when there are many, then summed. */
+function runBackwardFilter(op: string, x: Tensor, dy: Tensor, g: Geometry, options: Conv2DOptions): Tensor {
+  const dk = output(op, [g.kh, g.kw, g.c, g.f], options);
+  const pixels = g.n * g.oh * g.ow;
+  const groups = g.kh * g.kw * Math.ceil(g.c / TM);
+  const tiles = Math.ceil(g.f / (4 * NV));
+  const perSplit = Math.ceil(groups / FILTER_WG) * tiles;
+  const splits = Math.max(1, Math.min(Math.ceil(pixels / MIN_CHUNK), Math.ceil(TARGET_GROUPS / perSplit)));
+  const chunk = Math.ceil(pixels / splits);
+  const run = { g, groups, tiles, chunk, splits: Math.ceil(pixels / chunk), bias: false, activation: 'linear' as const };
+  if (run.splits === 1) {
+    backwardFilterKernel.run([x.buffer, dy.buffer, dk.buffer], run);
+    return dk;
+  }
+  const parts = empty([run.splits, dk.size]);
+  backwardFilterKernel.run([x.buffer, dy.buffer, parts.buffer], run);
+  reduceKernel.run([parts.buffer, dk.buffer], { n: dk.size, splits: run.splits });
+  // Later kernels that reuse this pooled buffer are encoded after the reduction.
+  parts.dispose();
+  return dk;
+}
+
+export function conv2d(x: Tensor, kernel: Tensor, options: Conv2DOptions = {}): Tensor {
+  return runForward('conv2d', x, kernel, geometry('conv2d', x.shape, kernel.shape, options), options, true);
+}
+
+/** dL/dx of conv2d from dL/dy. */
+export function conv2dBackwardInput(dy: Tensor, kernel: Tensor, xShape: Shape, options: Conv2DOptions = {}): Tensor {
+  const op = 'conv2dBackwardInput';
+  const g = geometry(op, xShape, kernel.shape, options);
+  checkShape(op, 'dy', dy, outputShape(g));
+  return runBackwardInput(op, dy, kernel, g, options, false);
+}
+
+/** dL/dkernel of conv2d from dL/dy, in Keras's [kh,kw,C,F] layout. */
+export function conv2dBackwardFilter(x: Tensor, dy: Tensor, kernelShape: Shape, options: Conv2DOptions = {}): Tensor {
+  const op = 'conv2dBackwardFilter';
+  const g = geometry(op, x.shape, kernelShape, options);
+  checkShape(op, 'dy', dy, outputShape(g));
+  return runBackwardFilter(op, x, dy, g, options);
+}
+
+export function conv2dTranspose(x: Tensor, kernel: Tensor, options: Conv2DOptions = {}): Tensor {
+  const op = 'conv2dTranspose';
+  return runBackwardInput(op, x, kernel, transposeGeometry(op, x.shape, kernel.shape, options), options, true);
+}
+
+/** dL/dx of conv2dTranspose from dL/dy: the forward convolution of dy. */
+export function conv2dTransposeBackwardInput(dy: Tensor, kernel: Tensor, xShape: Shape, options: Conv2DOptions = {}): Tensor {
+  const op = 'conv2dTransposeBackwardInput';
+  const g = transposeGeometry(op, xShape, kernel.shape, options);
+  checkShape(op, 'dy', dy, inputShape(g));
+  return runForward(op, dy, kernel, g, options, false);
+}
+
+/** dL/dkernel of conv2dTranspose from dL/dy, in Keras's [kh,kw,F,C] layout. */
+export function conv2dTransposeBackwardFilter(x: Tensor, dy: Tensor, kernelShape: Shape, options: Conv2DOptions = {}): Tensor {
+  const op = 'conv2dTransposeBackwardFilter';
+  const g = transposeGeometry(op, x.shape, kernelShape, options);
+  checkShape(op, 'dy', dy, inputShape(g));
+  return runBackwardFilter(op, dy, x, g, options);
+}

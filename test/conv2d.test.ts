@@ -1,0 +1,167 @@
+// Conv2D and Conv2DTranspose, forward and both gradients, against the float64 reference at ragged shapes,
+// with even kernels under 'same', strides up to 3, 1×1 inputs and the filter gradient's split path.
+// Two activations suffice for the fused epilogue (each is a pipeline to compile; lib/activation.wgsl is
+// tested on its own). Tolerance: atol 1e-4, rtol 1e-4 (float32 sums of up to a few hundred products of values in [-1, 1]).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tensor } from '../src/index.js';
+import {
+  conv2d, conv2dBackwardFilter, conv2dBackwardInput, conv2dOutputShape, conv2dTranspose, conv2dTransposeBackwardFilter,
+  conv2dTransposeBackwardInput, conv2dTransposeOutputShape, type Conv2DOptions,
+} from '../src/ops/conv2d.js';
+import type { Padding } from '../src/ops/shapes.js';
+import { expectClose, setup, uniform } from './helpers.js';
+import { activate, type Act } from './reference/activation.js';
+import * as ref from './reference/conv2d.js';
+import type { Shape4 } from './reference/conv2d.js';
+
+const TOL = { atol: 1e-4, rtol: 1e-4 };
+
+interface Case {
+  x: Shape4;
+  /** [kh, kw, C, F] for Conv2D; [kh, kw, F, C] for Conv2DTranspose. */
+  k: Shape4;
+  strides: [number, number];
+  padding: Padding;
+  act?: Act;
+}
+
+const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+const name = (c: Case) => `x ${c.x.join('×')} k ${c.k.join('×')} strides ${c.strides.join(',')} ${c.padding}${c.act ? ` +bias ${c.act}` : ''}`;
+
+const CONV_CASES: Case[] = [
+  { x: [1, 1, 1, 1], k: [1, 1, 1, 1], strides: [1, 1], padding: 'valid' },
+  { x: [2, 1, 1, 3], k: [3, 3, 3, 5], strides: [1, 1], padding: 'same', act: 'relu' },
+  { x: [1, 7, 5, 3], k: [3, 3, 3, 5], strides: [1, 1], padding: 'same', act: 'relu' },
+  { x: [2, 7, 5, 3], k: [3, 3, 3, 5], strides: [1, 1], padding: 'valid' },
+  { x: [2, 7, 5, 5], k: [2, 2, 5, 3], strides: [1, 1], padding: 'same' },
+  { x: [1, 7, 5, 1], k: [2, 2, 1, 3], strides: [2, 2], padding: 'same', act: 'elu' },
+  { x: [2, 7, 5, 3], k: [5, 5, 3, 1], strides: [1, 1], padding: 'same' },
+  { x: [1, 7, 6, 3], k: [5, 2, 3, 9], strides: [3, 3], padding: 'same' },
+  { x: [2, 7, 5, 5], k: [3, 3, 5, 3], strides: [2, 2], padding: 'valid', act: 'relu' },
+  { x: [1, 7, 7, 3], k: [1, 1, 3, 5], strides: [3, 3], padding: 'valid' },
+  { x: [2, 7, 5, 3], k: [3, 2, 3, 5], strides: [1, 2], padding: 'same', act: 'elu' },
+  { x: [1, 5, 7, 5], k: [4, 4, 5, 3], strides: [3, 2], padding: 'same' },
+  // 442 output pixels: the filter gradient is split into chunks and summed.
+  { x: [2, 17, 13, 4], k: [3, 3, 4, 6], strides: [1, 1], padding: 'same' },
+];
+
+const TRANSPOSE_CASES: Case[] = [
+  { x: [1, 1, 1, 1], k: [1, 1, 1, 1], strides: [1, 1], padding: 'valid' },
+  { x: [2, 1, 1, 3], k: [3, 3, 5, 3], strides: [2, 2], padding: 'same', act: 'relu' },
+  { x: [1, 4, 3, 3], k: [3, 3, 5, 3], strides: [1, 1], padding: 'same', act: 'elu' },
+  { x: [2, 4, 3, 3], k: [3, 3, 2, 3], strides: [2, 2], padding: 'valid' },
+  { x: [2, 4, 3, 5], k: [2, 2, 3, 5], strides: [2, 2], padding: 'same' },
+  { x: [1, 4, 3, 1], k: [2, 2, 3, 1], strides: [3, 3], padding: 'valid', act: 'relu' },
+  { x: [2, 3, 4, 3], k: [5, 5, 1, 3], strides: [2, 2], padding: 'same' },
+  { x: [1, 3, 4, 3], k: [5, 2, 9, 3], strides: [3, 3], padding: 'same' },
+  { x: [2, 4, 3, 5], k: [3, 3, 3, 5], strides: [1, 2], padding: 'valid', act: 'elu' },
+  { x: [1, 5, 3, 3], k: [4, 3, 5, 3], strides: [3, 2], padding: 'same', act: 'elu' },
+];
+
+/** The bias + activation epilogue of a case: the options that ask for it and its reference. */
+function epilogue(c: Case, bias: Float32Array): [Conv2DOptions, (z: Float64Array) => ArrayLike<number>] {
+  if (!c.act) return [{}, (z) => z];
+  const act = c.act;
+  const alpha = act === 'elu' ? 1 : 0.3;
+  return [{ bias: tensor(bias), activation: act, alpha }, (z) => z.map((v, i) => activate(act, v + bias[i % bias.length], alpha))];
+}
+
+async function check(got: Promise<Float32Array>, expected: ArrayLike<number>, what: string): Promise<void> {
+  expectClose(await got, expected, TOL, what);
+}
+
+describe('conv2d', () => {
+  beforeAll(setup);
+
+  it.each(CONV_CASES)('forward, input and filter gradients: $x $k $strides $padding', async (c) => {
+    const cfg = { strides: c.strides, padding: c.padding };
+    const yShape = ref.convShape(c.x, c.k, cfg);
+    expect(conv2dOutputShape(c.x, c.k, cfg)).toEqual(yShape);
+    const x = uniform(size(c.x), 1);
+    const k = uniform(size(c.k), 2);
+    const b = uniform(c.k[3], 3);
+    const dy = uniform(size(yShape), 4);
+    const [fused, finish] = epilogue(c, b);
+    const opts: Conv2DOptions = { ...cfg, ...fused };
+    const y = finish(ref.conv2d(x, c.x, k, c.k, cfg));
+    const kt = tensor(k, c.k);
+    await check(conv2d(tensor(x, c.x), kt, opts).data(), y, `y of ${name(c)}`);
+    await check(conv2dBackwardInput(tensor(dy, yShape), kt, c.x, opts).data(), ref.conv2dBackwardInput(dy, k, c.k, c.x, cfg), `dx of ${name(c)}`);
+    await check(conv2dBackwardFilter(tensor(x, c.x), tensor(dy, yShape), c.k, opts).data(), ref.conv2dBackwardFilter(x, c.x, dy, c.k, cfg), `dk of ${name(c)}`);
+  });
+
+  it.each(TRANSPOSE_CASES)('transpose: forward, input and filter gradients: $x $k $strides $padding', async (c) => {
+    const cfg = { strides: c.strides, padding: c.padding };
+    const yShape = ref.transposeShape(c.x, c.k, cfg);
+    expect(conv2dTransposeOutputShape(c.x, c.k, cfg)).toEqual(yShape);
+    const x = uniform(size(c.x), 5);
+    const k = uniform(size(c.k), 6);
+    const b = uniform(c.k[2], 7);
+    const dy = uniform(size(yShape), 8);
+    const [fused, finish] = epilogue(c, b);
+    const opts: Conv2DOptions = { ...cfg, ...fused };
+    const y = finish(ref.conv2dTranspose(x, c.x, k, c.k, cfg));
+    const kt = tensor(k, c.k);
+    await check(conv2dTranspose(tensor(x, c.x), kt, opts).data(), y, `y of transposed ${name(c)}`);
+    await check(conv2dTransposeBackwardInput(tensor(dy, yShape), kt, c.x, opts).data(), ref.conv2dTransposeBackwardInput(dy, yShape, k, c.k, cfg), `dx of transposed ${name(c)}`);
+    await check(conv2dTransposeBackwardFilter(tensor(x, c.x), tensor(dy, yShape), c.k, opts).data(), ref.conv2dTransposeBackwardFilter(x, dy, yShape, c.k, cfg), `dk of transposed ${name(c)}`);
+  });
+
+  it('the reference gradients agree with central differences of the reference forward pass', () => {
+    // Loss L = Σ y·g for a fixed random g, so dL/dy = g; float64 throughout, step 1e-6, tolerance 1e-6.
+    const cases: [Case, boolean][] = [
+      [{ x: [2, 7, 5, 3], k: [4, 3, 3, 2], strides: [2, 1], padding: 'same' }, false],
+      [{ x: [1, 5, 4, 2], k: [3, 3, 3, 2], strides: [2, 2], padding: 'valid' }, true],
+      [{ x: [1, 3, 4, 2], k: [4, 4, 3, 2], strides: [3, 2], padding: 'same' }, true],
+    ];
+    for (const [c, transposed] of cases) {
+      const cfg = { strides: c.strides, padding: c.padding };
+      const yShape = transposed ? ref.transposeShape(c.x, c.k, cfg) : ref.convShape(c.x, c.k, cfg);
+      const x = Float64Array.from(uniform(size(c.x), 11));
+      const k = Float64Array.from(uniform(size(c.k), 12));
+      const g = uniform(size(yShape), 13);
+      const forward = () => (transposed ? ref.conv2dTranspose(x, c.x, k, c.k, cfg) : ref.conv2d(x, c.x, k, c.k, cfg));
+      const loss = () => forward().reduce((s, v, i) => s + v * g[i], 0);
+      const dx = transposed ? ref.conv2dTransposeBackwardInput(g, yShape, k, c.k, cfg) : ref.conv2dBackwardInput(g, k, c.k, c.x, cfg);
+      const dk = transposed ? ref.conv2dTransposeBackwardFilter(x, g, yShape, c.k, cfg) : ref.conv2dBackwardFilter(x, c.x, g, c.k, cfg);
+      for (const [values, grad, what] of [[x, dx, 'dx'], [k, dk, 'dk']] as const) {
+        for (const i of [0, Math.floor(values.length / 3), values.length - 1]) {
+          const keep = values[i];
+          values[i] = keep + 1e-6;
+          const up = loss();
+          values[i] = keep - 1e-6;
+          const down = loss();
+          values[i] = keep;
+          expect(Math.abs((up - down) / 2e-6 - grad[i]), `${what}[${i}] of ${transposed ? 'transposed ' : ''}${name(c)}`).toBeLessThan(1e-6);
+        }
+      }
+    }
+  });
+
+  it('propagates NaN and Inf from the input through the windows that read it, and only those', async () => {
+    const xShape: Shape4 = [1, 5, 5, 2];
+    const kShape: Shape4 = [3, 3, 2, 2];
+    const cfg = { strides: [1, 1] as [number, number], padding: 'same' as const };
+    const x = uniform(size(xShape), 21);
+    x[0] = NaN; // pixel (0, 0)
+    x[((1 * 5 + 4) * 5 + 4) * 2 - 1] = Infinity; // pixel (4, 4), channel 1
+    const k = uniform(size(kShape), 22, 0.1, 1);
+    await check(conv2d(tensor(x, xShape), tensor(k, kShape), cfg).data(), ref.conv2d(x, xShape, k, kShape, cfg), 'y with NaN/Inf input');
+  });
+
+  it('rejects shapes that cannot work, naming the op and the shapes', () => {
+    const x = tensor(uniform(2 * 4 * 4 * 3, 1), [2, 4, 4, 3]);
+    const k = tensor(uniform(3 * 3 * 3 * 2, 2), [3, 3, 3, 2]);
+    expect(() => conv2d(x, tensor(uniform(5 * 5 * 3, 3), [5, 5, 3, 1]))).toThrow(/conv2d: kernel \[5,5,3,1\] is larger than the input \[2,4,4,3\] with 'valid' padding/);
+    expect(() => conv2d(x, tensor(uniform(3 * 3 * 2, 3), [3, 3, 2, 1]))).toThrow(/conv2d: input \[2,4,4,3\] has 3 channels but kernel \[3,3,2,1\] expects 2/);
+    expect(() => conv2d(x.reshape([8, 4, 3]), k)).toThrow(/conv2d: expected a non-empty NHWC input .* got \[8,4,3\]/);
+    expect(() => conv2d(x, k.reshape([9, 3, 2]))).toThrow(/conv2d: expected a non-empty 4-D kernel, got \[9,3,2\]/);
+    expect(() => conv2dOutputShape([2, 0, 4, 3], [3, 3, 3, 2], {})).toThrow(/conv2d: .* got \[2,0,4,3\]/);
+    expect(() => conv2d(x, k, { strides: 0 })).toThrow(/conv2d: strides must be a positive integer/);
+    expect(() => conv2d(x, k, { padding: 'same', bias: tensor([1, 2, 3]) })).toThrow(/conv2d: bias has shape \[3\], expected \[2\]/);
+    expect(() => conv2dBackwardInput(tensor(uniform(2 * 4 * 4 * 2, 4), [2, 4, 4, 2]), k, x.shape)).toThrow(/conv2dBackwardInput: dy has shape \[2,4,4,2\], expected \[2,2,2,2\]/);
+    expect(() => conv2dBackwardFilter(x, tensor(uniform(8, 4), [2, 2, 2, 1]), k.shape)).toThrow(/conv2dBackwardFilter: dy has shape \[2,2,2,1\], expected \[2,2,2,2\]/);
+    expect(() => conv2dTranspose(x, k)).toThrow(/conv2dTranspose: input \[2,4,4,3\] has 3 channels but kernel \[3,3,3,2\] expects 2/);
+    expect(() => conv2d(x, k, { out: tensor([0]) })).toThrow(/conv2d: out has shape \[1\], expected \[2,2,2,2\]/);
+  });
+});
