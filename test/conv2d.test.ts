@@ -66,7 +66,7 @@ function epilogue(c: Case, bias: Float32Array): [Conv2DOptions, (z: Float64Array
   return [{ bias: tensor(bias), activation: act, alpha }, (z) => z.map((v, i) => activate(act, v + bias[i % bias.length], alpha))];
 }
 
-async function check(got: Promise<Float32Array>, expected: ArrayLike<number>, what: string): Promise<void> {
+async function check(got: Promise<ArrayLike<number>>, expected: ArrayLike<number>, what: string): Promise<void> {
   expectClose(await got, expected, TOL, what);
 }
 
