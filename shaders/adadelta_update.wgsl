@@ -1,0 +1,25 @@
+// Adadelta step, as TF.js's tf.train.adadelta, whose update divides by the accumulated gradient of
+// the previous step (Keras uses the new one; TF.js is the reference the models are tested against):
+//   upd = sqrt(accUpdate + ε) / sqrt(accGrad + ε) · g          (old accGrad)
+//   accGrad = ρ·accGrad + (1-ρ)·g²      accUpdate = ρ·accUpdate + (1-ρ)·upd²      value += (-lr)·upd
+// Bindings: 0 value (read-write), 1 grad (read), 2 slots (read-write: accGrad = slots[0..n),
+// accUpdate = slots[n..2n)), 3 params { n, negLr, rho, oneMinusRho, epsilon }.
+// Thread → element: one element per invocation, i = gid.x + gid.y * (num_workgroups.x * 64).
+struct Params { n: u32, negLr: f32, rho: f32, oneMinusRho: f32, epsilon: f32 }
+@group(0) @binding(0) var<storage, read_write> value: array<f32>;
+@group(0) @binding(1) var<storage, read> grad: array<f32>;
+@group(0) @binding(2) var<storage, read_write> slots: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = gid.x + gid.y * groups.x * 64u;
+  if (i >= params.n) { return; }
+  let g = grad[i];
+  let accGrad = slots[i];
+  let accUpdate = slots[params.n + i];
+  let upd = sqrt(accUpdate + params.epsilon) / sqrt(accGrad + params.epsilon) * g;
+  slots[i] = accGrad * params.rho + g * g * params.oneMinusRho;
+  slots[params.n + i] = accUpdate * params.rho + upd * upd * params.oneMinusRho;
+  value[i] += upd * params.negLr;
+}

@@ -1,0 +1,40 @@
+// RMSprop step, as TF.js's tf.train.rmsprop (and Keras):
+//   ms = ρ·ms + (1-ρ)·g²                   CENTERED: mg = ρ·mg + (1-ρ)·g,  denominator ms - mg² + ε
+//   inc = lr·g / sqrt(ms + ε)  (or the centered denominator)
+//   MOMENTUM: mom = momentum·mom + inc, value -= mom;   otherwise value -= inc (what TF.js computes
+//   with momentum 0, without storing the slot)
+// Centered uses Keras's ms - mg² + ε: TF.js 4.22 writes ms - (mg² + ε), the square root of a
+// negative number (NaN) wherever the gradient's running variance is below ε, e.g. a zero gradient.
+// Bindings: 0 value (read-write), 1 grad (read), 2 slots (read-write: ms = slots[0..n), then mom
+// when MOMENTUM, then mg when CENTERED, n each), 3 params { n, lr, rho, oneMinusRho, momentum, epsilon }.
+// Thread → element: one element per invocation, i = gid.x + gid.y * (num_workgroups.x * 64).
+override MOMENTUM: bool = false;
+override CENTERED: bool = false;
+
+struct Params { n: u32, lr: f32, rho: f32, oneMinusRho: f32, momentum: f32, epsilon: f32 }
+@group(0) @binding(0) var<storage, read_write> value: array<f32>;
+@group(0) @binding(1) var<storage, read> grad: array<f32>;
+@group(0) @binding(2) var<storage, read_write> slots: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = gid.x + gid.y * groups.x * 64u;
+  if (i >= params.n) { return; }
+  let g = grad[i];
+  let ms = slots[i] * params.rho + g * g * params.oneMinusRho;
+  slots[i] = ms;
+  var denominator = ms + params.epsilon;
+  if (CENTERED) {
+    let j = select(1u, 2u, MOMENTUM) * params.n + i;
+    let mg = slots[j] * params.rho + g * params.oneMinusRho;
+    slots[j] = mg;
+    denominator = ms - mg * mg + params.epsilon;
+  }
+  var step = g * params.lr / sqrt(denominator);
+  if (MOMENTUM) {
+    step += slots[params.n + i] * params.momentum;
+    slots[params.n + i] = step;
+  }
+  value[i] -= step;
+}

@@ -1,0 +1,23 @@
+// SGD with momentum, as TF.js's tf.train.momentum (= Keras's SGD(momentum, nesterov) with the
+// velocity stored as accum = -velocity / lr):
+//   accum = momentum·accum + g
+//   value += (-lr)·accum                       or, with NESTEROV,   value += (-lr)·(g + momentum·accum)
+// Bindings: 0 value (read-write), 1 grad (read), 2 accum (read-write), 3 params { n, negLr, momentum }.
+// Thread → element: one element per invocation, i = gid.x + gid.y * (num_workgroups.x * 64).
+override NESTEROV: bool = false;
+
+struct Params { n: u32, negLr: f32, momentum: f32 }
+@group(0) @binding(0) var<storage, read_write> value: array<f32>;
+@group(0) @binding(1) var<storage, read> grad: array<f32>;
+@group(0) @binding(2) var<storage, read_write> accum: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = gid.x + gid.y * groups.x * 64u;
+  if (i >= params.n) { return; }
+  let g = grad[i];
+  let a = params.momentum * accum[i] + g;
+  accum[i] = a;
+  value[i] += params.negLr * select(a, g + a * params.momentum, NESTEROV);
+}
