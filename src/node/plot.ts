@@ -1,0 +1,214 @@
+// Figures as RGBA pixels for PNG files: a grid of images (reconstructions, denoising) and a line
+// chart of losses. Drawn by a small rasterizer with a built-in 5×7 bitmap font, so no canvas or
+// native module is needed.
+import type { HostTensor } from '../tensor.js';
+import type { Image } from './image.js';
+
+type Rgb = readonly [number, number, number];
+
+// Printable ASCII (32..126), 8 rows per glyph (the last for descenders), each row 5 pixels as one
+// base-32 digit, most significant bit leftmost.
+const FONT =
+  '0000000044444040aaa00000aavavaa04fke5u40op248j30cik8lid044400000248884208422248004lel400044v4400' +
+  '00000c48000v000000000cc001248g00ehjlphe04c4444e0eh1248v0v2421he026aiv220vgu11he068guhhe0v1248880' +
+  'ehhehhe0ehhf12c00cc0cc000cc0c480248g842000v0v00084212480eh124040eh1dlle0ehhvhhh0uhhuhhu0ehggghe0' +
+  'sihhhis0vgguggv0vgguggg0ehgnhhf0hhhvhhh0e44444e072222ic0hikokih0ggggggv0hrllhhh0hhpljhh0ehhhhhe0' +
+  'uhhuggg0ehhhlid0uhhukih0fgge11u0v4444440hhhhhhe0hhhhha40hhhllla0hha4ahh0hha44440v1248gv0e88888e0' +
+  '0g842100e22222e04ah00000000000v08420000000e1fhf0ggmphhu000egghe011djhhf000ehvge0698s888000fhhf1e' +
+  'ggmphhh040c444e0206222icggikoki0c44444e000qllhh000mphhh000ehhhe000uhhugg00fhhf1100mpggg000fge1u0' +
+  '88s8896000hhhjd000hhha4000hhlla000ha4ah000hhhf1e00v248v0244844204444444084424480008l2000';
+const GLYPH_W = 5;
+const GLYPH_H = 8;
+const ADVANCE = 6;
+
+const WHITE: Rgb = [255, 255, 255];
+const INK: Rgb = [34, 34, 34];
+const GRID: Rgb = [225, 225, 225];
+const SEPARATOR: Rgb = [128, 128, 128];
+const NAN_COLOR: Rgb = [255, 0, 255];
+/** Matplotlib's first colours, so train/validation look as they do in Keras tutorials. */
+const PALETTE: Rgb[] = [[31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189], [140, 86, 75], [227, 119, 194], [127, 127, 127]];
+
+function canvas(width: number, height: number, fill: Rgb): Image {
+  const data = new Uint8Array(width * height * 4);
+  for (let p = 0; p < width * height; p++) data.set([fill[0], fill[1], fill[2], 255], 4 * p);
+  return { data, width, height };
+}
+
+/** Mixes `color` into pixel (x, y) with coverage `alpha` in [0, 1]; outside the image does nothing. */
+function blend(img: Image, x: number, y: number, color: Rgb, alpha = 1): void {
+  if (x < 0 || y < 0 || x >= img.width || y >= img.height || !(alpha > 0)) return;
+  const i = 4 * (y * img.width + x);
+  const a = Math.min(alpha, 1);
+  for (let k = 0; k < 3; k++) img.data[i + k] = Math.round(img.data[i + k] * (1 - a) + color[k] * a);
+}
+
+function fillRect(img: Image, x: number, y: number, w: number, h: number, color: Rgb): void {
+  for (let j = Math.round(y); j < Math.round(y + h); j++) for (let i = Math.round(x); i < Math.round(x + w); i++) blend(img, i, j, color);
+}
+
+function textWidth(text: string, scale: number): number {
+  return text.length === 0 ? 0 : (text.length * ADVANCE - 1) * scale;
+}
+
+/** Draws `text` with its top-left corner at (x, y), each font pixel a scale×scale block; '?' for non-ASCII. */
+function drawText(img: Image, text: string, x: number, y: number, color: Rgb, scale = 1): void {
+  [...text].forEach((ch, n) => {
+    const code = ch.charCodeAt(0);
+    const g = (code >= 32 && code <= 126 ? code : 63) - 32;
+    for (let row = 0; row < GLYPH_H; row++) {
+      const bits = parseInt(FONT[g * GLYPH_H + row], 32);
+      for (let col = 0; col < GLYPH_W; col++) {
+        if (bits & (1 << (GLYPH_W - 1 - col))) fillRect(img, x + (n * ADVANCE + col) * scale, y + row * scale, scale, scale, color);
+      }
+    }
+  });
+}
+
+/** An anti-aliased line of the given width: coverage falls off over one pixel at the edges. */
+function drawLine(img: Image, x0: number, y0: number, x1: number, y1: number, color: Rgb, width: number): void {
+  const r = width / 2;
+  const [dx, dy] = [x1 - x0, y1 - y0];
+  const len2 = dx * dx + dy * dy;
+  for (let y = Math.floor(Math.min(y0, y1) - r - 1); y <= Math.ceil(Math.max(y0, y1) + r + 1); y++) {
+    for (let x = Math.floor(Math.min(x0, x1) - r - 1); x <= Math.ceil(Math.max(x0, x1) + r + 1); x++) {
+      const [px, py] = [x + 0.5 - x0, y + 0.5 - y0];
+      const t = len2 === 0 ? 0 : Math.min(Math.max((px * dx + py * dy) / len2, 0), 1);
+      blend(img, x, y, color, r + 0.5 - Math.hypot(px - t * dx, py - t * dy));
+    }
+  }
+}
+
+/**
+ * Images side by side, one row per tensor (e.g. originals above reconstructions; noisy, denoised,
+ * clean), with grey separators. Each tensor is N×H×W, N×H×W×1 or N×H×W×3 with values in [0, 1]
+ * (clipped; NaN shows magenta); the first `cols` samples are shown, each pixel scale×scale.
+ * `labels` (one per row) are written to the left. Returns RGBA pixels for writePng.
+ */
+export function imageGrid(rows: HostTensor[], { cols, scale, labels }: { cols?: number; scale?: number; labels?: string[] } = {}): Image {
+  if (rows.length === 0) throw new Error('imageGrid: no rows');
+  const shapes = rows.map((t) => `[${t.shape.join(',')}]`).join(', ');
+  const [, h, w] = rows[0].shape;
+  for (const t of rows) {
+    const channels = t.shape.length === 3 ? 1 : t.shape[3];
+    if (!(t.shape.length === 3 || (t.shape.length === 4 && (channels === 1 || channels === 3))) || t.shape[1] !== h || t.shape[2] !== w) {
+      throw new Error(`imageGrid: every row must be N×H×W or N×H×W×(1|3) with one H×W, got ${shapes}`);
+    }
+  }
+  if (labels && labels.length !== rows.length) throw new Error(`imageGrid: ${labels.length} labels for ${rows.length} rows`);
+  const n = cols ?? Math.min(10, Math.max(...rows.map((t) => t.shape[0])));
+  const s = scale ?? Math.max(1, Math.floor(80 / Math.max(h, w)));
+  const gap = 2;
+  const textScale = s * h >= 48 ? 2 : 1;
+  const left = labels ? Math.max(...labels.map((l) => textWidth(l, textScale))) + 2 * gap + 4 : 0;
+  const img = canvas(left + n * (w * s + gap) + gap, rows.length * (h * s + gap) + gap, SEPARATOR);
+  if (labels) fillRect(img, 0, 0, left, img.height, WHITE);
+  rows.forEach((t, r) => {
+    const channels = t.shape[3] ?? 1;
+    const top = gap + r * (h * s + gap);
+    if (labels) drawText(img, labels[r], gap + 2, top + (h * s - GLYPH_H * textScale) / 2, INK, textScale);
+    for (let c = 0; c < Math.min(n, t.shape[0]); c++) {
+      const x0 = left + gap + c * (w * s + gap);
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const i = ((c * h + y) * w + x) * channels;
+          const v = [0, 1, 2].map((k) => t.data[i + (channels === 3 ? k : 0)]);
+          const color: Rgb = v.some(Number.isNaN) ? NAN_COLOR : (v.map((u) => Math.round(255 * Math.min(Math.max(u, 0), 1))) as unknown as Rgb);
+          fillRect(img, x0 + x * s, top + y * s, s, s, color);
+        }
+      }
+    }
+  });
+  return img;
+}
+
+/** Round tick values covering [lo, hi]: steps of 1, 2 or 5 × 10^k, about `count` of them. */
+function ticks(lo: number, hi: number, count: number): { values: number[]; step: number } {
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
+  const values = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) values.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return { values, step };
+}
+
+function tickLabel(v: number, step: number): string {
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  return decimals > 4 || Math.abs(v) >= 1e6 ? v.toExponential(1) : v.toFixed(decimals);
+}
+
+/**
+ * A line chart of per-epoch values (e.g. loss and val_loss), x = epoch 1..n, with axes, tick
+ * labels, a grid, a legend and a title. Non-finite values are left out (the line breaks there).
+ * Returns RGBA pixels for writePng.
+ */
+export function lossPlot(
+  series: { name: string; values: number[] }[],
+  { title = '', width = 640, height = 400, xLabel = 'epoch' }: { title?: string; width?: number; height?: number; xLabel?: string } = {},
+): Image {
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width >= 160 && height >= 120)) throw new Error(`lossPlot: size ${width}×${height} must be integers of at least 160×120`);
+  const ts = width >= 960 ? 2 : 1;
+  const lineH = GLYPH_H * ts;
+  const img = canvas(width, height, WHITE);
+  const finite = series.flatMap((s) => s.values.filter(Number.isFinite));
+  const epochs = Math.max(1, ...series.map((s) => s.values.length));
+  let [lo, hi] = finite.length ? [Math.min(...finite), Math.max(...finite)] : [0, 1];
+  const pad = hi > lo ? 0.05 * (hi - lo) : Math.abs(lo) * 0.1 || 1;
+  [lo, hi] = [lo - pad, hi + pad];
+  const y = ticks(lo, hi, Math.max(2, Math.floor(height / 60)));
+  // One epoch sits in the middle of [0, 2]; x ticks are whole epochs.
+  const [x0, x1] = epochs > 1 ? [1, epochs] : [0, 2];
+  const xTicks = ticks(x0, x1, Math.max(2, Math.floor(width / 80))).values.filter((e) => Number.isInteger(e) && e >= 1 && e <= epochs);
+  const yLabels = y.values.map((v) => tickLabel(v, y.step));
+
+  // Plot area, leaving room for the title, tick labels and the x-axis label.
+  const top = (title ? lineH * 2 + 4 : lineH) + 4;
+  const left = Math.max(...yLabels.map((l) => textWidth(l, ts))) + 14;
+  const bottom = height - (2 * lineH + 16);
+  const right = width - 16;
+  const px = (e: number) => left + ((e - x0) / (x1 - x0)) * (right - left);
+  const py = (v: number) => bottom - ((v - lo) / (hi - lo)) * (bottom - top);
+
+  if (title) drawText(img, title, Math.round((width - textWidth(title, ts + 1)) / 2), 4, INK, ts + 1);
+  y.values.forEach((v, i) => {
+    const yy = Math.round(py(v));
+    fillRect(img, left, yy, right - left, 1, GRID);
+    fillRect(img, left - 4, yy, 4, 1, INK);
+    drawText(img, yLabels[i], left - 7 - textWidth(yLabels[i], ts), yy - Math.floor(lineH / 2) + 1, INK, ts);
+  });
+  for (const e of xTicks) {
+    const xx = Math.round(px(e));
+    fillRect(img, xx, top, 1, bottom - top, GRID);
+    fillRect(img, xx, bottom, 1, 4, INK);
+    drawText(img, String(e), xx - Math.floor(textWidth(String(e), ts) / 2), bottom + 7, INK, ts);
+  }
+  fillRect(img, left, top, 1, bottom - top + 1, INK);
+  fillRect(img, left, bottom, right - left + 1, 1, INK);
+  drawText(img, xLabel, Math.round((left + right - textWidth(xLabel, ts)) / 2), bottom + 11 + lineH, INK, ts);
+  if (finite.length === 0) drawText(img, 'no finite values', left + 10, top + 10, INK, ts);
+
+  series.forEach((s, k) => {
+    const color = PALETTE[k % PALETTE.length];
+    s.values.forEach((v, i) => {
+      if (!Number.isFinite(v)) return;
+      const next = s.values[i + 1];
+      if (Number.isFinite(next)) drawLine(img, px(i + 1), py(v), px(i + 2), py(next), color, 2 * ts);
+      if (s.values.length <= 50) drawLine(img, px(i + 1), py(v), px(i + 1), py(v), color, 5 * ts);
+    });
+  });
+
+  // Legend: top right inside the plot, on a white box so lines underneath do not show through.
+  if (series.length > 0) {
+    const boxW = Math.max(...series.map((s) => textWidth(s.name, ts))) + 36;
+    const boxH = series.length * (lineH + 6) + 6;
+    const bx = right - boxW - 8;
+    fillRect(img, bx - 1, top + 7, boxW + 2, boxH + 2, GRID);
+    fillRect(img, bx, top + 8, boxW, boxH, WHITE);
+    series.forEach((s, k) => {
+      const ly = top + 14 + k * (lineH + 6);
+      drawLine(img, bx + 6, ly + lineH / 2, bx + 24, ly + lineH / 2, PALETTE[k % PALETTE.length], 2 * ts);
+      drawText(img, s.name, bx + 30, ly, INK, ts);
+    });
+  }
+  return img;
+}
