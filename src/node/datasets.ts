@@ -1,0 +1,214 @@
+// Data sets from disk, for Node: Fashion-MNIST's IDX files, any folder of PNG/JPEG images, and
+// a folder of 64×64 colour photo patches cut from the photographs Debian's python3-skimage ships.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { basename, extname, join } from 'node:path';
+import type { HostTensor } from '../tensor.js';
+import { assembleFashionMnist, FASHION_MNIST_FILES, type FashionMnist } from '../data/fashion-mnist.js';
+import { decodeImage, resizeImage, writePng } from './image.js';
+
+/** ~/.cache/wgslnet (or under $XDG_CACHE_HOME): where downloaded or generated data sets live. */
+function cacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'wgslnet');
+}
+
+/** The folders searched for Fashion-MNIST, first match wins. */
+export function fashionMnistFolders(): string[] {
+  const env = process.env.WGSLNET_DATA;
+  return [...(env ? [join(env, 'fashion-mnist'), env] : []), join(cacheDir(), 'fashion-mnist'), '/usr/share/datasets/fashion-mnist'];
+}
+
+/**
+ * Fashion-MNIST from the first folder holding all four IDX .gz files: $WGSLNET_DATA/fashion-mnist,
+ * $WGSLNET_DATA, ~/.cache/wgslnet/fashion-mnist, /usr/share/datasets/fashion-mnist (Debian's
+ * dataset-fashion-mnist package). Pixels stay uint8 (see toFloat).
+ */
+async function loadFashionMnist(): Promise<FashionMnist> {
+  const files = Object.values(FASHION_MNIST_FILES);
+  const searched: string[] = [];
+  for (const folder of fashionMnistFolders()) {
+    const missing = files.filter((f) => !existsSync(join(folder, f)));
+    if (missing.length === 0) return assembleFashionMnist(async (f) => ({ bytes: await readFile(join(folder, f)), name: join(folder, f) }));
+    searched.push(`  ${folder}: ${missing.length === files.length ? 'none of them' : `missing ${missing.join(', ')}`}`);
+  }
+  throw new Error(
+    `Fashion-MNIST not found: no folder has all four files (${files.join(', ')}). Searched:\n${searched.join('\n')}\n` +
+      'Install it with `bash scripts/setup-debian.sh` (Debian 12) or `sudo apt-get install dataset-fashion-mnist`, ' +
+      'or put the four files in a folder and set WGSLNET_DATA to it.',
+  );
+}
+
+/** Every file under `dir`, as sorted relative paths; dot-files and dot-folders are ignored. */
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const entries = await readdir(join(dir, prefix), { withFileTypes: true });
+  const out: string[] = [];
+  for (const e of entries.filter((e) => !e.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await listFiles(dir, rel)));
+    else if (e.isFile()) out.push(rel);
+  }
+  return out;
+}
+
+export interface ImageFolder {
+  /** N×H×W×3 float32 RGB in [0, 1], in the order of `files`. */
+  images: HostTensor;
+  /** The decoded files, relative to the folder, sorted (so a seed reproduces a split). */
+  files: string[];
+  /** Files that could not be decoded, and why. */
+  skipped: { file: string; reason: string }[];
+}
+
+/**
+ * Loads every PNG and JPEG under `dir` (subfolders included, e.g. one per class) as RGB resized
+ * to `size` = [height, width]: area averaging when shrinking, bilinear when enlarging, the aspect
+ * ratio not kept (as Keras's load_img(target_size)). Undecodable files are skipped and listed.
+ */
+async function imageFolder(dir: string, { size }: { size: readonly [number, number] }): Promise<ImageFolder> {
+  const [h, w] = size;
+  if (!(Number.isInteger(h) && Number.isInteger(w) && h > 0 && w > 0)) throw new Error(`imageFolder: size must be [height, width] in positive integers, got [${size.join(',')}]`);
+  if (!(await stat(dir).catch(() => null))?.isDirectory()) throw new Error(`imageFolder: ${dir} is not a folder`);
+  const all = await listFiles(dir);
+  if (all.length === 0) throw new Error(`imageFolder: ${dir} holds no files`);
+  const per = h * w * 3;
+  const pixels = new Float32Array(all.length * per);
+  const files: string[] = [];
+  const skipped: ImageFolder['skipped'] = [];
+  for (const file of all) {
+    let image: HostTensor;
+    try {
+      image = decodeImage(await readFile(join(dir, file)), file);
+    } catch (e) {
+      skipped.push({ file, reason: (e as Error).message.slice(file.length + 2) });
+      continue;
+    }
+    const resized = resizeImage(image, [h, w]).data;
+    const offset = files.length * per;
+    for (let i = 0; i < per; i++) pixels[offset + i] = resized[i] / 255;
+    files.push(file);
+  }
+  if (files.length === 0) {
+    const some = skipped.slice(0, 3).map((s) => `${s.file} (${s.reason})`).join('; ');
+    throw new Error(`imageFolder: none of the ${all.length} files in ${dir} is a decodable PNG or JPEG: ${some}${skipped.length > 3 ? '; …' : ''}`);
+  }
+  if (skipped.length > 0) console.warn(`imageFolder: skipped ${skipped.length} of ${all.length} files in ${dir}: ${skipped.map((s) => s.file).join(', ')}`);
+  return { images: { data: pixels.subarray(0, files.length * per), shape: [files.length, h, w, 3] }, files, skipped };
+}
+
+// The colour photographs among skimage's sample data (not the synthetic or grey ones; one of the
+// two near-identical motorcycle stereo views, so patches of one scene do not land on both sides of a split).
+const PHOTOS = ['astronaut.png', 'chelsea.png', 'coffee.png', 'hubble_deep_field.jpg', 'ihc.png', 'motorcycle_left.png', 'retina.jpg', 'rocket.jpg'];
+const SKIMAGE_DATA = 'usr/lib/python3/dist-packages/skimage/data';
+const PATCH = 64;
+
+/** $WGSLNET_DATA/photos, else ~/.cache/wgslnet/photos. */
+export function photosFolder(): string {
+  return process.env.WGSLNET_DATA ? join(process.env.WGSLNET_DATA, 'photos') : join(cacheDir(), 'photos');
+}
+
+/** skimage's data folder: the installed package's, else python3-skimage fetched with apt-get and unpacked (no install). */
+async function skimageData(tmp: string, log: (line: string) => void): Promise<string> {
+  const installed = join('/', SKIMAGE_DATA);
+  if (existsSync(join(installed, PHOTOS[0]))) return installed;
+  const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { cwd: tmp, stdio: ['ignore', 'ignore', 'pipe'] });
+  log(`apt-get download python3-skimage (into ${tmp})`);
+  try {
+    try {
+      run('apt-get', ['download', 'python3-skimage']);
+    } catch (e) {
+      // A fresh container often has no package lists yet; root can fetch them.
+      if (process.getuid?.() !== 0) throw e;
+      log('apt-get update (no package lists yet?)');
+      run('apt-get', ['update', '-qq']);
+      run('apt-get', ['download', 'python3-skimage']);
+    }
+  } catch (e) {
+    const stderr = String((e as { stderr?: Buffer }).stderr ?? (e as Error).message).trim();
+    throw new Error(
+      `photos: could not fetch Debian's python3-skimage, whose sample photographs the patches are cut from (${stderr}). ` +
+        'On Debian run `sudo apt-get update` first; elsewhere use datasets.imageFolder(dir) on a folder of your own photos.',
+    );
+  }
+  const deb = (await readdir(tmp)).find((f) => f.endsWith('.deb'))!;
+  log(`dpkg -x ${deb}`);
+  run('dpkg', ['-x', deb, 'x']);
+  return join(tmp, 'x', SKIMAGE_DATA);
+}
+
+/** The standard deviation of a patch's grey level: near 0 for black sky or a flat border. */
+function contrast(patch: Float32Array): number {
+  let s = 0;
+  let s2 = 0;
+  const n = patch.length / 3;
+  for (let p = 0; p < n; p++) {
+    const g = (patch[3 * p] + patch[3 * p + 1] + patch[3 * p + 2]) / 3;
+    s += g;
+    s2 += g * g;
+  }
+  return Math.sqrt(Math.max(s2 / n - (s / n) ** 2, 0));
+}
+
+/**
+ * Makes the photo-patch folder unless it exists: each photograph is shrunk so its short side is
+ * at most 512 px, then by 2^⅓ at a time down to 64 px, and cut at every scale into a centred grid of
+ * non-overlapping 64×64 patches; near-flat patches (grey-level std < 8/255) are left out.
+ * Written into a temporary folder renamed into place, so an interrupted run leaves nothing half made.
+ * Returns the folder; does nothing if it exists (unless `force`).
+ */
+export async function makePhotos({ folder = photosFolder(), force = false, log = (line: string) => console.log(`[photos] ${line}`) } = {}): Promise<string> {
+  if (existsSync(folder) && !force) return folder;
+  const tmp = await mkdtemp(join(tmpdir(), 'wgslnet-photos-'));
+  const partial = `${folder}.partial-${process.pid}`;
+  try {
+    const source = await skimageData(tmp, log);
+    await mkdir(partial, { recursive: true });
+    let total = 0;
+    for (const photo of PHOTOS) {
+      const image = decodeImage(await readFile(join(source, photo)), join(source, photo));
+      const [h, w] = image.shape;
+      const stem = basename(photo, extname(photo));
+      let written = 0;
+      for (let k = 0, f = Math.min(1, 512 / Math.min(h, w)); Math.min(h, w) * f >= PATCH - 0.5; k++, f /= Math.cbrt(2)) {
+        const [sh, sw] = [Math.round(h * f), Math.round(w * f)];
+        const scaled = resizeImage(image, [sh, sw]).data;
+        const [rows, cols] = [Math.floor(sh / PATCH), Math.floor(sw / PATCH)];
+        const [y0, x0] = [Math.floor((sh - rows * PATCH) / 2), Math.floor((sw - cols * PATCH) / 2)];
+        for (let r = 0; r < rows; r++) {
+          for (let c = 0; c < cols; c++) {
+            const patch = new Float32Array(PATCH * PATCH * 3);
+            for (let y = 0; y < PATCH; y++) {
+              const from = ((y0 + r * PATCH + y) * sw + x0 + c * PATCH) * 3;
+              patch.set(scaled.subarray(from, from + PATCH * 3), y * PATCH * 3);
+            }
+            if (contrast(patch) < 8) continue;
+            const name = `${stem}-s${k}-r${String(r).padStart(2, '0')}-c${String(c).padStart(2, '0')}.png`;
+            await writePng(join(partial, name), Uint8Array.from(patch, Math.round), PATCH, PATCH);
+            written++;
+          }
+        }
+      }
+      log(`${photo} (${w}×${h}): ${written} patches`);
+      total += written;
+    }
+    await rm(folder, { recursive: true, force: true });
+    await rename(partial, folder);
+    log(`${total} patches of ${PATCH}×${PATCH} in ${folder}`);
+    return folder;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+    await rm(partial, { recursive: true, force: true });
+  }
+}
+
+/** The photo patches (made first if missing), loaded exactly as a folder of one's own photos. */
+async function loadPhotos({ size = [64, 64] }: { size?: readonly [number, number] } = {}): Promise<ImageFolder> {
+  return imageFolder(await makePhotos(), { size });
+}
+
+export const datasets = {
+  fashionMnist: { load: loadFashionMnist },
+  imageFolder,
+  photos: { load: loadPhotos },
+};
