@@ -1,8 +1,7 @@
 // Average pooling's input gradient as a gather: dx[n, h, w, c] = Σ dy[window] / count(window) over
 // the windows that contain (h, w), count being the window's unpadded elements (as in the forward).
-// Bindings: 0 dy (read), 1 dx (write), 2 params (PoolParams, total = dx's size).
-// Thread → element: one input element per invocation, channels fastest;
-// i = gid.x + gid.y * (num_workgroups.x * 64).
+// Bindings: 0 dy (read), 1 dx (write), 2 params (PoolParams).
+// Thread → element: one input element per invocation, as lib/pool.wgsl's element() maps it.
 //!include lib/pool.wgsl
 
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
@@ -10,10 +9,10 @@
 @group(0) @binding(2) var<uniform> params: PoolParams;
 
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.x + gid.y * groups.x * 64u;
-  if (i >= params.total) { return; }
-  let e = nhwc(i, params.in_h, params.in_w);
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let e = element(gid);
+  if (e.z >= params.in_w) { return; }
+  let i = flat(e.x, e.y, e.z, e.w, params.in_h, params.in_w);
   let rows = windows_over(e.y, params.pool_h, params.stride_h, params.pad_top, params.out_h);
   let cols = windows_over(e.z, params.pool_w, params.stride_w, params.pad_left, params.out_w);
   var acc = 0.0;

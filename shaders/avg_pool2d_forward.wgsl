@@ -1,8 +1,7 @@
 // Average pooling, NHWC: y[n, oh, ow, c] = mean of x over the window's input elements; with 'same'
 // padding the padded positions are left out of both the sum and the count, as Keras does.
-// Bindings: 0 x (read), 1 y (write), 2 params (PoolParams, total = y's size).
-// Thread → element: one output element per invocation, channels fastest;
-// i = gid.x + gid.y * (num_workgroups.x * 64).
+// Bindings: 0 x (read), 1 y (write), 2 params (PoolParams).
+// Thread → element: one output element per invocation, as lib/pool.wgsl's element() maps it.
 //!include lib/pool.wgsl
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -10,10 +9,10 @@
 @group(0) @binding(2) var<uniform> params: PoolParams;
 
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.x + gid.y * groups.x * 64u;
-  if (i >= params.total) { return; }
-  let o = nhwc(i, params.out_h, params.out_w);
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let o = element(gid);
+  if (o.z >= params.out_w) { return; }
+  let i = flat(o.x, o.y, o.z, o.w, params.out_h, params.out_w);
   let rows = window(o.y, params.pool_h, params.stride_h, params.pad_top, params.in_h);
   let cols = window(o.z, params.pool_w, params.stride_w, params.pad_left, params.in_w);
   var acc = 0.0;

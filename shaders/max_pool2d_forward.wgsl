@@ -2,9 +2,8 @@
 // of the chosen element (read by max_pool2d_backward). Ties keep the first maximum in row-major scan
 // order; a NaN in the window wins and is kept (as IEEE max would propagate it). lib/activation.wgsl
 // is included for is_nan only.
-// Bindings: 0 x (read), 1 y (write), 2 argmax (write, i32), 3 params (PoolParams, total = y's size).
-// Thread → element: one output element per invocation, channels fastest, so neighbouring lanes read
-// neighbouring channels; i = gid.x + gid.y * (num_workgroups.x * 64) (grid folded past 65535 groups).
+// Bindings: 0 x (read), 1 y (write), 2 argmax (write, i32), 3 params (PoolParams).
+// Thread → element: one output element per invocation, as lib/pool.wgsl's element() maps it.
 //!include lib/pool.wgsl
 //!include lib/activation.wgsl
 
@@ -14,10 +13,10 @@
 @group(0) @binding(3) var<uniform> params: PoolParams;
 
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.x + gid.y * groups.x * 64u;
-  if (i >= params.total) { return; }
-  let o = nhwc(i, params.out_h, params.out_w);
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let o = element(gid);
+  if (o.z >= params.out_w) { return; }
+  let i = flat(o.x, o.y, o.z, o.w, params.out_h, params.out_w);
   let rows = window(o.y, params.pool_h, params.stride_h, params.pad_top, params.in_h);
   let cols = window(o.z, params.pool_w, params.stride_w, params.pad_left, params.in_w);
   // Every window holds at least one input element ('same' pads less than a window).

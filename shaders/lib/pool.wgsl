@@ -1,9 +1,8 @@
-// Shared by the pooling kernels: their parameter block and the window arithmetic along one axis.
-// Window o covers input positions [o*stride - pad, o*stride - pad + pool); positions outside the
-// input (Keras's 'same' padding) are skipped, never read. Every including kernel declares
-// `params: PoolParams` as its uniform block.
+// Shared by the pooling kernels: their parameter block, the thread mapping and the window arithmetic.
+// Window o covers input positions [o*stride - pad, o*stride - pad + pool) along each axis; positions
+// outside the input (Keras's 'same' padding) are skipped, never read. Every including kernel
+// declares `params: PoolParams` as its uniform block.
 struct PoolParams {
-  total: u32,    // elements the kernel's threads cover: outputs (forward) or inputs (backward)
   in_h: u32, in_w: u32, channels: u32,
   out_h: u32, out_w: u32,
   pool_h: u32, pool_w: u32,
@@ -11,10 +10,12 @@ struct PoolParams {
   pad_top: u32, pad_left: u32,
 }
 
-// (n, h, w, c) of flat index i in an NHWC tensor of height h and width w.
-fn nhwc(i: u32, h: u32, w: u32) -> vec4u {
-  let c = params.channels;
-  return vec4u(i / (h * w * c), (i / (w * c)) % h, (i / c) % w, i % c);
+// Thread → element: x runs along one NHWC row (w, c), channels fastest so neighbouring lanes touch
+// neighbouring addresses; y is the row h, z the batch index n. Locating a thread then costs one
+// integer division (by channels): divisions are scalarised on the CPU adapters and dominated the
+// cost of a flat-index decode. Returns (n, h, w, c); w ≥ w_len marks a thread past the row's end.
+fn element(gid: vec3u) -> vec4u {
+  return vec4u(gid.z, gid.y, gid.x / params.channels, gid.x % params.channels);
 }
 
 // Input positions [first, end) of output o's window, clipped to the input's length.

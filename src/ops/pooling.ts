@@ -1,8 +1,8 @@
 // 2-D max and average pooling, NHWC, with Keras's 'valid' / 'same' window placement. The backward
 // passes gather (one thread per input element sums the windows over it) rather than scatter, since
 // WGSL has no float atomics.
-import { defineKernel, grid1d, packUniforms, type BindingKind } from '../runner.js';
-import { empty, formatShape, sizeOf, type Shape, type Tensor } from '../tensor.js';
+import { defineKernel, packUniforms, type BindingKind } from '../runner.js';
+import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
 import { checkNHWC, convOutputLength, padBefore, pair, type Padding } from './shapes.js';
 
 export interface Pool2DOptions {
@@ -15,8 +15,8 @@ export interface Pool2DOptions {
 
 /** Everything a pooling kernel needs: the PoolParams block of shaders/lib/pool.wgsl. */
 interface PoolGeometry {
-  /** Elements one thread each: outputs for the forward kernels, inputs for the backward ones. */
-  total: number;
+  /** The NHWC shape whose elements get one thread each: y's for the forward kernels, x's for the backward ones. */
+  threads: Shape;
   inH: number;
   inW: number;
   channels: number;
@@ -41,15 +41,16 @@ function geometry(op: string, xShape: Shape, options: Pool2DOptions): PoolGeomet
   }
   const pad: [number, number] = [padBefore(inH, pool[0], strides[0], padding), padBefore(inW, pool[1], strides[1], padding)];
   const outShape = [batch, outH, outW, channels];
-  return { total: sizeOf(outShape), inH, inW, channels, outH, outW, pool, strides, pad, outShape };
+  return { threads: outShape, inH, inW, channels, outH, outW, pool, strides, pad, outShape };
 }
 
 function poolKernel(name: string, bindings: BindingKind[]) {
   return defineKernel<PoolGeometry>({
     name,
     bindings,
-    workgroups: (g) => grid1d(g.total, 64),
-    uniforms: (g) => packUniforms([g.total, g.inH, g.inW, g.channels, g.outH, g.outW, ...g.pool, ...g.strides, ...g.pad]),
+    // x along a row's (width, channels), y the row, z the batch index: see lib/pool.wgsl.
+    workgroups: ({ threads: [batch, height, width], channels }) => [Math.ceil((width * channels) / 64), height, batch],
+    uniforms: (g) => packUniforms([g.inH, g.inW, g.channels, g.outH, g.outW, ...g.pool, ...g.strides, ...g.pad]),
   });
 }
 
@@ -68,7 +69,7 @@ function backwardGeometry(op: string, dy: Tensor, xShape: Shape, options: Pool2D
   if (formatShape(dy.shape) !== formatShape(g.outShape)) {
     throw new Error(`${op}: dy has shape ${formatShape(dy.shape)}, but pooling ${formatShape(xShape)} gives ${formatShape(g.outShape)}`);
   }
-  return { ...g, total: sizeOf(xShape) };
+  return { ...g, threads: xShape };
 }
 
 /** Max pooling; argmax holds the flat index into x of each output's chosen element. */

@@ -1,11 +1,11 @@
 // Keras's UpSampling2D (nearest neighbour, any integer size per axis), NHWC.
-import { defineKernel, grid1d, packUniforms } from '../runner.js';
-import { empty, formatShape, sizeOf, type Shape, type Tensor } from '../tensor.js';
+import { defineKernel, packUniforms } from '../runner.js';
+import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
 import { checkNHWC, pair, type Pair } from './shapes.js';
 
 interface Upsample {
-  /** One thread per element of y (forward) or dx (backward). */
-  total: number;
+  /** The NHWC shape whose elements get one thread each: y (forward) or dx (backward). */
+  threads: Shape;
   inShape: Shape;
   size: Pair;
 }
@@ -14,8 +14,9 @@ function upsampleKernel(name: string) {
   return defineKernel<Upsample>({
     name,
     bindings: ['read', 'write', 'uniform'],
-    workgroups: (p) => grid1d(p.total, 64),
-    uniforms: (p) => packUniforms([p.total, p.inShape[1], p.inShape[2], p.inShape[3], ...p.size]),
+    // x along a row's (width, channels), y the row, z the batch index.
+    workgroups: ({ threads: [batch, height, width, channels] }) => [Math.ceil((width * channels) / 64), height, batch],
+    uniforms: (p) => packUniforms([p.inShape[1], p.inShape[2], p.inShape[3], ...p.size]),
   });
 }
 
@@ -28,7 +29,7 @@ export function upSampling2d(x: Tensor, size: number | [number, number]): Tensor
   const s = pair(size, 'upSampling2d: size');
   const [n, h, w, c] = x.shape;
   const y = empty([n, h * s[0], w * s[1], c]);
-  forward.run([x.buffer, y.buffer], { total: y.size, inShape: x.shape, size: s });
+  forward.run([x.buffer, y.buffer], { threads: y.shape, inShape: x.shape, size: s });
   return y;
 }
 
@@ -42,6 +43,6 @@ export function upSampling2dBackward(dy: Tensor, size: number | [number, number]
   }
   const inShape = [n, h / s[0], w / s[1], c];
   const dx = empty(inShape);
-  backward.run([dy.buffer, dx.buffer], { total: sizeOf(inShape), inShape, size: s });
+  backward.run([dy.buffer, dx.buffer], { threads: inShape, inShape, size: s });
   return dx;
 }
