@@ -24,13 +24,13 @@ fn window(o: u32, pool: u32, stride: u32, pad: u32, len: u32) -> vec2u {
   return vec2u(u32(max(start, 0)), u32(min(start + i32(pool), i32(len))));
 }
 
-// Outputs [first, end) whose windows contain input position i: those with
-// i + pad - pool < o*stride <= i + pad. The range is empty where no window reaches i.
-fn windows_over(i: u32, pool: u32, stride: u32, pad: u32, out_len: u32) -> vec2u {
-  let p = i + pad;
-  var first = 0u;
-  if (p + 1u > pool) { first = (p + 1u - pool + stride - 1u) / stride; }
-  return vec2u(first, min(p / stride + 1u, out_len));
+// The windows containing input position i along one axis, for the backward kernels: with
+// i + pad = q·stride + r, they are o = q - a for a = 0, 1, ... while a·stride + r < pool and o ≥ 0
+// (an o past the output's end is skipped). Returns (q, r): one division, where bounding the range
+// [first, end) directly took two.
+fn split(i: u32, stride: u32, pad: u32) -> vec2u {
+  let q = (i + pad) / stride;
+  return vec2u(q, i + pad - q * stride);
 }
 
 // Flat NHWC index of (n, h, w, c) in a tensor of height h_len and width w_len.
