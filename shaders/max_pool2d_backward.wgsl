@@ -25,6 +25,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       let ow = ws.x - b;
       if (ow >= params.out_w) { continue; }
       let j = flat(e.x, oh, ow, e.w, params.out_h, params.out_w);
+      // select, not an if around the load: ~3x faster on llvmpipe, and a NaN in dy of a window
+      // whose argmax is another element cannot leak in.
       acc += select(0.0, dy[j], argmax[j] == i32(i));
     }
   }
