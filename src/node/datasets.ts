@@ -21,9 +21,10 @@ export function fashionMnistFolders(): string[] {
 }
 
 /**
- * Fashion-MNIST from the first folder holding all four IDX .gz files: $WGSLNET_DATA/fashion-mnist,
+ * Fashion-MNIST from the first folder holding the four IDX .gz files: $WGSLNET_DATA/fashion-mnist,
  * $WGSLNET_DATA, ~/.cache/wgslnet/fashion-mnist, /usr/share/datasets/fashion-mnist (Debian's
- * dataset-fashion-mnist package). Pixels stay uint8 (see toFloat).
+ * dataset-fashion-mnist package). A folder with only some of them is an error, not skipped, so a
+ * half-copied set is never silently replaced by another. Pixels stay uint8 (see toFloat).
  */
 async function loadFashionMnist(): Promise<FashionMnist> {
   const files = Object.values(FASHION_MNIST_FILES);
@@ -32,6 +33,7 @@ async function loadFashionMnist(): Promise<FashionMnist> {
     const missing = files.filter((f) => !existsSync(join(folder, f)));
     if (missing.length === 0) return assembleFashionMnist(async (f) => ({ bytes: await readFile(join(folder, f)), name: join(folder, f) }));
     searched.push(`  ${folder}: ${missing.length === files.length ? 'none of them' : `missing ${missing.join(', ')}`}`);
+    if (missing.length < files.length) break;
   }
   throw new Error(
     `Fashion-MNIST not found: no folder has all four files (${files.join(', ')}). Searched:\n${searched.join('\n')}\n` +
