@@ -12,7 +12,13 @@ if (!existsSync(built)) {
   console.error('make-photos: dist/ is missing; run `npm run build` first (or bash scripts/make-photos.sh)');
   process.exit(1);
 }
-const { values } = parseArgs({ options: { out: { type: 'string' }, force: { type: 'boolean', default: false } } });
+let values;
+try {
+  ({ values } = parseArgs({ options: { out: { type: 'string' }, force: { type: 'boolean', default: false } } }));
+} catch (e) {
+  console.error(`make-photos: ${e.message}\nusage: node scripts/make-photos.mjs [--out DIR] [--force]`);
+  process.exit(2);
+}
 const { makePhotos, photosFolder } = await import(built.href);
 try {
   const folder = await makePhotos({ folder: values.out ?? photosFolder(), force: values.force });
