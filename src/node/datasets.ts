@@ -83,7 +83,9 @@ async function imageFolder(dir: string, { size }: { size: readonly [number, numb
     try {
       image = decodeImage(await readFile(join(dir, file)), file);
     } catch (e) {
-      skipped.push({ file, reason: (e as Error).message.slice(file.length + 2) });
+      // decodeImage's messages start with the file name; a read error's does not.
+      const message = (e as Error).message;
+      skipped.push({ file, reason: message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message });
       continue;
     }
     const resized = resizeImage(image, [h, w]).data;

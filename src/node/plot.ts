@@ -79,6 +79,11 @@ function drawLine(img: Image, x0: number, y0: number, x1: number, y1: number, co
   }
 }
 
+/** [0, 1] → 0..255, clipped. */
+function toByte(v: number): number {
+  return Math.round(255 * Math.min(Math.max(v, 0), 1));
+}
+
 /**
  * Images side by side, one row per tensor (e.g. originals above reconstructions; noisy, denoised,
  * clean), with grey separators. Each tensor is N×H×W, N×H×W×1 or N×H×W×3 with values in [0, 1]
@@ -103,17 +108,17 @@ export function imageGrid(rows: HostTensor[], { cols, scale, labels }: { cols?: 
   const left = labels ? Math.max(...labels.map((l) => textWidth(l, textScale))) + 2 * gap + 4 : 0;
   const img = canvas(left + n * (w * s + gap) + gap, rows.length * (h * s + gap) + gap, SEPARATOR);
   if (labels) fillRect(img, 0, 0, left, img.height, WHITE);
-  rows.forEach((t, r) => {
+  rows.forEach((t, row) => {
     const channels = t.shape[3] ?? 1;
-    const top = gap + r * (h * s + gap);
-    if (labels) drawText(img, labels[r], gap + 2, top + (h * s - GLYPH_H * textScale) / 2, INK, textScale);
+    const top = gap + row * (h * s + gap);
+    if (labels) drawText(img, labels[row], gap + 2, top + (h * s - GLYPH_H * textScale) / 2, INK, textScale);
     for (let c = 0; c < Math.min(n, t.shape[0]); c++) {
       const x0 = left + gap + c * (w * s + gap);
       for (let y = 0; y < h; y++) {
         for (let x = 0; x < w; x++) {
           const i = ((c * h + y) * w + x) * channels;
-          const v = [0, 1, 2].map((k) => t.data[i + (channels === 3 ? k : 0)]);
-          const color: Rgb = v.some(Number.isNaN) ? NAN_COLOR : (v.map((u) => Math.round(255 * Math.min(Math.max(u, 0), 1))) as unknown as Rgb);
+          const [r, g, b] = channels === 3 ? [t.data[i], t.data[i + 1], t.data[i + 2]] : [t.data[i], t.data[i], t.data[i]];
+          const color: Rgb = [r, g, b].some(Number.isNaN) ? NAN_COLOR : [toByte(r), toByte(g), toByte(b)];
           fillRect(img, x0 + x * s, top + y * s, s, s, color);
         }
       }
@@ -152,7 +157,7 @@ export function lossPlot(
   const img = canvas(width, height, WHITE);
   const finite = series.flatMap((s) => s.values.filter(Number.isFinite));
   const epochs = Math.max(1, ...series.map((s) => s.values.length));
-  let [lo, hi] = finite.length ? [Math.min(...finite), Math.max(...finite)] : [0, 1];
+  let [lo, hi] = finite.length ? [finite.reduce((a, b) => Math.min(a, b)), finite.reduce((a, b) => Math.max(a, b))] : [0, 1];
   const pad = hi > lo ? 0.05 * (hi - lo) : Math.abs(lo) * 0.1 || 1;
   [lo, hi] = [lo - pad, hi + pad];
   const y = ticks(lo, hi, Math.max(2, Math.floor(height / 60)));
