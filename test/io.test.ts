@@ -362,6 +362,12 @@ describe('bad input changes nothing and names the culprit', () => {
     await expect(loadModel(from({ ...a, modelTopology: { class_name: 'GraphModel', config: {} } }))).rejects.toThrow(/unknown model class 'GraphModel'/);
   });
 
+  it('two layers with one name cannot be saved', async () => {
+    const x = input({ shape: [4] });
+    const twins = new Model({ inputs: x, outputs: dense({ units: 2, name: 'twin' }).apply(dense({ units: 3, name: 'twin' }).apply(x)) });
+    await expect(twins.save(memoryHandler())).rejects.toThrow(/has two weights named 'twin\/kernel'; give its layers unique names/);
+  });
+
   it('routes by scheme, and says which schemes exist', async () => {
     await expect(loadModel('ftp://x/model.json')).rejects.toThrow(/no IOHandler for 'ftp:\/\/x\/model.json': known schemes are 'downloads:\/\/', 'indexeddb:\/\/', 'http:\/\/', 'https:\/\/'/);
     await expect(denseAE().save('https://example.test/m')).rejects.toThrow(/the IOHandler for 'https:\/\/example.test\/m' cannot save/);
