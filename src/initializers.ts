@@ -36,7 +36,7 @@ function nextSeed(): number {
 }
 
 /** Standard normal by Box–Muller. */
-function normal(random: () => number): number {
+export function normal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 

@@ -1,7 +1,7 @@
 // Host-side array helpers for preparing data sets before they go to fit(): split, noise, scaling.
 // They run once per data set on the CPU, seeded so that a seed reproduces a run.
 import type { HostTensor } from '../tensor.js';
-import { seededRandom } from '../initializers.js';
+import { normal, seededRandom } from '../initializers.js';
 
 function samples(x: HostTensor, what: string): number {
   if (x.shape.length === 0) throw new Error(`${what}: needs a leading sample axis, got a scalar shape []`);
@@ -27,11 +27,6 @@ export function trainTestSplit(x: HostTensor, { testSize = 0.2, seed = 0 }: { te
     return { data, shape: [indices.length, ...x.shape.slice(1)] };
   };
   return [gather(order.slice(nTest)), gather(order.slice(0, nTest))];
-}
-
-/** Standard normal by Box–Muller. */
-function normal(random: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
 /**

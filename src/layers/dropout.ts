@@ -28,6 +28,7 @@ export class Dropout extends Layer {
   }
 
   backward(dy: Tensor, _x: Tensor, _y: Tensor, state: CallState): Tensor {
+    if (!state.training) return dy.reshape(dy.shape);
     return dropoutBackward(dy, { rate: this.rate, seed: state.seed, step: state.step });
   }
 
