@@ -1,0 +1,117 @@
+// Matrix products, the GEMM under Dense (and the 1×1 convolutions): C = op(A)·op(B) with optional
+// transposes, a fused bias + activation epilogue, or accumulation into C for gradient sums.
+// Which kernel runs is decided in src/tuning.ts; every kernel computes the same thing.
+import { defineKernel, packUniforms } from '../runner.js';
+import { empty, formatShape, Tensor } from '../tensor.js';
+import { matmulPlan } from '../tuning.js';
+import { activationConstants, type ActivationName } from './activation.js';
+
+export interface MatmulOptions {
+  /** a is [K, M] instead of [M, K]. */
+  transposeA?: boolean;
+  /** b is [N, K] instead of [K, N]. */
+  transposeB?: boolean;
+  /** [N], added in the epilogue. */
+  bias?: Tensor;
+  /** Fused epilogue activation (shaders/lib/activation.wgsl). */
+  activation?: ActivationName;
+  alpha?: number;
+  /** [M, N] to write into (else a new pooled tensor). */
+  out?: Tensor;
+  /** out += result (no bias/activation then), for summing gradients. */
+  accumulate?: boolean;
+}
+
+interface Gemm {
+  m: number;
+  n: number;
+  k: number;
+  transposeA: boolean;
+  transposeB: boolean;
+  hasBias: boolean;
+  accumulate: boolean;
+  activation: ActivationName;
+  alpha?: number;
+}
+
+function gemmConstants(p: Gemm): Record<string, number> {
+  return {
+    TRANSPOSE_A: Number(p.transposeA),
+    TRANSPOSE_B: Number(p.transposeB),
+    HAS_BIAS: Number(p.hasBias),
+    ACCUMULATE: Number(p.accumulate),
+    ...activationConstants(p.activation, p.alpha),
+  };
+}
+
+const registerKernel = defineKernel<Gemm>({
+  name: 'matmul_forward',
+  bindings: ['read', 'read', 'read', 'write', 'uniform'],
+  // 8×8 invocations per workgroup, 4×4 elements per invocation.
+  workgroups: (p) => [Math.ceil(p.n / 32), Math.ceil(p.m / 32)],
+  uniforms: (p) => packUniforms([p.m, p.n, p.k]),
+  constants: gemmConstants,
+});
+
+function describe(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): string {
+  return `a ${formatShape(a.shape)}${transposeA ? ' (transposed)' : ''} × b ${formatShape(b.shape)}${transposeB ? ' (transposed)' : ''}`;
+}
+
+/** C = op(a)·op(b) for row-major 2-D float32 tensors, with an optional fused bias and activation. */
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  const { transposeA = false, transposeB = false, bias, activation = 'linear', alpha, out, accumulate = false } = options;
+  const what = describe(a, b, transposeA, transposeB);
+  if (a.shape.length !== 2 || b.shape.length !== 2) throw new Error(`matmul: needs 2-D tensors, got ${what}`);
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') throw new Error(`matmul: needs float32 tensors, got ${a.dtype} and ${b.dtype} (${what})`);
+  const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : a.shape;
+  const [kb, n] = transposeB ? [b.shape[1], b.shape[0]] : b.shape;
+  if (k !== kb) throw new Error(`matmul: inner dimensions differ (${k} vs ${kb}) in ${what}`);
+  if (bias && (bias.shape.length !== 1 || bias.shape[0] !== n || bias.dtype !== 'float32')) {
+    throw new Error(`matmul: bias must be float32 [${n}], got ${bias.dtype} ${formatShape(bias.shape)} for ${what}`);
+  }
+  if (accumulate && (bias || activation !== 'linear')) throw new Error(`matmul: accumulate adds the bare product; bias and activation are not applied with it (${what})`);
+  if (accumulate && !out) throw new Error(`matmul: accumulate needs out, the [${m},${n}] tensor to add to (${what})`);
+  if (out && (out.shape.length !== 2 || out.shape[0] !== m || out.shape[1] !== n || out.dtype !== 'float32')) {
+    throw new Error(`matmul: out must be float32 [${m},${n}], got ${out.dtype} ${formatShape(out.shape)} for ${what}`);
+  }
+  if (out && (out.buffer === a.buffer || out.buffer === b.buffer || out.buffer === bias?.buffer)) {
+    throw new Error(`matmul: out must not share a buffer with an input (${what})`);
+  }
+  const c = out ?? empty([m, n]);
+  const p: Gemm = { m, n, k, transposeA, transposeB, hasBias: bias !== undefined, accumulate, activation, alpha };
+  // Without a bias the binding still needs a buffer; b's is never read then.
+  const buffers = [a.buffer, b.buffer, (bias ?? b).buffer, c.buffer];
+  const plan = matmulPlan(m, n, k);
+  if (plan.kernel === 'register') registerKernel.run(buffers, p);
+  return c;
+}
+
+/** Rows one invocation sums before partial sums are combined by a second pass. */
+const BIAS_ROWS_PER_CHUNK = 256;
+
+const biasKernel = defineKernel<{ m: number; n: number; chunks: number; rowsPerChunk: number }>({
+  name: 'bias_backward',
+  bindings: ['read', 'write', 'uniform'],
+  workgroups: (p) => [Math.ceil(p.n / 64), p.chunks],
+  uniforms: (p) => packUniforms([p.m, p.n, p.rowsPerChunk]),
+});
+
+/** Column sums Σ_rows dy of dy [M, N]: the bias gradient of a dense layer. */
+export function biasGrad(dy: Tensor, out?: Tensor): Tensor {
+  if (dy.shape.length !== 2 || dy.dtype !== 'float32') throw new Error(`biasGrad: needs a float32 [M, N] tensor, got ${dy.dtype} ${formatShape(dy.shape)}`);
+  const [m, n] = dy.shape;
+  if (out && (out.shape.length !== 1 || out.shape[0] !== n || out.dtype !== 'float32')) throw new Error(`biasGrad: out must be float32 [${n}], got ${out.dtype} ${formatShape(out.shape)}`);
+  const db = out ?? empty([n]);
+  if (m <= BIAS_ROWS_PER_CHUNK) {
+    biasKernel.run([dy.buffer, db.buffer], { m, n, chunks: 1, rowsPerChunk: Math.max(m, 1) });
+    return db;
+  }
+  // Long columns: partial sums over chunks of rows first (parallel, and more accurate than one long
+  // running sum), then the sum of the partials.
+  const chunks = Math.ceil(m / BIAS_ROWS_PER_CHUNK);
+  const partials = empty([chunks, n]);
+  biasKernel.run([dy.buffer, partials.buffer], { m, n, chunks, rowsPerChunk: BIAS_ROWS_PER_CHUNK });
+  biasGrad(partials, db);
+  partials.dispose();
+  return db;
+}
