@@ -3,9 +3,45 @@
 export { init, context, adapterName, release } from './device.js';
 export type { InitOptions, Context, AdapterDescription } from './device.js';
 export { Tensor, tensor, empty, write, memory, emptyPool, sizeOf } from './tensor.js';
-export type { DType, Shape } from './tensor.js';
-export { flush, sync, debug, kernelNames } from './runner.js';
+export type { DType, Shape, HostTensor } from './tensor.js';
+export { flush, sync, debug, kernelNames, defineKernel } from './runner.js';
+
+// Graph, layers, models
+export { input } from './graph.js';
+export type { SymbolicTensor } from './graph.js';
+export * as layers from './layers/index.js';
+export { model, sequential, Model, History } from './model.js';
+export type { CompileArgs, FitArgs, PredictArgs, Callbacks, Logs } from './model.js';
+export { optimizers, getOptimizer } from './optimizers.js';
+export type { Optimizer, OptimizerName, Param } from './optimizers.js';
+export { setRandomSeed } from './initializers.js';
+export type { InitializerName, InitializerSpec } from './initializers.js';
+export { examples, getExample } from './examples.js';
+export type { Example, ExampleName } from './examples.js';
+
+// Saving and loading (TF.js layers format)
+export { loadModel, registerIOHandler } from './io/index.js';
+export type { IOHandler, ModelArtifacts, ModelJSON, SaveResult, WeightSpec } from './io/index.js';
+
+// Data
+export { parseIdx, gunzip } from './data/idx.js';
+export { loadFashionMnist, FASHION_MNIST_CLASSES } from './data/fashion-mnist.js';
+export type { FashionMnist } from './data/fashion-mnist.js';
+export { trainTestSplit, addGaussianNoise, toFloat, flatten, take } from './data/transforms.js';
+
+// Ops (the kernels, for building your own layers)
 export { activationForward, activationBackward } from './ops/activation.js';
 export type { ActivationName } from './ops/activation.js';
 export { fill, zeros } from './ops/fill.js';
 export { sum, mean } from './ops/reduce.js';
+export { add } from './ops/elementwise.js';
+export { matmul, biasGrad } from './ops/matmul.js';
+export { conv2d, conv2dBackwardInput, conv2dBackwardFilter, conv2dTranspose, conv2dTransposeBackwardInput, conv2dTransposeBackwardFilter } from './ops/conv2d.js';
+export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward } from './ops/pooling.js';
+export { upSampling2d, upSampling2dBackward } from './ops/upsampling.js';
+export { softmax, softmaxBackward } from './ops/softmax.js';
+export { gaussianNoise, dropout, dropoutBackward } from './ops/random.js';
+export { lossForward, lossBackward } from './ops/loss.js';
+export type { LossName } from './ops/loss.js';
+export { l1l2Penalty, l1l2Backward, contractivePenalty, contractiveBackward } from './ops/regularizers.js';
+export type { L1L2 } from './ops/regularizers.js';

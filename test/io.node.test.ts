@@ -15,13 +15,14 @@ import { maxPooling2d } from '../src/layers/max_pooling2d.js';
 import { upSampling2d } from '../src/layers/up_sampling2d.js';
 import { loadModel, type ModelArtifacts } from '../src/io/index.js';
 import { saveResult } from '../src/io/serialization.js';
-import { fileHandler } from '../src/node/io.js';
+import { fileHandler, registerFileHandler } from '../src/node/io.js';
 import { expectClose, setup, uniform } from './helpers.js';
 
 let root: string;
 
 beforeAll(async () => {
   await setup();
+  registerFileHandler();
   await tf.setBackend('cpu');
   root = await mkdtemp(join(tmpdir(), 'wgslnet-io-'));
 });

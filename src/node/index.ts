@@ -1,9 +1,19 @@
 // wgslnet for Node: the whole browser API, with init() defaulting to Dawn's WebGPU, plus
-// Node-only helpers (files, PNG, the CLI).
+// Node-only helpers (files, data sets, PNG, the CLI).
 import { init as initWith, type InitOptions, type Context } from '../device.js';
 import { dawnGpu } from './gpu.js';
+import { registerFileHandler } from './io.js';
 
 export * from '../index.js';
+export { datasets, makePhotos, photosFolder } from './datasets.js';
+export type { ImageFolder } from './datasets.js';
+export { decodeImage, resizeImage, encodePng, writePng } from './image.js';
+export type { Image } from './image.js';
+export { imageGrid, lossPlot } from './plot.js';
+export { fileHandler } from './io.js';
+
+// 'file://' URLs (and plain paths) for model.save() and loadModel().
+registerFileHandler();
 
 /** Like the browser init(), with Dawn (npm 'webgpu') as the default GPU. */
 export function init(options: InitOptions = {}): Promise<Context> {

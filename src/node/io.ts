@@ -66,4 +66,7 @@ export function fileHandler(url: string): IOHandler {
   };
 }
 
-registerIOHandler('file://', fileHandler);
+/** Makes 'file://' URLs and plain paths work in model.save() and loadModel(); the Node entry calls it. */
+export function registerFileHandler(): void {
+  registerIOHandler('file://', fileHandler);
+}
