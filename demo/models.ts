@@ -1,0 +1,78 @@
+// What the demo offers to train: the seed's examples from the library as they are, plus 28×28×1
+// versions of the conv and denoising autoencoders for Fashion-MNIST (the library's take 64×64×3 photos).
+import { examples, input, layers, model, type Example, type Model, type SymbolicTensor } from '../src/index.js';
+
+export interface DemoExample {
+  id: string;
+  label: string;
+  description: string;
+  data: Example['data'];
+  /** Height, width, channels of one image. */
+  image: [number, number, number];
+  epochs: number;
+  batchSize: number;
+  noise?: number;
+  build(): Model;
+}
+
+type Apply = { apply(t: SymbolicTensor): SymbolicTensor };
+const chain = (x: SymbolicTensor, ...ls: Apply[]) => ls.reduce((t, l) => l.apply(t), x);
+const conv = (filters: number, activation: 'relu' | 'sigmoid' = 'relu', padding: 'same' | 'valid' = 'same') =>
+  layers.conv2d({ filters, kernelSize: 3, activation, padding });
+const pool = () => layers.maxPooling2d({ poolSize: 2, padding: 'same' });
+const up = () => layers.upSampling2d({ size: 2 });
+
+function compiled(name: string, x: SymbolicTensor, y: SymbolicTensor): Model {
+  const m = model({ inputs: x, outputs: y, name });
+  // Adam rather than the Keras blog's Adadelta: it gets somewhere within the few epochs a demo runs.
+  m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  return m;
+}
+
+const fromLibrary = (e: Example, label: string): DemoExample => ({
+  id: e.name,
+  label,
+  description: e.description,
+  data: e.data,
+  image: e.data === 'photos' ? [64, 64, 3] : [28, 28, 1],
+  epochs: e.epochs,
+  batchSize: e.batchSize,
+  noise: e.noise,
+  build: () => e.build(),
+});
+
+export const demoExamples: DemoExample[] = [
+  fromLibrary(examples.shallow, 'Shallow (784→32→784)'),
+  fromLibrary(examples.sparse, 'Sparse (L1 on the code)'),
+  fromLibrary(examples['deep-fashion'], 'Deep (784→128→64→32→…)'),
+  fromLibrary(examples.contractive, 'Contractive (784→64→784)'),
+  {
+    id: 'conv-fashion',
+    label: 'Convolutional (28×28)',
+    description: 'Conv16→Pool→Conv8→Pool→Conv8→Pool (4×4×8 code) →Conv8→Up→Conv8→Up→Conv16(valid)→Up→Conv1(sigmoid): the Keras blog’s conv autoencoder, adam, binary cross-entropy',
+    data: 'fashion-mnist', image: [28, 28, 1], epochs: 10, batchSize: 128,
+    build() {
+      const x = input({ shape: [28, 28, 1] });
+      return compiled('conv_fashion', x, chain(x, conv(16), pool(), conv(8), pool(), conv(8), pool(), conv(8), up(), conv(8), up(), conv(16, 'relu', 'valid'), up(), conv(1, 'sigmoid')));
+    },
+  },
+  {
+    id: 'denoising-fashion',
+    label: 'Denoising (28×28)',
+    description: 'trained on noisy inputs (0.5·N(0,1), clipped) against clean targets: Conv32→Pool→Conv32→Pool (7×7×32) →Conv32→Up→Conv32→Up→Conv1(sigmoid), adam, binary cross-entropy',
+    data: 'fashion-mnist', image: [28, 28, 1], epochs: 10, batchSize: 128, noise: 0.5,
+    build() {
+      const x = input({ shape: [28, 28, 1] });
+      return compiled('denoising_fashion', x, chain(x, conv(32), pool(), conv(32), pool(), conv(32), up(), conv(32), up(), conv(1, 'sigmoid')));
+    },
+  },
+  fromLibrary(examples.deep, 'Deep dense (64×64 photos)'),
+  fromLibrary(examples.conv, 'Convolutional (64×64 photos)'),
+  fromLibrary(examples.denoising, 'Denoising (64×64 photos)'),
+];
+
+export function demoExample(id: string): DemoExample {
+  const e = demoExamples.find((d) => d.id === id);
+  if (!e) throw new Error(`unknown example '${id}'`);
+  return e;
+}
