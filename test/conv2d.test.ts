@@ -1,12 +1,12 @@
 // Conv2D and Conv2DTranspose, forward and both gradients, against the float64 reference at ragged shapes,
 // with even kernels under 'same', strides up to 3, 1×1 inputs and the filter gradient's split path.
-// Two activations suffice for the fused epilogue (each is a pipeline to compile; lib/activation.wgsl is
+// One activation suffices for the fused epilogue (each is a pipeline to compile; lib/activation.wgsl is
 // tested on its own). Tolerance: atol 1e-4, rtol 1e-4 (float32 sums of up to a few hundred products of values in [-1, 1]).
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tensor } from '../src/index.js';
 import {
   conv2d, conv2dBackwardFilter, conv2dBackwardInput, conv2dOutputShape, conv2dTranspose, conv2dTransposeBackwardFilter,
-  conv2dTransposeBackwardInput, conv2dTransposeOutputShape, type Conv2DOptions,
+  conv2dConfig, conv2dTransposeBackwardInput, conv2dTransposeOutputShape, type Conv2DOptions,
 } from '../src/ops/conv2d.js';
 import type { Padding } from '../src/ops/shapes.js';
 import { expectClose, setup, uniform } from './helpers.js';
@@ -31,31 +31,39 @@ const name = (c: Case) => `x ${c.x.join('×')} k ${c.k.join('×')} strides ${c.s
 const CONV_CASES: Case[] = [
   { x: [1, 1, 1, 1], k: [1, 1, 1, 1], strides: [1, 1], padding: 'valid' },
   { x: [2, 1, 1, 3], k: [3, 3, 3, 5], strides: [1, 1], padding: 'same', act: 'relu' },
-  { x: [1, 7, 5, 3], k: [3, 3, 3, 5], strides: [1, 1], padding: 'same', act: 'relu' },
+  { x: [1, 7, 5, 3], k: [3, 3, 3, 5], strides: [1, 1], padding: 'same' },
   { x: [2, 7, 5, 3], k: [3, 3, 3, 5], strides: [1, 1], padding: 'valid' },
   { x: [2, 7, 5, 5], k: [2, 2, 5, 3], strides: [1, 1], padding: 'same' },
-  { x: [1, 7, 5, 1], k: [2, 2, 1, 3], strides: [2, 2], padding: 'same', act: 'elu' },
+  { x: [1, 7, 5, 1], k: [2, 2, 1, 3], strides: [2, 2], padding: 'same', act: 'relu' },
   { x: [2, 7, 5, 3], k: [5, 5, 3, 1], strides: [1, 1], padding: 'same' },
   { x: [1, 7, 6, 3], k: [5, 2, 3, 9], strides: [3, 3], padding: 'same' },
-  { x: [2, 7, 5, 5], k: [3, 3, 5, 3], strides: [2, 2], padding: 'valid', act: 'relu' },
+  { x: [2, 7, 5, 5], k: [3, 3, 5, 3], strides: [2, 2], padding: 'valid' },
   { x: [1, 7, 7, 3], k: [1, 1, 3, 5], strides: [3, 3], padding: 'valid' },
-  { x: [2, 7, 5, 3], k: [3, 2, 3, 5], strides: [1, 2], padding: 'same', act: 'elu' },
+  { x: [2, 7, 5, 3], k: [3, 2, 3, 5], strides: [1, 2], padding: 'same' },
   { x: [1, 5, 7, 5], k: [4, 4, 5, 3], strides: [3, 2], padding: 'same' },
   // 442 output pixels: the filter gradient is split into chunks and summed.
   { x: [2, 17, 13, 4], k: [3, 3, 4, 6], strides: [1, 1], padding: 'same' },
+  // Channels and filters in fours (the vec4 reads), 16 and 20 filters (one and two column tiles).
+  { x: [2, 6, 5, 8], k: [3, 3, 8, 16], strides: [1, 1], padding: 'same', act: 'relu' },
+  { x: [1, 5, 4, 4], k: [2, 3, 4, 20], strides: [2, 1], padding: 'same' },
+  { x: [2, 5, 3, 12], k: [3, 3, 12, 8], strides: [1, 1], padding: 'valid' },
+  // 1-pixel-wide output: the filter gradient's pixel counter wraps at every pixel.
+  { x: [3, 9, 1, 6], k: [3, 1, 6, 4], strides: [1, 1], padding: 'same' },
 ];
 
 const TRANSPOSE_CASES: Case[] = [
   { x: [1, 1, 1, 1], k: [1, 1, 1, 1], strides: [1, 1], padding: 'valid' },
   { x: [2, 1, 1, 3], k: [3, 3, 5, 3], strides: [2, 2], padding: 'same', act: 'relu' },
-  { x: [1, 4, 3, 3], k: [3, 3, 5, 3], strides: [1, 1], padding: 'same', act: 'elu' },
+  { x: [1, 4, 3, 3], k: [3, 3, 5, 3], strides: [1, 1], padding: 'same' },
   { x: [2, 4, 3, 3], k: [3, 3, 2, 3], strides: [2, 2], padding: 'valid' },
   { x: [2, 4, 3, 5], k: [2, 2, 3, 5], strides: [2, 2], padding: 'same' },
-  { x: [1, 4, 3, 1], k: [2, 2, 3, 1], strides: [3, 3], padding: 'valid', act: 'relu' },
+  { x: [1, 4, 3, 1], k: [2, 2, 3, 1], strides: [3, 3], padding: 'valid' },
   { x: [2, 3, 4, 3], k: [5, 5, 1, 3], strides: [2, 2], padding: 'same' },
   { x: [1, 3, 4, 3], k: [5, 2, 9, 3], strides: [3, 3], padding: 'same' },
-  { x: [2, 4, 3, 5], k: [3, 3, 3, 5], strides: [1, 2], padding: 'valid', act: 'elu' },
-  { x: [1, 5, 3, 3], k: [4, 3, 5, 3], strides: [3, 2], padding: 'same', act: 'elu' },
+  { x: [2, 4, 3, 5], k: [3, 3, 3, 5], strides: [1, 2], padding: 'valid' },
+  { x: [1, 5, 3, 3], k: [4, 3, 5, 3], strides: [3, 2], padding: 'same', act: 'relu' },
+  { x: [2, 3, 4, 8], k: [3, 3, 16, 8], strides: [2, 2], padding: 'same', act: 'relu' },
+  { x: [1, 4, 3, 4], k: [2, 2, 20, 4], strides: [1, 1], padding: 'valid' },
 ];
 
 /** The bias + activation epilogue of a case: the options that ask for it and its reference. */
@@ -70,8 +78,15 @@ async function check(got: Promise<ArrayLike<number>>, expected: ArrayLike<number
   expectClose(await got, expected, TOL, what);
 }
 
-describe('conv2d', () => {
-  beforeAll(setup);
+// The subgroup kernels run on CPU adapters (lavapipe, SwiftShader); the portable ones everywhere else.
+describe.each([{ kernels: 'subgroup', subgroups: true }, { kernels: 'portable', subgroups: false }])('conv2d, $kernels kernels', ({ subgroups }) => {
+  beforeAll(async () => {
+    await setup();
+    conv2dConfig.subgroups = subgroups;
+  });
+  afterAll(() => {
+    conv2dConfig.subgroups = true;
+  });
 
   it.each(CONV_CASES)('forward, input and filter gradients: $x $k $strides $padding', async (c) => {
     const cfg = { strides: c.strides, padding: c.padding };
@@ -107,6 +122,41 @@ describe('conv2d', () => {
     await check(conv2dTransposeBackwardFilter(tensor(x, c.x), tensor(dy, yShape), c.k, opts).data(), ref.conv2dTransposeBackwardFilter(x, dy, yShape, c.k, cfg), `dk of transposed ${name(c)}`);
   });
 
+  it('propagates NaN and Inf from the input through the windows that read it, and only those', async () => {
+    const xShape: Shape4 = [1, 5, 5, 4];
+    const kShape: Shape4 = [3, 3, 4, 4];
+    const cfg = { strides: [1, 1] as [number, number], padding: 'same' as const };
+    const x = uniform(size(xShape), 21);
+    x[0] = NaN; // pixel (0, 0)
+    x[((1 * 5 + 4) * 5 + 4) * 4 - 1] = Infinity; // pixel (4, 4), channel 3
+    const k = uniform(size(kShape), 22, 0.1, 1);
+    await check(conv2d(tensor(x, xShape), tensor(k, kShape), cfg).data(), ref.conv2d(x, xShape, k, kShape, cfg), 'y with NaN/Inf input');
+  });
+
+  it('keeps a NaN or Inf next to the padded tails of its blocks out of the outputs that do not read it', async () => {
+    // 5 channels and filters, so blocks of 4 end past them and into the next tap's weights, or the next
+    // pixel's values; 15 output pixels, so the filter gradient's last block of 4 pixels ends past them.
+    const cfg = { strides: [1, 1] as [number, number], padding: 'valid' as const };
+    const xShape: Shape4 = [1, 3, 6, 5];
+    const kShape: Shape4 = [1, 2, 5, 5];
+    const yShape = ref.convShape(xShape, kShape, cfg);
+    const x = uniform(size(xShape), 23, 0.5, 1);
+    const k = uniform(size(kShape), 24, 0.5, 1);
+    const dy = uniform(size(yShape), 25, 0.5, 1);
+    k[25] = Infinity; // tap 1, channel 0, filter 0
+    await check(conv2d(tensor(x, xShape), tensor(k, kShape), cfg).data(), ref.conv2d(x, xShape, k, kShape, cfg), 'y with an Inf weight');
+    k[25] = 0.5;
+    dy[2 * 5] = NaN; // pixel 2, filter 0
+    await check(conv2dBackwardInput(tensor(dy, yShape), tensor(k, kShape), xShape, cfg).data(), ref.conv2dBackwardInput(dy, k, kShape, xShape, cfg), 'dx with a NaN gradient');
+    dy[2 * 5] = 0.5;
+    x[x.length - 1] = NaN;
+    await check(conv2dBackwardFilter(tensor(x, xShape), tensor(dy, yShape), kShape, cfg).data(), ref.conv2dBackwardFilter(x, xShape, dy, kShape, cfg), 'dk with a NaN input');
+  });
+});
+
+describe('conv2d', () => {
+  beforeAll(setup);
+
   it('the reference gradients agree with central differences of the reference forward pass', () => {
     // Loss L = Σ y·g for a fixed random g, so dL/dy = g; float64 throughout, step 1e-6, tolerance 1e-6.
     const cases: [Case, boolean][] = [
@@ -136,17 +186,6 @@ describe('conv2d', () => {
         }
       }
     }
-  });
-
-  it('propagates NaN and Inf from the input through the windows that read it, and only those', async () => {
-    const xShape: Shape4 = [1, 5, 5, 2];
-    const kShape: Shape4 = [3, 3, 2, 2];
-    const cfg = { strides: [1, 1] as [number, number], padding: 'same' as const };
-    const x = uniform(size(xShape), 21);
-    x[0] = NaN; // pixel (0, 0)
-    x[((1 * 5 + 4) * 5 + 4) * 2 - 1] = Infinity; // pixel (4, 4), channel 1
-    const k = uniform(size(kShape), 22, 0.1, 1);
-    await check(conv2d(tensor(x, xShape), tensor(k, kShape), cfg).data(), ref.conv2d(x, xShape, k, kShape, cfg), 'y with NaN/Inf input');
   });
 
   it('rejects shapes that cannot work, naming the op and the shapes', () => {

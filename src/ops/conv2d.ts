@@ -2,6 +2,7 @@
 // shaders/conv2d_forward.wgsl, conv2d_backward_input.wgsl, conv2d_backward_filter.wgsl (+ _reduce).
 // A transposed convolution is the input gradient of the convolution it inverts (as in TF), so its
 // three passes are the same three kernels with the roles of input and output swapped.
+import { context } from '../device.js';
 import { defineKernel, grid1d, packUniforms } from '../runner.js';
 import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
 import { activationConstants, type ActivationName } from './activation.js';
@@ -27,18 +28,21 @@ interface Geometry {
   kh: number; kw: number; sh: number; sw: number; ph: number; pw: number;
 }
 
-/** Register tile of each thread: TM rows × 4·NV columns. */
+/** Portable kernels: each thread's register tile is TM rows × 4·NV columns. */
 const TM = 4;
 const NV = 1;
-/** Workgroup width of the filter-gradient kernel (its row count is small: kh·kw·⌈C/TM⌉). */
+/** Workgroup width of the portable filter-gradient kernel (its row count is small: kh·kw·⌈C/TM⌉). */
 const FILTER_WG = 8;
 /** Output pixels below which the filter gradient is not split further, and the workgroups it aims for. */
 const MIN_CHUNK = 256;
 const TARGET_GROUPS = 256;
 
+/** Which kernels run: tests turn the subgroup kernels off to check the portable ones too. */
+export const conv2dConfig = { subgroups: true };
+
 interface Run {
   g: Geometry;
-  /** Thread groups along the GEMM rows, and tiles of 4·NV columns. */
+  /** Thread groups along the GEMM rows (workgroups for the subgroup input gradient), tiles of columns. */
   groups: number;
   tiles: number;
   chunk: number;
@@ -47,18 +51,38 @@ interface Run {
   alpha?: number;
 }
 
+/** A subgroup kernel's tile (lib/conv2d_subgroups.wgsl): TM rows × BW·NB columns, and its vec4 reads. */
+interface Tile {
+  tm: number;
+  bw: number;
+  nb: number;
+  /** Whether both operands can be read as vec4s (one flag, not two: each variant is a pipeline to compile). */
+  vec: boolean;
+}
+
+const SUBGROUP_WG = 8;
+
 const convUniforms = (p: Run) => {
   const g = p.g;
   return packUniforms([g.n, g.h, g.w, g.c, g.oh, g.ow, g.f, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, p.groups, p.chunk]);
 };
-const epilogue = (p: Run) => ({ TM, NV, HAS_BIAS: Number(p.bias), ...activationConstants(p.activation, p.alpha) });
+const epilogue = (p: Run) => ({ HAS_BIAS: Number(p.bias), ...activationConstants(p.activation, p.alpha) });
+const tileConstants = (t: Tile) => ({ TM: t.tm, BW: t.bw, NB: t.nb, WG: SUBGROUP_WG, VEC: Number(t.vec) });
 
 const forwardKernel = defineKernel<Run>({
   name: 'conv2d_forward',
   bindings: ['read', 'read', 'read', 'write', 'uniform'],
   workgroups: (p) => [...grid1d(p.groups, 64), p.tiles],
   uniforms: convUniforms,
-  constants: epilogue,
+  constants: (p) => ({ TM, NV, ...epilogue(p) }),
+});
+
+const forwardSubgroupKernel = defineKernel<Run & Tile>({
+  name: 'conv2d_forward_subgroups',
+  bindings: ['read', 'read', 'read', 'write', 'uniform', 'read', 'read'],
+  workgroups: (p) => [...grid1d(p.groups, SUBGROUP_WG), p.tiles],
+  uniforms: convUniforms,
+  constants: (p) => ({ ...tileConstants(p), ...epilogue(p) }),
 });
 
 const backwardInputKernel = defineKernel<Run>({
@@ -66,7 +90,15 @@ const backwardInputKernel = defineKernel<Run>({
   bindings: ['read', 'read', 'read', 'write', 'uniform'],
   workgroups: (p) => [...grid1d(p.groups, 64), p.tiles],
   uniforms: convUniforms,
-  constants: epilogue,
+  constants: (p) => ({ TM, NV, ...epilogue(p) }),
+});
+
+const backwardInputSubgroupKernel = defineKernel<Run & Tile>({
+  name: 'conv2d_backward_input_subgroups',
+  bindings: ['read', 'read', 'read', 'write', 'uniform', 'read', 'read'],
+  workgroups: (p) => [...grid1d(p.groups, 1), p.tiles],
+  uniforms: convUniforms,
+  constants: (p) => ({ ...tileConstants(p), ...epilogue(p) }),
 });
 
 const backwardFilterKernel = defineKernel<Run & { splits: number }>({
@@ -77,12 +109,40 @@ const backwardFilterKernel = defineKernel<Run & { splits: number }>({
   constants: () => ({ TM, NV, WG: FILTER_WG }),
 });
 
+const backwardFilterSubgroupKernel = defineKernel<Run & Tile & { splits: number }>({
+  name: 'conv2d_backward_filter_subgroups',
+  bindings: ['read', 'read', 'write', 'uniform', 'read', 'read'],
+  workgroups: (p) => [Math.ceil(p.groups / SUBGROUP_WG), p.tiles, p.splits],
+  uniforms: convUniforms,
+  constants: tileConstants,
+});
+
 const reduceKernel = defineKernel<{ n: number; splits: number }>({
   name: 'conv2d_backward_filter_reduce',
   bindings: ['read', 'write', 'uniform'],
   workgroups: (p) => grid1d(p.n, 64),
   uniforms: (p) => packUniforms([p.n, p.splits]),
 });
+
+/**
+ * Lanes that can share a broadcast in the subgroup kernels (4 or 8), or 0 for the portable kernels.
+ * The subgroup kernels are for CPU adapters, where a lane-varying load costs a scalar load per lane;
+ * their vec4 views need operand buffers of at least 16 bytes (4 elements).
+ */
+function broadcastWidth(...operands: Tensor[]): number {
+  const { device, adapter, features } = context();
+  if (!conv2dConfig.subgroups || !adapter.isSoftware || !features.has('subgroups')) return 0;
+  if (operands.some((t) => t.size < 4)) return 0;
+  const min = device.adapterInfo?.subgroupMinSize ?? 0;
+  return min >= 8 ? 8 : min >= 4 ? 4 : 0;
+}
+
+/** A subgroup tile of tm rows and up to maxColumns of `columns` columns (measured best on lavapipe). */
+function tile(width: number, tm: number, columns: number, maxColumns: number, vec: boolean): Tile {
+  const tn = Math.min(maxColumns, columns <= 4 ? 4 : columns <= 8 ? 8 : 16);
+  const bw = Math.min(width, tn);
+  return { tm, bw, nb: tn / bw, vec };
+}
 
 function checkKernel(op: string, kernelShape: Shape): void {
   if (kernelShape.length !== 4 || kernelShape.some((d) => !Number.isInteger(d) || d <= 0)) {
@@ -169,45 +229,65 @@ const biasBuffer = (kernel: Tensor, options: Conv2DOptions, forward: boolean) =>
 /** y = act(conv(x) + bias): rows N·OH·OW, columns F. */
 function runForward(op: string, x: Tensor, kernel: Tensor, g: Geometry, options: Conv2DOptions, forward: boolean): Tensor {
   const y = output(op, outputShape(g), options);
-  const run: Run = { g, groups: Math.ceil((g.n * g.oh * g.ow) / TM), tiles: Math.ceil(g.f / (4 * NV)), chunk: 0, ...epilogueRun(op, g.f, options, forward) };
-  forwardKernel.run([x.buffer, kernel.buffer, biasBuffer(kernel, options, forward), y.buffer], run);
+  const rows = g.n * g.oh * g.ow;
+  const buffers = [x.buffer, kernel.buffer, biasBuffer(kernel, options, forward), y.buffer];
+  const fused = epilogueRun(op, g.f, options, forward);
+  const width = broadcastWidth(x, kernel);
+  if (width) {
+    const t = tile(width, 4, g.f, 16, g.c % 4 === 0 && g.f % 4 === 0);
+    const tn = t.bw * t.nb;
+    forwardSubgroupKernel.run([...buffers, x.buffer, kernel.buffer], { g, groups: Math.ceil(rows / t.tm), tiles: Math.ceil(g.f / tn), chunk: 0, ...fused, ...t });
+  } else {
+    forwardKernel.run(buffers, { g, groups: Math.ceil(rows / TM), tiles: Math.ceil(g.f / (4 * NV)), chunk: 0, ...fused });
+  }
   return y;
 }
 
 /** dx = act(convᵀ(dy) + bias): rows N·H·W (by stride phase), columns C. */
 function runBackwardInput(op: string, dy: Tensor, kernel: Tensor, g: Geometry, options: Conv2DOptions, forward: boolean): Tensor {
   const dx = output(op, inputShape(g), options);
-  const perPhase = Math.ceil(Math.ceil(g.w / g.sw) / TM);
-  const run: Run = {
-    g,
-    groups: g.n * g.h * g.sw * perPhase,
-    tiles: Math.ceil(g.c / (4 * NV)),
-    chunk: 0,
-    ...epilogueRun(op, g.c, options, forward),
-  };
-  backwardInputKernel.run([dy.buffer, kernel.buffer, biasBuffer(kernel, options, forward), dx.buffer], run);
+  const buffers = [dy.buffer, kernel.buffer, biasBuffer(kernel, options, forward), dx.buffer];
+  const fused = epilogueRun(op, g.c, options, forward);
+  const width = broadcastWidth(dy, kernel);
+  const phaseLength = Math.ceil(g.w / g.sw);
+  if (width) {
+    const t = tile(width, 4, g.c, 16, g.f % 4 === 0);
+    const tn = t.bw * t.nb;
+    const groups = g.n * g.h * g.sw * Math.ceil(phaseLength / (SUBGROUP_WG * t.tm));
+    backwardInputSubgroupKernel.run([...buffers, dy.buffer, kernel.buffer], { g, groups, tiles: Math.ceil(g.c / tn), chunk: 0, ...fused, ...t });
+  } else {
+    const groups = g.n * g.h * g.sw * Math.ceil(phaseLength / TM);
+    backwardInputKernel.run(buffers, { g, groups, tiles: Math.ceil(g.c / (4 * NV)), chunk: 0, ...fused });
+  }
   return dx;
+}
+
+/** Output pixels per split of the filter gradient: enough splits to fill the adapter, chunks a multiple of 4. */
+function chunkSize(pixels: number, workgroupsPerSplit: number): number {
+  const splits = Math.max(1, Math.min(Math.ceil(pixels / MIN_CHUNK), Math.ceil(TARGET_GROUPS / workgroupsPerSplit)));
+  return Math.ceil(pixels / splits / 4) * 4;
 }
 
 /** dkernel = patches(x)ᵀ · dy, split over the output pixels when there are many, then summed. */
 function runBackwardFilter(op: string, x: Tensor, dy: Tensor, g: Geometry, options: Conv2DOptions): Tensor {
   const dk = output(op, [g.kh, g.kw, g.c, g.f], options);
   const pixels = g.n * g.oh * g.ow;
-  const groups = g.kh * g.kw * Math.ceil(g.c / TM);
-  const tiles = Math.ceil(g.f / (4 * NV));
-  const perSplit = Math.ceil(groups / FILTER_WG) * tiles;
-  const splits = Math.max(1, Math.min(Math.ceil(pixels / MIN_CHUNK), Math.ceil(TARGET_GROUPS / perSplit)));
-  const chunk = Math.ceil(pixels / splits);
+  const width = broadcastWidth(x, dy);
+  const t = width ? tile(width, 4, g.f, 8, g.c % 4 === 0 && g.f % 4 === 0) : null;
+  const rows = t ? 4 : TM;
+  const groupWidth = t ? SUBGROUP_WG : FILTER_WG;
+  const groups = g.kh * g.kw * Math.ceil(g.c / rows);
+  const tiles = Math.ceil(g.f / (t ? t.bw * t.nb : 4 * NV));
+  const chunk = chunkSize(pixels, Math.ceil(groups / groupWidth) * tiles);
   const run = { g, groups, tiles, chunk, splits: Math.ceil(pixels / chunk), bias: false, activation: 'linear' as const };
-  if (run.splits === 1) {
-    backwardFilterKernel.run([x.buffer, dy.buffer, dk.buffer], run);
-    return dk;
+  const parts = run.splits === 1 ? dk : empty([run.splits, dk.size]);
+  if (t) backwardFilterSubgroupKernel.run([x.buffer, dy.buffer, parts.buffer, x.buffer, dy.buffer], { ...run, ...t });
+  else backwardFilterKernel.run([x.buffer, dy.buffer, parts.buffer], run);
+  if (parts !== dk) {
+    reduceKernel.run([parts.buffer, dk.buffer], { n: dk.size, splits: run.splits });
+    // Later kernels that reuse this pooled buffer are encoded after the reduction.
+    parts.dispose();
   }
-  const parts = empty([run.splits, dk.size]);
-  backwardFilterKernel.run([x.buffer, dy.buffer, parts.buffer], run);
-  reduceKernel.run([parts.buffer, dk.buffer], { n: dk.size, splits: run.splits });
-  // Later kernels that reuse this pooled buffer are encoded after the reduction.
-  parts.dispose();
   return dk;
 }
 

@@ -1,0 +1,111 @@
+enable subgroups;
+// conv2d_backward_filter.wgsl's implicit GEMM (part[s, (kh, kw, c), f] = Σ over chunk s of the output
+// pixels m of x[n, oh·SH − PH + kh, ow·SW − PW + kw, c] · dy[m, f]) for SIMD-on-CPU adapters: see
+// lib/conv2d_subgroups.wgsl.
+// Bindings: 0 x [N,H,W,C], 1 dy [N,OH,OW,F], 2 part [S,KH,KW,C,F] (write), 3 params (lib/conv2d.wgsl;
+// groups = KH·KW·⌈C/4⌉), 4 x and 5 dy again as vec4 arrays (read only when
+// VEC: C and F are multiples of 4).
+// Thread → elements: 4 consecutive channels of one tap (kh, kw) × TN consecutive filters. Row group
+// g = gid.x (lanes past the last one repeat it and store nothing), filters f0 = workgroup_id.y·TN,
+// chunk s = workgroup_id.z: all lanes walk the same pixels, whose dy values the subgroup reads once
+// and broadcasts.
+//!include lib/conv2d.wgsl
+//!include lib/conv2d_subgroups.wgsl
+
+override VEC: bool = false;
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> dy: array<f32>;
+@group(0) @binding(2) var<storage, read_write> part: array<f32>;
+@group(0) @binding(3) var<uniform> p: Conv;
+@group(0) @binding(4) var<storage, read> x4: array<vec4f>;
+@group(0) @binding(5) var<storage, read> dy4: array<vec4f>;
+
+/** dy[m + i, f0 + q] for i < 4, q < TN, zero for m + i ≥ last. */
+fn gradients(m: i32, last: i32, f0: i32, lane: u32) -> array<array<f32, MAX_TN>, 4> {
+  var b: array<array<f32, MAX_TN>, 4>;
+  for (var nb = 0u; nb < NB; nb++) {
+    let col = f0 + i32(BW * nb);
+    if (VEC) {
+      // Lane l reads filters col + 4·(l mod BW/4) .. +3 of pixel m + l / (BW/4).
+      let per = BW / 4u;
+      let d = bcast4(dy4[((m + i32(lane / per)) * p.f + col + 4 * i32(lane % per)) >> 2]);
+      for (var i = 0u; i < 4u; i++) {
+        for (var q = 0u; q < BW; q++) { b[i][BW * nb + q] = select(0.0, d[i * per + q / 4u][q % 4u], m + i32(i) < last); }
+      }
+    } else {
+      for (var i = 0; i < 4; i++) {
+        let d = bcast(select(0.0, dy[(m + i) * p.f + col + i32(lane)], m + i < last));
+        for (var q = 0u; q < BW; q++) { b[i][BW * nb + q] = d[q]; }
+      }
+    }
+  }
+  return b;
+}
+
+/** Channels c0 .. c0+3 of input pixel (ih, iw) of image n, or zeros outside the image. */
+fn pixel(n: i32, ih: i32, iw: i32, c0: i32) -> vec4f {
+  let inside = ih >= 0 && ih < p.h && iw >= 0 && iw < p.w;
+  let i = select(0, ((n * p.h + ih) * p.w + iw) * p.c + c0, inside);
+  // Channels past C read the next pixel's (or clamped) values into rows never stored.
+  var a: vec4f;
+  if (VEC) { a = x4[i >> 2]; } else { a = vec4f(x[i], x[i + 1], x[i + 2], x[i + 3]); }
+  return select(vec4f(0.0), a, inside);
+}
+
+/** Steps an output pixel (ow, oh, n) to the next one. */
+fn advance(q: ptr<function, vec3i>) {
+  (*q).x++;
+  if ((*q).x == p.ow) {
+    (*q).x = 0;
+    (*q).y++;
+    if ((*q).y == p.oh) {
+      (*q).y = 0;
+      (*q).z++;
+    }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: vec3u, @builtin(subgroup_invocation_id) sg: u32) {
+  let lane = sg % BW;
+  let g = min(i32(gid.x), p.groups - 1);
+  let tn = BW * NB;
+  let f0 = i32(wid.y * tn);
+  let s = i32(wid.z);
+  let cGroups = (p.c + 3) / 4;
+  let c0 = (g % cGroups) * 4;
+  let tap = g / cGroups;
+  let u = tap / p.kw;
+  let v = tap % p.kw;
+
+  // The output pixel (ow, oh, n) of m, from the chunk's first, advanced one pixel at a time.
+  let first = s * p.chunk;
+  let last = min(first + p.chunk, p.n * p.oh * p.ow);
+  var q = vec3i(first % p.ow, (first / p.ow) % p.oh, first / (p.ow * p.oh));
+  var acc: array<array<f32, MAX_TN>, 4>;
+  // Pixels 4 at a time; the chunk's last block may end past it (zeros).
+  for (var m = first; m < last; m += 4) {
+    var a: array<vec4f, 4>;
+    for (var i = 0; i < 4; i++) {
+      a[i] = select(vec4f(0.0), pixel(q.z, q.y * p.sh - p.ph + u, q.x * p.sw - p.pw + v, c0), m + i < last);
+      advance(&q);
+    }
+    let b = gradients(m, last, f0, lane);
+    for (var j = 0u; j < 4u; j++) {
+      for (var e = 0u; e < tn; e++) { acc[j][e] += (a[0][j] * b[0][e] + a[1][j] * b[1][e]) + (a[2][j] * b[2][e] + a[3][j] * b[3][e]); }
+    }
+  }
+
+  if (i32(gid.x) >= p.groups) { return; }
+  let out = s * p.kh * p.kw * p.c * p.f;
+  for (var j = 0; j < 4; j++) {
+    let c = c0 + j;
+    if (c >= p.c) { break; }
+    let row = out + (tap * p.c + c) * p.f;
+    for (var e = 0u; e < tn; e++) {
+      let f = f0 + i32(e);
+      if (f < p.f) { part[row + f] = acc[j][e]; }
+    }
+  }
+}
