@@ -1,0 +1,277 @@
+// The model-level benchmark shared by Node (bench/run.mjs) and the browser page (bench/browser/):
+// the seed's three autoencoders built layer for layer in wgslnet and in TF.js (tfjs-layers on the
+// webgpu backend), started from the same weights, trained with the same optimizer settings on the
+// same batches, and timed in alternating blocks of steps so that machine drift (this machine is
+// shared) hits both alike. Browser-safe: the libraries come in as arguments.
+
+/**
+ * Architectures and hyperparameters. Layer configs are written once and given to both libraries,
+ * so the two models cannot differ. `warmup`/`steps`/`block` are per framework; deep and conv take
+ * seconds per TF.js step on a CPU adapter, hence few steps.
+ */
+export const MODELS = {
+  shallow: {
+    description: '784→32 relu→784 sigmoid, adadelta(1.0), binary cross-entropy, Fashion-MNIST',
+    inputShape: [784],
+    batchSize: 256,
+    data: 'fashion-mnist',
+    optimizer: { name: 'adadelta', learningRate: 1, rho: 0.95, epsilon: 1e-7 },
+    loss: 'binaryCrossentropy',
+    layers: [
+      ['dense', { units: 32, activation: 'relu' }],
+      ['dense', { units: 784, activation: 'sigmoid' }],
+    ],
+    warmup: 5, steps: 40, block: 10, predictBatches: 10,
+  },
+  deep: {
+    description: '12288→1024→512→256→512→1024→12288 relu/sigmoid, adam(1e-3), mse, uniform [0,1) data',
+    inputShape: [12288],
+    batchSize: 20,
+    data: 'uniform',
+    optimizer: { name: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+    loss: 'meanSquaredError',
+    layers: [
+      ...[1024, 512, 256, 512, 1024].map((units) => ['dense', { units, activation: 'relu' }]),
+      ['dense', { units: 12288, activation: 'sigmoid' }],
+    ],
+    warmup: 3, steps: 10, block: 5, predictBatches: 3,
+  },
+  conv: {
+    description: '64×64×3: Conv(32)→MaxPool(2)→Conv(16)→MaxPool(1)→Conv(16)→UpSampling(2)→Conv(3, sigmoid), adam(1e-3), mse, uniform [0,1) data',
+    inputShape: [64, 64, 3],
+    batchSize: 20,
+    data: 'uniform',
+    optimizer: { name: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+    loss: 'meanSquaredError',
+    layers: [
+      ['conv2d', { filters: 32, kernelSize: 3, activation: 'relu', padding: 'same' }],
+      ['maxPooling2d', { poolSize: 2, padding: 'same' }],
+      ['conv2d', { filters: 16, kernelSize: 3, activation: 'relu', padding: 'same' }],
+      ['maxPooling2d', { poolSize: 1, padding: 'same' }],
+      ['conv2d', { filters: 16, kernelSize: 3, activation: 'relu', padding: 'same' }],
+      ['upSampling2d', { size: [2, 2] }],
+      ['conv2d', { filters: 3, kernelSize: 3, activation: 'sigmoid', padding: 'same' }],
+    ],
+    warmup: 3, steps: 10, block: 5, predictBatches: 3,
+  },
+};
+
+/** Distinct batches cycled through by the steps (the same arrays feed both libraries). */
+export const NUM_BATCHES = 4;
+
+/**
+ * The loss check. trainOnBatch returns the loss before its update, so step 0 checks the forward
+ * pass and the loss, and later steps the gradients and the optimizer's updates. The checked steps
+ * all train on batch 0, so that the loss changes only by the updates; those move it by ~1e-3 of
+ * itself per step (Adam at 1e-3), too little for a loss comparison to see a wrong gradient, so
+ * steps 1… compare the loss CHANGE since step 0 instead. Both libraries sum in float32 in
+ * different orders: losses agree to ~1e-7 relative, the changes to ~1e-4 (shallow) or better,
+ * while a learning rate off by 2% moves them by ~1-2%. Later steps cycle through the batches and
+ * drift apart slowly; their differences are reported, not judged.
+ */
+export const CHECK_STEPS = 3;
+/** Step 0: |loss_wgslnet - loss_tfjs| / |loss_tfjs|. */
+export const LOSS_RTOL = 1e-4;
+/** Steps 1…: |change_wgslnet - change_tfjs| / |change_tfjs|, change = loss_i - loss_0. */
+export const CHANGE_RTOL = 5e-3;
+
+/** Per checked step: the relative difference judged (see CHECK_STEPS), and whether all pass. */
+export function checkLosses(ours, theirs) {
+  const diffs = [];
+  for (let i = 0; i < Math.min(CHECK_STEPS, ours.length, theirs.length); i++) {
+    diffs.push(
+      i === 0
+        ? Math.abs(ours[0] - theirs[0]) / Math.abs(theirs[0])
+        : Math.abs(ours[i] - ours[0] - (theirs[i] - theirs[0])) / Math.abs(theirs[i] - theirs[0]),
+    );
+  }
+  // NaN (a NaN loss, or no change at all) fails.
+  const valid = diffs.length === CHECK_STEPS && diffs.every((d, i) => d <= (i === 0 ? LOSS_RTOL : CHANGE_RTOL));
+  return { diffs, valid };
+}
+
+/** A seeded generator of uniform [0, 1) floats (mulberry32). */
+export function uniformRandom(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The batches for a model, as flat Float32Arrays of batchSize·prod(inputShape): Fashion-MNIST's
+ * first training images scaled to [0, 1] when `fashion` (its xTrain, uint8 N×28×28) is given and
+ * the model uses it, seeded uniform noise otherwise.
+ */
+export function makeBatches(spec, count, fashion = null) {
+  const size = spec.batchSize * spec.inputShape.reduce((a, b) => a * b, 1);
+  if (spec.data === 'fashion-mnist' && fashion) {
+    return Array.from({ length: count }, (_, b) => Float32Array.from(fashion.data.subarray(b * size, (b + 1) * size), (v) => v / 255));
+  }
+  const random = uniformRandom(1234);
+  return Array.from({ length: count }, () => Float32Array.from({ length: size }, random));
+}
+
+export function buildWgslnet(wg, name) {
+  const spec = MODELS[name];
+  const { name: opt, ...config } = spec.optimizer;
+  const x = wg.input({ shape: spec.inputShape });
+  const y = spec.layers.reduce((t, [type, cfg]) => wg.layers[type](cfg).apply(t), x);
+  const m = wg.model({ inputs: x, outputs: y, name });
+  m.compile({ optimizer: wg.optimizers[opt](config), loss: spec.loss });
+  return m;
+}
+
+/** `lrFactor` scales TF.js's learning rate, only to see the loss check fail (--tfjs-lr-factor). */
+export function buildTfjs(tf, tfl, name, lrFactor = 1) {
+  const spec = MODELS[name];
+  const o = spec.optimizer;
+  const lr = o.learningRate * lrFactor;
+  const optimizer = o.name === 'adam' ? tf.train.adam(lr, o.beta1, o.beta2, o.epsilon) : tf.train.adadelta(lr, o.rho, o.epsilon);
+  const m = tfl.sequential({ layers: spec.layers.map(([type, cfg], i) => tfl.layers[type](i === 0 ? { ...cfg, inputShape: spec.inputShape } : cfg)) });
+  m.compile({ optimizer, loss: spec.loss });
+  return m;
+}
+
+/** Values at fractions q of the sorted samples (nearest rank). */
+function quantile(sorted, q) {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
+}
+
+function summarize(ms) {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return { n: ms.length, median: quantile(sorted, 0.5), p10: quantile(sorted, 0.1), p90: quantile(sorted, 0.9), min: sorted[0], max: sorted.at(-1) };
+}
+
+const now = () => performance.now();
+
+/**
+ * Benchmarks one model: training steps (trainOnBatch, which reads the loss back in both libraries,
+ * so each timed step ends with the device idle), peak GPU memory, the loss check, and predict
+ * throughput (predict of predictBatches batches plus reading the outputs back, in both).
+ * `options` may override warmup, steps and block. Returns a plain JSON-able result.
+ */
+export async function benchModel({ wg, tf, tfl, name, batches, log = () => {}, tfjsLrFactor = 1, ...options }) {
+  const spec = MODELS[name];
+  const { warmup, steps, block, predictBatches } = { ...spec, ...options };
+  const shape = [spec.batchSize, ...spec.inputShape];
+  const perSample = shape.slice(1).reduce((a, b) => a * b, 1);
+
+  wg.setRandomSeed(42);
+  const ours = buildWgslnet(wg, name);
+  const theirs = buildTfjs(tf, tfl, name, tfjsLrFactor);
+  const initial = await ours.getWeights();
+  const tfShapes = theirs.getWeights().map((w) => w.shape);
+  if (initial.length !== tfShapes.length) throw new Error(`${name}: wgslnet has ${initial.length} weights, TF.js ${tfShapes.length}`);
+  theirs.setWeights(initial.map((w, i) => tf.tensor(w, tfShapes[i])));
+
+  const wgX = batches.map((b) => wg.tensor(b, shape));
+  const tfX = batches.map((b) => tf.tensor(b, shape));
+  const batchOf = (i) => (i < CHECK_STEPS ? 0 : i % batches.length);
+  const sides = {
+    wgslnet: {
+      step: (i) => ours.trainOnBatch(wgX[batchOf(i)], wgX[batchOf(i)]),
+      // Allocated = live tensors + the pool of freed buffers kept for reuse (never returned to the
+      // device while the model runs), so its value after a step is the peak so far.
+      memory: () => {
+        const m = wg.memory();
+        return { live: m.numBytes, allocated: m.numBytes + m.pooledBytes };
+      },
+    },
+    tfjs: {
+      step: async (i) => /** @type {number} */ (await theirs.trainOnBatch(tfX[batchOf(i)], tfX[batchOf(i)])),
+      // TF.js's buffer manager: bytes in use, and all it has created and not destroyed (its free
+      // list included, and its uniform and staging buffers, which wgslnet's count leaves out).
+      memory: () => {
+        const m = tf.memory();
+        return { live: m.numBytesInGPU, allocated: m.numBytesAllocatedInGPU };
+      },
+    },
+  };
+  const state = Object.fromEntries(Object.keys(sides).map((k) => [k, { losses: [], ms: [], peakLive: 0, peakAllocated: 0 }]));
+
+  async function run(side, from, to) {
+    const s = state[side];
+    for (let i = from; i < to; i++) {
+      const t0 = now();
+      const loss = await sides[side].step(i);
+      const ms = now() - t0;
+      s.losses.push(loss);
+      if (i >= warmup) s.ms.push(ms);
+      const m = sides[side].memory();
+      s.peakLive = Math.max(s.peakLive, m.live);
+      s.peakAllocated = Math.max(s.peakAllocated, m.allocated);
+    }
+    log(`${name} ${side}: steps ${from}-${to - 1} done, last ${s.ms.at(-1)?.toFixed(1) ?? '-'} ms, loss ${s.losses.at(-1)}`);
+  }
+
+  // Warm-up first (pipeline builds, buffer pools), then blocks in the order A B B A A B ...
+  const total = warmup + steps;
+  await run('wgslnet', 0, warmup);
+  await run('tfjs', 0, warmup);
+  for (let from = warmup, k = 0; from < total; from += block, k++) {
+    const to = Math.min(total, from + block);
+    const order = k % 2 === 0 ? ['tfjs', 'wgslnet'] : ['wgslnet', 'tfjs'];
+    for (const side of order) await run(side, from, to);
+  }
+
+  const check = checkLosses(state.wgslnet.losses, state.tfjs.losses);
+  const rel = state.wgslnet.losses.map((v, i) => Math.abs(v - state.tfjs.losses[i]) / Math.abs(state.tfjs.losses[i]));
+
+  // Predict: predictBatches batches in one call, outputs read back, alternating, median of 3.
+  const nPredict = predictBatches * spec.batchSize;
+  const pX = new Float32Array(nPredict * perSample);
+  for (let i = 0; i < predictBatches; i++) pX.set(batches[i % batches.length], i * spec.batchSize * perSample);
+  const wgP = wg.tensor(pX, [nPredict, ...spec.inputShape]);
+  const tfP = tf.tensor(pX, [nPredict, ...spec.inputShape]);
+  const predict = {
+    wgslnet: async () => {
+      const out = await ours.predict(wgP, { batchSize: spec.batchSize });
+      await out.data();
+      out.dispose();
+    },
+    tfjs: async () => {
+      const out = theirs.predict(tfP, { batchSize: spec.batchSize });
+      await out.data();
+      out.dispose();
+    },
+  };
+  const predictMs = { wgslnet: [], tfjs: [] };
+  for (let r = 0; r < 4; r++) {
+    for (const side of r % 2 === 0 ? ['wgslnet', 'tfjs'] : ['tfjs', 'wgslnet']) {
+      const t0 = now();
+      await predict[side]();
+      if (r > 0) predictMs[side].push(now() - t0);
+    }
+  }
+  log(`${name}: predict done`);
+
+  const result = { model: name, description: spec.description, batchSize: spec.batchSize, params: ours.countParams(), warmup, steps, block, predictSamples: nPredict, valid: check.valid, lossCheck: { diffs: check.diffs, lossRtol: LOSS_RTOL, changeRtol: CHANGE_RTOL }, frameworks: {} };
+  for (const side of Object.keys(sides)) {
+    const s = state[side];
+    const t = summarize(s.ms);
+    const p = summarize(predictMs[side]);
+    result.frameworks[side] = {
+      stepMs: t,
+      samplesPerSec: (spec.batchSize * 1000) / t.median,
+      peakLiveBytes: s.peakLive,
+      peakAllocatedBytes: s.peakAllocated,
+      predictMs: p,
+      predictSamplesPerSec: (nPredict * 1000) / p.median,
+      losses: s.losses,
+    };
+  }
+  result.ratio = result.frameworks.wgslnet.stepMs.median / result.frameworks.tfjs.stepMs.median;
+  result.predictRatio = result.frameworks.wgslnet.predictMs.median / result.frameworks.tfjs.predictMs.median;
+  // Informational: how far the losses drift apart over the whole run.
+  result.lossRelDiff = { max: Math.max(...rel), last: rel.at(-1) };
+
+  for (const t of [...wgX, wgP]) t.dispose();
+  tf.dispose([...tfX, tfP]);
+  theirs.dispose();
+  return result;
+}
