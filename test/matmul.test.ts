@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tensor } from '../src/index.js';
 import { matmul, biasGrad } from '../src/ops/matmul.js';
+import { forceMatmulKernel, matmulKernels, type MatmulKernel } from '../src/tuning.js';
 import type { ActivationName } from '../src/ops/activation.js';
 import { setup, uniform, expectClose } from './helpers.js';
 import { matmul as matmulRef, columnSums } from './reference/matmul.js';
@@ -12,6 +13,22 @@ import { activate } from './reference/activation.js';
 const TOL = { atol: 1e-4, rtol: 1e-4 };
 
 beforeAll(setup);
+
+/**
+ * Runs the check once with each matmul kernel this adapter has (each used wherever it fits the
+ * shape), or with those listed. Every variant of a kernel is a pipeline compiled on first use,
+ * seconds each for the unrolled subgroup kernel on lavapipe, so the tests pick their variants.
+ */
+async function forEachKernel(check: (kernel: MatmulKernel) => Promise<void>, only?: MatmulKernel[]): Promise<void> {
+  try {
+    for (const kernel of matmulKernels().filter((k) => !only || only.includes(k))) {
+      forceMatmulKernel(kernel);
+      await check(kernel);
+    }
+  } finally {
+    forceMatmulKernel(undefined);
+  }
+}
 
 /** Random operands for C [m, n] = op(A)·op(B) in the layouts the transposes ask for. */
 function operands(m: number, k: number, n: number, transposeA: boolean, transposeB: boolean, seed: number) {
@@ -26,45 +43,60 @@ function operands(m: number, k: number, n: number, transposeA: boolean, transpos
 }
 
 describe('matmul', () => {
-  // [m, k, n]: single elements, odd sizes around tile edges, and one dense layer of the seed.
-  const shapes: [number, number, number][] = [[1, 1, 1], [3, 785, 7], [33, 65, 129], [7, 3, 33], [65, 129, 1], [1, 7, 65], [129, 1, 3]];
+  // [m, k, n]: single elements and odd sizes around tile edges, then sizes whose rows are whole
+  // vec4s (what the subgroup kernel needs, depending on the transposes) with ragged tiles, taking
+  // its 8-, 16- and 24-row blocks.
+  const shapes: [number, number, number][] = [
+    [1, 1, 1], [3, 785, 7], [33, 65, 129], [7, 3, 33], [65, 129, 1], [1, 7, 65], [129, 1, 3],
+    [4, 17, 40], [12, 68, 36], [20, 8, 132], [8, 4, 4],
+  ];
   for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]]) {
     it(`matches float64 with transposeA ${transposeA}, transposeB ${transposeB}`, async () => {
-      for (const [m, k, n] of shapes) {
-        const { ta, tb, expected } = operands(m, k, n, transposeA, transposeB, m * 1000 + k * 10 + n);
-        const c = matmul(ta, tb, { transposeA, transposeB });
-        expect(c.shape).toEqual([m, n]);
-        expectClose(await c.data(), expected, TOL, `[${m}×${k}×${n}]`);
-        for (const t of [ta, tb, c]) t.dispose();
-      }
+      await forEachKernel(async (kernel) => {
+        for (const [m, k, n] of shapes) {
+          const { ta, tb, expected } = operands(m, k, n, transposeA, transposeB, m * 1000 + k * 10 + n);
+          const c = matmul(ta, tb, { transposeA, transposeB });
+          expect(c.shape).toEqual([m, n]);
+          expectClose(await c.data(), expected, TOL, `${kernel} [${m}×${k}×${n}]`);
+          for (const t of [ta, tb, c]) t.dispose();
+        }
+      });
     });
   }
 
   it('matches float64 on a dense layer of the seed, 256×784×32', async () => {
     const { ta, tb, expected } = operands(256, 784, 32, false, false, 7);
-    expectClose(await matmul(ta, tb).data(), expected, TOL, '[256×784×32]');
+    await forEachKernel(async (kernel) => expectClose(await matmul(ta, tb).data(), expected, TOL, `${kernel} [256×784×32]`));
   });
 
   const activations: ActivationName[] = ['linear', 'relu', 'sigmoid', 'tanh', 'leakyRelu', 'elu', 'softplus'];
+  // The activations are shared code (shaders/lib/activation.wgsl): every kernel applies one, the
+  // portable kernel all of them.
   it.each(activations)('adds the bias and applies %s in the epilogue', async (activation) => {
-    const [m, k, n] = [5, 33, 7];
-    const { ta, tb, expected } = operands(m, k, n, false, false, 3);
-    const bias = uniform(n, 4);
     const alpha = activation === 'leakyRelu' ? 0.2 : activation === 'elu' ? 0.7 : undefined;
-    const c = matmul(ta, tb, { bias: tensor(bias), activation, alpha });
-    const want = expected.map((v, i) => activate(activation, v + bias[i % n], alpha ?? 0));
-    expectClose(await c.data(), want, TOL, activation);
+    await forEachKernel(async (kernel) => {
+      for (const [m, k, n] of [[5, 33, 7], [9, 12, 36]]) {
+        const { ta, tb, expected } = operands(m, k, n, false, false, 3);
+        const bias = uniform(n, 4);
+        const c = matmul(ta, tb, { bias: tensor(bias), activation, alpha });
+        const want = expected.map((v, i) => activate(activation, v + bias[i % n], alpha ?? 0));
+        expectClose(await c.data(), want, TOL, `${kernel} ${activation} [${m}×${k}×${n}]`);
+      }
+    }, activation === 'elu' ? undefined : ['register']);
   });
 
   it('accumulates into out, and writes into out without accumulate', async () => {
-    const [m, k, n] = [9, 17, 6];
-    const { ta, tb, expected } = operands(m, k, n, true, false, 5);
-    const old = uniform(m * n, 6);
-    const out = tensor(old, [m, n]);
-    expect(matmul(ta, tb, { transposeA: true, out, accumulate: true })).toBe(out);
-    expectClose(await out.data(), expected.map((v, i) => v + old[i]), TOL, 'out + a·b');
-    matmul(ta, tb, { transposeA: true, out });
-    expectClose(await out.data(), expected, TOL, 'a·b into out');
+    await forEachKernel(async (kernel) => {
+      for (const [m, k, n] of [[9, 17, 6], [12, 17, 8]]) {
+        const { ta, tb, expected } = operands(m, k, n, true, false, 5);
+        const old = uniform(m * n, 6);
+        const out = tensor(old, [m, n]);
+        expect(matmul(ta, tb, { transposeA: true, out, accumulate: true })).toBe(out);
+        expectClose(await out.data(), expected.map((v, i) => v + old[i]), TOL, `${kernel} out + a·b [${m}×${k}×${n}]`);
+        matmul(ta, tb, { transposeA: true, out });
+        expectClose(await out.data(), expected, TOL, `${kernel} a·b into out [${m}×${k}×${n}]`);
+      }
+    });
   });
 
   it('gives the bias alone (after the activation) when K is 0', async () => {
@@ -73,16 +105,32 @@ describe('matmul', () => {
   });
 
   it('propagates NaN and Inf like IEEE arithmetic', async () => {
-    const [m, k, n] = [6, 9, 10];
-    const { a, b } = operands(m, k, n, false, false, 8);
-    a[1 * k + 2] = NaN; // row 1 of C
-    b[4 * n + 3] = Infinity; // column 3 of C: ±Inf, NaN where it meets row 1
-    const bias = uniform(n, 9);
-    bias[5] = NaN; // column 5 of C
-    const c = await matmul(tensor(a, [m, k]), tensor(b, [k, n]), { bias: tensor(bias) }).data();
-    const expected = matmulRef(a, b, m, k, n).map((v, i) => v + bias[i % n]);
-    expect(expected.filter(Number.isNaN).length).toBe(n + m - 1); // row 1 and column 5
-    expectClose(c, expected, TOL, 'with NaN/Inf');
+    await forEachKernel(async (kernel) => {
+      for (const [m, k, n] of [[6, 9, 10], [6, 12, 12]]) {
+        const { a, b } = operands(m, k, n, false, false, 8);
+        a[1 * k + 2] = NaN; // row 1 of C
+        b[4 * n + 3] = Infinity; // column 3 of C: ±Inf, NaN where it meets row 1
+        const bias = uniform(n, 9);
+        bias[5] = NaN; // column 5 of C
+        const c = await matmul(tensor(a, [m, k]), tensor(b, [k, n]), { bias: tensor(bias) }).data();
+        const expected = matmulRef(a, b, m, k, n).map((v, i) => v + bias[i % n]);
+        expect(expected.filter(Number.isNaN).length).toBe(n + m - 1); // row 1 and column 5
+        expectClose(c, expected, TOL, `${kernel} with NaN/Inf [${m}×${k}×${n}]`);
+      }
+    });
+  });
+
+  it('keeps Inf in the last step along K from leaking into other products', async () => {
+    // With A transposed, K need not be a multiple of a kernel's step; steps past K must add nothing.
+    await forEachKernel(async (kernel) => {
+      for (const [m, k, n] of [[5, 7, 6], [12, 17, 8]]) {
+        const { a, b } = operands(m, k, n, true, false, 10);
+        a[(k - 1) * m + 3] = Infinity; // row 3 of C: ±Inf
+        b[(k - 1) * n + 2] = -Infinity; // column 2 of C: ±Inf, NaN where it meets row 3 with the wrong sign
+        const c = await matmul(tensor(a, [k, m]), tensor(b, [k, n]), { transposeA: true }).data();
+        expectClose(c, matmulRef(a, b, m, k, n, true), TOL, `${kernel} with Inf in the last K row [${m}×${k}×${n}]`);
+      }
+    });
   });
 
   it('rejects shapes that cannot multiply, naming matmul and the shapes', () => {

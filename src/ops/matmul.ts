@@ -23,6 +23,7 @@ export interface MatmulOptions {
 }
 
 interface Gemm {
+  rows: number;
   m: number;
   n: number;
   k: number;
@@ -43,6 +44,15 @@ function gemmConstants(p: Gemm): Record<string, number> {
     ...activationConstants(p.activation, p.alpha),
   };
 }
+
+const subgroupKernel = defineKernel<Gemm>({
+  name: 'matmul_subgroup_forward',
+  bindings: ['read', 'read', 'read', 'write', 'uniform'],
+  // 8 lanes per workgroup, 4 columns per lane.
+  workgroups: (p) => [Math.ceil(p.n / 32), Math.ceil(p.m / p.rows)],
+  uniforms: (p) => packUniforms([p.m, p.n, p.k]),
+  constants: (p) => ({ ...gemmConstants(p), ROWS: p.rows }),
+});
 
 const registerKernel = defineKernel<Gemm>({
   name: 'matmul_forward',
@@ -78,11 +88,10 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     throw new Error(`matmul: out must not share a buffer with an input (${what})`);
   }
   const c = out ?? empty([m, n]);
-  const p: Gemm = { m, n, k, transposeA, transposeB, hasBias: bias !== undefined, accumulate, activation, alpha };
+  const { kernel, rows } = matmulPlan({ m, n, k, transposeA, transposeB });
+  const p: Gemm = { rows, m, n, k, transposeA, transposeB, hasBias: bias !== undefined, accumulate, activation, alpha };
   // Without a bias the binding still needs a buffer; b's is never read then.
-  const buffers = [a.buffer, b.buffer, (bias ?? b).buffer, c.buffer];
-  const plan = matmulPlan(m, n, k);
-  if (plan.kernel === 'register') registerKernel.run(buffers, p);
+  (kernel === 'subgroup' ? subgroupKernel : registerKernel).run([a.buffer, b.buffer, (bias ?? b).buffer, c.buffer], p);
   return c;
 }
 
