@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/ensure-deps.sh
+node scripts/embed-shaders.mjs
 npx tsc -p tsconfig.json --noEmit
 npx vitest run "$@"

@@ -29,8 +29,8 @@ it('shallow AE: 3 epochs of Fashion-MNIST (1024 images, no shuffling) give the l
 
   // uint8 pixels, scaled by 1/255 on the GPU; TF.js gets the same floats from the CPU.
   const history = await ours.fit(x, x, { epochs: 3, batchSize: 256, shuffle: false, verbose: 0, scale: 1 / 255, validationData: [val, val] });
-  const xf = tf.tensor(toFloat(x).data, x.shape);
-  const vf = tf.tensor(toFloat(val).data, val.shape);
+  const xf = tf.tensor(toFloat(x).data, [...x.shape]);
+  const vf = tf.tensor(toFloat(val).data, [...val.shape]);
   const ref = await theirs.fit(xf, xf, { epochs: 3, batchSize: 256, shuffle: false, verbose: 0, validationData: [vf, vf] });
   expectClose(history.loss, ref.history.loss as number[], { atol: 0, rtol: 1e-3 }, 'loss per epoch');
   expectClose(history.val_loss!, ref.history.val_loss as number[], { atol: 0, rtol: 1e-3 }, 'val_loss per epoch');
