@@ -6,7 +6,7 @@ import { drawImage } from './images.js';
 import { coalesce, predictHost } from './util.js';
 
 /** Codes wider than this get no sliders (the conv models' feature maps). */
-const MAX_UNITS = 128;
+const MAX_UNITS = 256;
 
 export interface Split {
   encoder: Model;
@@ -69,8 +69,9 @@ export class LatentPanel {
       ? 'Train or load a model to explore its code.'
       : this.#split
         ? `${this.#split.units} code units. Drag a slider: the decoder redraws the image from the changed code.`
-        : 'This model’s code is a feature map, too wide for sliders: pick a dense example (shallow, sparse, deep, contractive).';
+        : 'This model’s code is a feature map, too wide for sliders: pick one of the dense examples.';
     this.sliders.replaceChildren();
+    for (const canvas of [this.source, this.output]) canvas.getContext('2d')!.clearRect(0, 0, canvas.width, canvas.height);
     if (this.#split && images) await this.#buildSliders();
   }
 

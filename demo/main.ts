@@ -119,7 +119,7 @@ function sampleChoices(e: DemoExample): number[] {
 
 function onExampleChange(): void {
   const e = selected();
-  ui.description.textContent = hasData(e) ? e.description : `${e.description}. Not available: ${e.data === 'photos' ? 'no photo patches on this server (npm run make-photos)' : 'Fashion-MNIST is missing on this server'}.`;
+  ui.description.textContent = hasData(e) ? e.description : `${e.description}. Not available: ${e.data === 'photos' ? 'no photo patches on this server (make them with bash scripts/make-photos.sh)' : 'Fashion-MNIST is missing on this server'}.`;
   const previous = Number(ui.samples.value);
   const choices = sampleChoices(e);
   ui.samples.replaceChildren(...choices.map((n) => new Option(n.toLocaleString('en-US'), String(n))));
@@ -191,6 +191,8 @@ async function updateGrid(): Promise<void> {
   const { model, clean, inputs, set, example } = session;
   const count = set.showcase.length;
   const out = await predictHost(model, inputs, count, SCALE);
+  ui.grid.hidden = false;
+  $('grid-empty').hidden = true;
   drawGrid(ui.grid, example.noise ? [clean, inputs, out] : [clean, out], count, example.image);
   ui.grid.dataset.updated = String(Date.now());
 }
@@ -274,7 +276,8 @@ async function fitToTarget(s: Session): Promise<void> {
   }
   const stopped = s.epochsDone < s.target - 1e-9;
   const done = +s.epochsDone.toFixed(2);
-  status(stopped ? `Stopped at epoch ${done} of ${s.target}: Resume continues.` : `Done: ${done} epochs. Resume trains ${positiveInt(ui.epochs, 'Epochs')} more.`);
+  const more = positiveInt(ui.epochs, 'Epochs');
+  status(stopped ? `Stopped at epoch ${done} of ${s.target}: Resume continues.` : `Done: ${done} epoch${done === 1 ? '' : 's'}. Resume trains ${more} more.`);
   setProgress(Math.min(1, s.epochsDone / s.target));
   // Re-encode with the trained weights: slider ranges and the drawing's reconstruction follow.
   await Promise.all([latent.setModel(model, s.clean, s.set.showcase.length, example.image), refreshDrawPanel()]);
@@ -394,6 +397,10 @@ function noWebGpu(why: string): void {
 
 async function start(): Promise<void> {
   for (const e of demoExamples) ui.example.add(new Option(e.label, e.id));
+  data = await available();
+  for (const option of ui.example.options) {
+    if (!hasData(demoExample(option.value))) option.textContent += ' (no data)';
+  }
   onExampleChange();
   if (!('gpu' in navigator) || !navigator.gpu) {
     return noWebGpu(
@@ -410,11 +417,7 @@ async function start(): Promise<void> {
   gpuReady = true;
   ui.adapter.textContent = adapterName();
   ui.adapter.dataset.state = 'ready';
-  data = await available();
-  for (const option of ui.example.options) {
-    if (!hasData(demoExample(option.value))) option.textContent += ' (no data)';
-  }
-  onExampleChange();
+  updateButtons();
   status(data.fashionMnist ? 'Ready: press Train.' : 'Fashion-MNIST is not on this server: see README (WGSLNET_DATA).');
 }
 

@@ -1,0 +1,42 @@
+// What wgslnet weighs in an app: builds the demo's embedding example (load a model, predict) and
+// the full demo (which trains) with Vite, and reports their JavaScript, minified and gzipped, and
+// which kernels each carries: a predict-only app should not need the optimizers' or the backward
+// passes' shaders. Run: node bench/bundle-size.mjs
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+
+const root = resolve(import.meta.dirname, '..');
+// Kernel names as they appear in the bundle (shaders are embedded by name).
+const kernels = readdirSync(join(root, 'shaders')).filter((f) => f.endsWith('.wgsl')).map((f) => f.slice(0, -5));
+const optimizerKernels = kernels.filter((k) => /_update$/.test(k));
+const backwardKernels = kernels.filter((k) => /_backward/.test(k));
+
+async function measure(name, inline) {
+  const outDir = mkdtempSync(join(tmpdir(), 'wgslnet-bundle-'));
+  try {
+    await build({ ...inline, logLevel: 'silent', build: { ...inline.build, outDir, emptyOutDir: true } });
+    const assets = join(outDir, 'assets');
+    const js = readdirSync(assets).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(assets, f), 'utf8')).join('\n');
+    const has = (list) => list.filter((k) => js.includes(`${k}`)).length;
+    return {
+      app: name,
+      'min kB': +(js.length / 1024).toFixed(1),
+      'gzip kB': +(gzipSync(js, { level: 9 }).length / 1024).toFixed(1),
+      kernels: `${has(kernels)}/${kernels.length}`,
+      optimizer: `${has(optimizerKernels)}/${optimizerKernels.length}`,
+      backward: `${has(backwardKernels)}/${backwardKernels.length}`,
+      'adam_update': js.includes('adam_update') ? 'yes' : 'no',
+    };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+const rows = [
+  await measure('embed (loadModel + predict)', { configFile: false, root: join(root, 'demo/embed'), build: { target: 'es2022' } }),
+  await measure('demo (trains)', { configFile: join(root, 'demo/vite.config.ts') }),
+];
+console.table(rows);
