@@ -4,7 +4,7 @@ enable subgroups;
 // lib/conv2d_subgroups.wgsl.
 // Bindings: 0 x [N,H,W,C], 1 dy [N,OH,OW,F], 2 part [S,KH,KW,C,F] (write), 3 params (lib/conv2d.wgsl;
 // groups = KH·KW·⌈C/4⌉), 4 x and 5 dy again as vec4 arrays (read only when
-// VEC: C and F are multiples of 4).
+// VEC_X: C % 4 == 0, and VEC_DY: F % 4 == 0).
 // Thread → elements: 4 consecutive channels of one tap (kh, kw) × TN consecutive filters. Row group
 // g = gid.x (lanes past the last one repeat it and store nothing), filters f0 = workgroup_id.y·TN,
 // chunk s = workgroup_id.z: all lanes walk the same pixels, whose dy values the subgroup reads once
@@ -12,7 +12,8 @@ enable subgroups;
 //!include lib/conv2d.wgsl
 //!include lib/conv2d_subgroups.wgsl
 
-override VEC: bool = false;
+override VEC_X: bool = false;
+override VEC_DY: bool = false;
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
@@ -26,7 +27,7 @@ fn gradients(m: i32, last: i32, f0: i32, lane: u32) -> array<array<f32, MAX_TN>,
   var b: array<array<f32, MAX_TN>, 4>;
   for (var nb = 0u; nb < NB; nb++) {
     let col = f0 + i32(BW * nb);
-    if (VEC) {
+    if (VEC_DY) {
       // Lane l reads filters col + 4·(l mod BW/4) .. +3 of pixel m + l / (BW/4).
       let per = BW / 4u;
       let d = bcast4(dy4[((m + i32(lane / per)) * p.f + col + 4 * i32(lane % per)) >> 2]);
@@ -49,7 +50,7 @@ fn pixel(n: i32, ih: i32, iw: i32, c0: i32) -> vec4f {
   let i = select(0, ((n * p.h + ih) * p.w + iw) * p.c + c0, inside);
   // Channels past C read the next pixel's (or clamped) values into rows never stored.
   var a: vec4f;
-  if (VEC) { a = x4[i >> 2]; } else { a = vec4f(x[i], x[i + 1], x[i + 2], x[i + 3]); }
+  if (VEC_X) { a = x4[i >> 2]; } else { a = vec4f(x[i], x[i + 1], x[i + 2], x[i + 3]); }
   return select(vec4f(0.0), a, inside);
 }
 

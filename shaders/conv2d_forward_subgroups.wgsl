@@ -3,7 +3,7 @@ enable subgroups;
 // f, inner dimension (kh, kw, c)) for SIMD-on-CPU adapters: see lib/conv2d_subgroups.wgsl.
 // Bindings: 0 x [N,H,W,C], 1 kernel [KH,KW,C,F], 2 bias [F] (read only when HAS_BIAS), 3 y [N,OH,OW,F]
 // (write), 4 params (lib/conv2d.wgsl; groups = ⌈N·OH·OW / TM⌉), 5 x and 6 kernel again as vec4 arrays
-// (read only when VEC: C and F are multiples of 4).
+// (read only when VEC_X: C % 4 == 0, and VEC_W: F % 4 == 0).
 // Thread → elements: TM consecutive rows (lane-varying x reads, 4 channels at a time) × TN consecutive
 // filters, f0 = workgroup_id.z·TN, whose weights the subgroup reads once and broadcasts. Row group
 // g = gid.x + gid.y·(num_workgroups.x·WG) (folded past 65535 workgroups); lanes past the last group
@@ -13,7 +13,8 @@ enable subgroups;
 //!include lib/conv2d_subgroups.wgsl
 
 override HAS_BIAS: bool = false;
-override VEC: bool = false;
+override VEC_X: bool = false;
+override VEC_W: bool = false;
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> kernel: array<f32>;
@@ -28,7 +29,7 @@ fn weights(k: i32, c: i32, f0: i32, lane: u32) -> array<array<f32, MAX_TN>, 4> {
   var b: array<array<f32, MAX_TN>, 4>;
   for (var nb = 0u; nb < NB; nb++) {
     let col = f0 + i32(BW * nb);
-    if (VEC) {
+    if (VEC_W) {
       // Lane l reads filters col + 4·(l mod BW/4) .. +3 of row c + l / (BW/4).
       let per = BW / 4u;
       let w = bcast4(kernel4[((k + c + i32(lane / per)) * p.f + col + 4 * i32(lane % per)) >> 2]);
@@ -80,13 +81,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
         base[j] = select(0, ((n[j] * p.h + ih) * p.w + iw) * p.c, inside[j]);
       }
       let k = (u * p.kw + v) * p.c;
-      // Channels 4 at a time; without VEC the last block's channels past C are zeros.
+      // Channels 4 at a time; without VEC_X the last block's channels past C are zeros.
       for (var c = 0; c < p.c; c += 4) {
         let b = weights(k, c, f0, lane);
         for (var j = 0u; j < TM; j++) {
           let i = base[j] + c;
           var a: vec4f;
-          if (VEC) {
+          if (VEC_X) {
             a = select(vec4f(0.0), x4[i >> 2], inside[j]);
           } else {
             a = select(vec4f(0.0), vec4f(x[i], x[i + 1], x[i + 2], x[i + 3]), vec4<bool>(inside[j]) & (c + vec4i(0, 1, 2, 3) < vec4i(p.c)));

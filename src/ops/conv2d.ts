@@ -56,8 +56,9 @@ interface Tile {
   tm: number;
   bw: number;
   nb: number;
-  /** Whether both operands can be read as vec4s (one flag, not two: each variant is a pipeline to compile). */
-  vec: boolean;
+  /** Whether the lane-varying operand (A) and the broadcast one (B) can be read as vec4s. */
+  vecA: boolean;
+  vecB: boolean;
 }
 
 const SUBGROUP_WG = 8;
@@ -67,7 +68,7 @@ const convUniforms = (p: Run) => {
   return packUniforms([g.n, g.h, g.w, g.c, g.oh, g.ow, g.f, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, p.groups, p.chunk]);
 };
 const epilogue = (p: Run) => ({ HAS_BIAS: Number(p.bias), ...activationConstants(p.activation, p.alpha) });
-const tileConstants = (t: Tile) => ({ TM: t.tm, BW: t.bw, NB: t.nb, WG: SUBGROUP_WG, VEC: Number(t.vec) });
+const tileConstants = (t: Tile) => ({ TM: t.tm, BW: t.bw, NB: t.nb, WG: SUBGROUP_WG });
 
 const forwardKernel = defineKernel<Run>({
   name: 'conv2d_forward',
@@ -82,7 +83,7 @@ const forwardSubgroupKernel = defineKernel<Run & Tile>({
   bindings: ['read', 'read', 'read', 'write', 'uniform', 'read', 'read'],
   workgroups: (p) => [...grid1d(p.groups, SUBGROUP_WG), p.tiles],
   uniforms: convUniforms,
-  constants: (p) => ({ ...tileConstants(p), ...epilogue(p) }),
+  constants: (p) => ({ ...tileConstants(p), VEC_X: Number(p.vecA), VEC_W: Number(p.vecB), ...epilogue(p) }),
 });
 
 const backwardInputKernel = defineKernel<Run>({
@@ -98,7 +99,8 @@ const backwardInputSubgroupKernel = defineKernel<Run & Tile>({
   bindings: ['read', 'read', 'read', 'write', 'uniform', 'read', 'read'],
   workgroups: (p) => [...grid1d(p.groups, 1), p.tiles],
   uniforms: convUniforms,
-  constants: (p) => ({ ...tileConstants(p), ...epilogue(p) }),
+  // Both operands run along f: one condition.
+  constants: (p) => ({ ...tileConstants(p), VEC: Number(p.vecA), ...epilogue(p) }),
 });
 
 const backwardFilterKernel = defineKernel<Run & { splits: number }>({
@@ -114,7 +116,7 @@ const backwardFilterSubgroupKernel = defineKernel<Run & Tile & { splits: number 
   bindings: ['read', 'read', 'write', 'uniform', 'read', 'read'],
   workgroups: (p) => [Math.ceil(p.groups / SUBGROUP_WG), p.tiles, p.splits],
   uniforms: convUniforms,
-  constants: tileConstants,
+  constants: (p) => ({ ...tileConstants(p), VEC_X: Number(p.vecA), VEC_DY: Number(p.vecB) }),
 });
 
 const reduceKernel = defineKernel<{ n: number; splits: number }>({
@@ -138,10 +140,10 @@ function broadcastWidth(...operands: Tensor[]): number {
 }
 
 /** A subgroup tile of tm rows and up to maxColumns of `columns` columns (measured best on lavapipe). */
-function tile(width: number, tm: number, columns: number, maxColumns: number, vec: boolean): Tile {
+function tile(width: number, tm: number, columns: number, maxColumns: number, vecA: boolean, vecB: boolean): Tile {
   const tn = Math.min(maxColumns, columns <= 4 ? 4 : columns <= 8 ? 8 : 16);
   const bw = Math.min(width, tn);
-  return { tm, bw, nb: tn / bw, vec };
+  return { tm, bw, nb: tn / bw, vecA, vecB };
 }
 
 function checkKernel(op: string, kernelShape: Shape): void {
@@ -234,7 +236,7 @@ function runForward(op: string, x: Tensor, kernel: Tensor, g: Geometry, options:
   const fused = epilogueRun(op, g.f, options, forward);
   const width = broadcastWidth(x, kernel);
   if (width) {
-    const t = tile(width, 4, g.f, 16, g.c % 4 === 0 && g.f % 4 === 0);
+    const t = tile(width, 4, g.f, 16, g.c % 4 === 0, g.f % 4 === 0);
     const tn = t.bw * t.nb;
     forwardSubgroupKernel.run([...buffers, x.buffer, kernel.buffer], { g, groups: Math.ceil(rows / t.tm), tiles: Math.ceil(g.f / tn), chunk: 0, ...fused, ...t });
   } else {
@@ -251,7 +253,7 @@ function runBackwardInput(op: string, dy: Tensor, kernel: Tensor, g: Geometry, o
   const width = broadcastWidth(dy, kernel);
   const phaseLength = Math.ceil(g.w / g.sw);
   if (width) {
-    const t = tile(width, 4, g.c, 16, g.f % 4 === 0);
+    const t = tile(width, 4, g.c, 16, g.f % 4 === 0, g.f % 4 === 0);
     const tn = t.bw * t.nb;
     const groups = g.n * g.h * g.sw * Math.ceil(phaseLength / (SUBGROUP_WG * t.tm));
     backwardInputSubgroupKernel.run([...buffers, dy.buffer, kernel.buffer], { g, groups, tiles: Math.ceil(g.c / tn), chunk: 0, ...fused, ...t });
@@ -273,7 +275,7 @@ function runBackwardFilter(op: string, x: Tensor, dy: Tensor, g: Geometry, optio
   const dk = output(op, [g.kh, g.kw, g.c, g.f], options);
   const pixels = g.n * g.oh * g.ow;
   const width = broadcastWidth(x, dy);
-  const t = width ? tile(width, 4, g.f, 8, g.c % 4 === 0 && g.f % 4 === 0) : null;
+  const t = width ? tile(width, 4, g.f, 8, g.c % 4 === 0, g.f % 4 === 0) : null;
   const rows = t ? 4 : TM;
   const groupWidth = t ? SUBGROUP_WG : FILTER_WG;
   const groups = g.kh * g.kw * Math.ceil(g.c / rows);
