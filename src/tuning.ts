@@ -3,8 +3,12 @@
 // GPUs want the opposite. Ops ask here and never test the adapter themselves.
 import { context } from './device.js';
 
-/** The matmul kernels: shaders/matmul_subgroup_forward.wgsl and shaders/matmul_forward.wgsl. */
-export type MatmulKernel = 'subgroup' | 'register';
+/**
+ * The matmul kernels: 'subgroup' (shaders/matmul_subgroup_forward.wgsl) for lavapipe, 'tiled'
+ * (matmul_tiled_forward.wgsl, workgroup-memory tiles) for GPUs, 'register' (matmul_forward.wgsl,
+ * register tiles, no barriers) for other CPU adapters and whatever the subgroup kernel cannot take.
+ */
+export type MatmulKernel = 'subgroup' | 'tiled' | 'register';
 
 export interface MatmulShape {
   m: number;
@@ -27,12 +31,22 @@ export function forceMatmulKernel(kernel: MatmulKernel | undefined): void {
   forced = kernel;
 }
 
+/**
+ * SIMD width of lavapipe's shaders in 32-bit lanes (its subgroup size), read from the device name
+ * it reports, e.g. 'llvmpipe-llvm-15-0-6-256-bits-'; 0 for other adapters.
+ */
+function lavapipeLanes(): number {
+  const bits = /llvmpipe.*?(\d+)-bits/i.exec(context().adapter.device);
+  return bits ? Number(bits[1]) / 32 : 0;
+}
+
 /** The matmul kernels this adapter can run, fastest first. */
 export function matmulKernels(): MatmulKernel[] {
   const { adapter, features } = context();
-  // lavapipe runs a workgroup of 8 as one 8-lane (AVX2) or 16-lane (AVX-512) subgroup.
-  const lavapipe = /llvmpipe|lavapipe/i.test(`${adapter.description} ${adapter.device} ${adapter.architecture}`);
-  return lavapipe && features.has('subgroups') ? ['subgroup', 'register'] : ['register'];
+  if (!adapter.isSoftware) return ['tiled', 'register'];
+  // The subgroup kernel needs its workgroup of 8 inside one subgroup: 8 lanes (AVX2) or 16
+  // (AVX-512), not the 4 of SSE or NEON builds.
+  return features.has('subgroups') && lavapipeLanes() >= 8 ? ['subgroup', 'register', 'tiled'] : ['register', 'tiled'];
 }
 
 /** Whether the subgroup kernel's vec4 loads line up with the rows of A, B and C (and find a vec4 to load). */
@@ -55,5 +69,5 @@ function subgroupRows(m: number): number {
 export function matmulPlan(shape: MatmulShape): MatmulPlan {
   const usable = matmulKernels().filter((kernel) => kernel !== 'subgroup' || subgroupFits(shape));
   const kernel = forced && usable.includes(forced) ? forced : usable[0];
-  return { kernel, rows: kernel === 'subgroup' ? subgroupRows(shape.m) : 32 };
+  return { kernel, rows: kernel === 'subgroup' ? subgroupRows(shape.m) : kernel === 'tiled' ? 64 : 32 };
 }

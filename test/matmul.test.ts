@@ -45,15 +45,16 @@ function operands(m: number, k: number, n: number, transposeA: boolean, transpos
 describe('matmul', () => {
   // [m, k, n]: single elements and odd sizes around tile edges, then sizes whose rows are whole
   // vec4s (what the subgroup kernel needs, depending on the transposes) with ragged tiles, taking
-  // its 8-, 16- and 24-row blocks.
+  // its 8- and 16-row blocks.
   const shapes: [number, number, number][] = [
     [1, 1, 1], [3, 785, 7], [33, 65, 129], [7, 3, 33], [65, 129, 1], [1, 7, 65], [129, 1, 3],
-    [4, 17, 40], [12, 68, 36], [20, 8, 132], [8, 4, 4],
+    [4, 17, 40], [12, 68, 36], [8, 4, 4],
   ];
   for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]]) {
     it(`matches float64 with transposeA ${transposeA}, transposeB ${transposeB}`, async () => {
       await forEachKernel(async (kernel) => {
-        for (const [m, k, n] of shapes) {
+        // [20, 8, 132]: the seed's batch of 20 (24-row blocks), once.
+        for (const [m, k, n] of !transposeA && !transposeB ? [...shapes, [20, 8, 132]] : shapes) {
           const { ta, tb, expected } = operands(m, k, n, transposeA, transposeB, m * 1000 + k * 10 + n);
           const c = matmul(ta, tb, { transposeA, transposeB });
           expect(c.shape).toEqual([m, n]);
@@ -64,9 +65,9 @@ describe('matmul', () => {
     });
   }
 
-  it('matches float64 on a dense layer of the seed, 256×784×32', async () => {
+  it('matches float64 on a dense layer of the seed, 256×784×32, with the kernel the adapter picks', async () => {
     const { ta, tb, expected } = operands(256, 784, 32, false, false, 7);
-    await forEachKernel(async (kernel) => expectClose(await matmul(ta, tb).data(), expected, TOL, `${kernel} [256×784×32]`));
+    expectClose(await matmul(ta, tb).data(), expected, TOL, '[256×784×32]');
   });
 
   const activations: ActivationName[] = ['linear', 'relu', 'sigmoid', 'tanh', 'leakyRelu', 'elu', 'softplus'];

@@ -54,6 +54,15 @@ const subgroupKernel = defineKernel<Gemm>({
   constants: (p) => ({ ...gemmConstants(p), ROWS: p.rows }),
 });
 
+const tiledKernel = defineKernel<Gemm>({
+  name: 'matmul_tiled_forward',
+  bindings: ['read', 'read', 'read', 'write', 'uniform'],
+  // 16×16 invocations per workgroup, 4×4 elements per invocation.
+  workgroups: (p) => [Math.ceil(p.n / 64), Math.ceil(p.m / 64)],
+  uniforms: (p) => packUniforms([p.m, p.n, p.k]),
+  constants: gemmConstants,
+});
+
 const registerKernel = defineKernel<Gemm>({
   name: 'matmul_forward',
   bindings: ['read', 'read', 'read', 'write', 'uniform'],
@@ -62,6 +71,8 @@ const registerKernel = defineKernel<Gemm>({
   uniforms: (p) => packUniforms([p.m, p.n, p.k]),
   constants: gemmConstants,
 });
+
+const KERNELS = { subgroup: subgroupKernel, tiled: tiledKernel, register: registerKernel };
 
 function describe(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): string {
   return `a ${formatShape(a.shape)}${transposeA ? ' (transposed)' : ''} × b ${formatShape(b.shape)}${transposeB ? ' (transposed)' : ''}`;
@@ -91,7 +102,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const { kernel, rows } = matmulPlan({ m, n, k, transposeA, transposeB });
   const p: Gemm = { rows, m, n, k, transposeA, transposeB, hasBias: bias !== undefined, accumulate, activation, alpha };
   // Without a bias the binding still needs a buffer; b's is never read then.
-  (kernel === 'subgroup' ? subgroupKernel : registerKernel).run([a.buffer, b.buffer, (bias ?? b).buffer, c.buffer], p);
+  KERNELS[kernel].run([a.buffer, b.buffer, (bias ?? b).buffer, c.buffer], p);
   return c;
 }
 
