@@ -251,14 +251,14 @@ function runBackwardInput(op: string, dy: Tensor, kernel: Tensor, g: Geometry, o
   const buffers = [dy.buffer, kernel.buffer, biasBuffer(kernel, options, forward), dx.buffer];
   const fused = epilogueRun(op, g.c, options, forward);
   const width = broadcastWidth(dy, kernel);
-  const phaseLength = Math.ceil(g.w / g.sw);
   if (width) {
     const t = tile(width, 4, g.c, 16, g.f % 4 === 0, g.f % 4 === 0);
     const tn = t.bw * t.nb;
-    const groups = g.n * g.h * g.sw * Math.ceil(phaseLength / (SUBGROUP_WG * t.tm));
+    const phasePixels = Math.ceil(g.h / g.sh) * Math.ceil(g.w / g.sw);
+    const groups = g.n * g.sh * g.sw * Math.ceil(phasePixels / (SUBGROUP_WG * t.tm));
     backwardInputSubgroupKernel.run([...buffers, dy.buffer, kernel.buffer], { g, groups, tiles: Math.ceil(g.c / tn), chunk: 0, ...fused, ...t });
   } else {
-    const groups = g.n * g.h * g.sw * Math.ceil(phaseLength / TM);
+    const groups = g.n * g.h * g.sw * Math.ceil(Math.ceil(g.w / g.sw) / TM);
     backwardInputKernel.run(buffers, { g, groups, tiles: Math.ceil(g.c / (4 * NV)), chunk: 0, ...fused });
   }
   return dx;
