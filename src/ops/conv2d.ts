@@ -1,7 +1,9 @@
 // Conv2D and Conv2DTranspose (Keras semantics, NHWC), forward and backward, as implicit GEMMs:
-// shaders/conv2d_forward.wgsl, conv2d_backward_input.wgsl, conv2d_backward_filter.wgsl (+ _reduce).
-// A transposed convolution is the input gradient of the convolution it inverts (as in TF), so its
-// three passes are the same three kernels with the roles of input and output swapped.
+// shaders/conv2d_forward.wgsl, conv2d_backward_input.wgsl, conv2d_backward_filter.wgsl (+ _reduce),
+// and their _subgroups variants for CPU adapters, chosen in broadcastWidth() (see
+// lib/conv2d_subgroups.wgsl for why they differ). A transposed convolution is the input gradient of the
+// convolution it inverts (as in TF), so its three passes are the same kernels with the roles of input
+// and output swapped.
 import { context } from '../device.js';
 import { defineKernel, grid1d, packUniforms } from '../runner.js';
 import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
@@ -61,6 +63,8 @@ interface Tile {
   vecB: boolean;
 }
 
+/** Subgroup kernels: rows per lane (4 channels of one tap for the filter gradient), and workgroup width. */
+const SUBGROUP_TM = 4;
 const SUBGROUP_WG = 8;
 
 const convUniforms = (p: Run) => {
@@ -139,11 +143,11 @@ function broadcastWidth(...operands: Tensor[]): number {
   return min >= 8 ? 8 : min >= 4 ? 4 : 0;
 }
 
-/** A subgroup tile of tm rows and up to maxColumns of `columns` columns (measured best on lavapipe). */
-function tile(width: number, tm: number, columns: number, maxColumns: number, vecA: boolean, vecB: boolean): Tile {
+/** A subgroup tile for `columns` GEMM columns, at most maxColumns wide (the sizes measured best on lavapipe). */
+function tile(width: number, columns: number, maxColumns: number, vecA: boolean, vecB: boolean): Tile {
   const tn = Math.min(maxColumns, columns <= 4 ? 4 : columns <= 8 ? 8 : 16);
   const bw = Math.min(width, tn);
-  return { tm, bw, nb: tn / bw, vecA, vecB };
+  return { tm: SUBGROUP_TM, bw, nb: tn / bw, vecA, vecB };
 }
 
 function checkKernel(op: string, kernelShape: Shape): void {
@@ -236,7 +240,7 @@ function runForward(op: string, x: Tensor, kernel: Tensor, g: Geometry, options:
   const fused = epilogueRun(op, g.f, options, forward);
   const width = broadcastWidth(x, kernel);
   if (width) {
-    const t = tile(width, 4, g.f, 16, g.c % 4 === 0, g.f % 4 === 0);
+    const t = tile(width, g.f, 16, g.c % 4 === 0, g.f % 4 === 0);
     const tn = t.bw * t.nb;
     forwardSubgroupKernel.run([...buffers, x.buffer, kernel.buffer], { g, groups: Math.ceil(rows / t.tm), tiles: Math.ceil(g.f / tn), chunk: 0, ...fused, ...t });
   } else {
@@ -252,7 +256,7 @@ function runBackwardInput(op: string, dy: Tensor, kernel: Tensor, g: Geometry, o
   const fused = epilogueRun(op, g.c, options, forward);
   const width = broadcastWidth(dy, kernel);
   if (width) {
-    const t = tile(width, 4, g.c, 16, g.f % 4 === 0, g.f % 4 === 0);
+    const t = tile(width, g.c, 16, g.f % 4 === 0, g.f % 4 === 0);
     const tn = t.bw * t.nb;
     const phasePixels = Math.ceil(g.h / g.sh) * Math.ceil(g.w / g.sw);
     const groups = g.n * g.sh * g.sw * Math.ceil(phasePixels / (SUBGROUP_WG * t.tm));
@@ -275,8 +279,8 @@ function runBackwardFilter(op: string, x: Tensor, dy: Tensor, g: Geometry, optio
   const dk = output(op, [g.kh, g.kw, g.c, g.f], options);
   const pixels = g.n * g.oh * g.ow;
   const width = broadcastWidth(x, dy);
-  const t = width ? tile(width, 4, g.f, 8, g.c % 4 === 0, g.f % 4 === 0) : null;
-  const rows = t ? 4 : TM;
+  const t = width ? tile(width, g.f, 8, g.c % 4 === 0, g.f % 4 === 0) : null;
+  const rows = t ? SUBGROUP_TM : TM;
   const groupWidth = t ? SUBGROUP_WG : FILTER_WG;
   const groups = g.kh * g.kw * Math.ceil(g.c / rows);
   const tiles = Math.ceil(g.f / (t ? t.bw * t.nb : 4 * NV));
