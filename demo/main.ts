@@ -1,7 +1,7 @@
 // The demo page: pick an example, train it on the GPU with a live loss chart and reconstructions,
 // stop and resume, save and load, explore the code, draw. Everything comes from the library's
 // browser entry (src/index.ts), as an app gets it from the package.
-import { adapterName, init, sync, take, type HostTensor, type IOHandler, type Logs, type Model } from '../src/index.js';
+import { adapterName, context, init, sync, take, type HostTensor, type IOHandler, type Logs, type Model } from '../src/index.js';
 import { LossChart } from './chart.js';
 import { available, loadImageSet, noisy, pick, type Available, type ImageSet } from './data.js';
 import { DrawPad } from './draw.js';
@@ -117,14 +117,16 @@ function sampleChoices(e: DemoExample): number[] {
   return e.data === 'photos' ? [Math.min(200, data.photos), data.photos - Math.round(data.photos * 0.2)] : [512, 2000, 10000, 60000];
 }
 
-function onExampleChange(): void {
+/** Shows the example's description and defaults; the sample count stays unless `resetSamples`. */
+function onExampleChange(resetSamples = false): void {
   const e = selected();
   ui.description.textContent = hasData(e) ? e.description : `${e.description}. Not available: ${e.data === 'photos' ? 'no photo patches on this server (make them with bash scripts/make-photos.sh)' : 'Fashion-MNIST is missing on this server'}.`;
   const previous = Number(ui.samples.value);
   const choices = sampleChoices(e);
   ui.samples.replaceChildren(...choices.map((n) => new Option(n.toLocaleString('en-US'), String(n))));
-
-  ui.samples.value = String(choices.includes(previous) ? previous : e.data === 'photos' ? choices.at(-1) : 10000);
+  // All of Fashion-MNIST takes seconds per epoch on a GPU; software adapters get a taste.
+  const fashionDefault = gpuReady && !context().adapter.isSoftware ? 60000 : 2000;
+  ui.samples.value = String(choices.includes(previous) && !resetSamples ? previous : e.data === 'photos' ? choices.at(-1) : fashionDefault);
   ui.epochs.value = String(Math.min(e.epochs, 10));
   ui.batch.value = String(e.batchSize);
   updateButtons();
@@ -417,11 +419,11 @@ async function start(): Promise<void> {
   gpuReady = true;
   ui.adapter.textContent = adapterName();
   ui.adapter.dataset.state = 'ready';
-  updateButtons();
+  onExampleChange(true);
   status(data.fashionMnist ? 'Ready: press Train.' : 'Fashion-MNIST is not on this server: see README (WGSLNET_DATA).');
 }
 
-ui.example.addEventListener('change', onExampleChange);
+ui.example.addEventListener('change', () => onExampleChange());
 action(ui.train, train);
 ui.stop.addEventListener('click', () => {
   if (!session) return;

@@ -152,11 +152,14 @@ describe('demo page', () => {
       );
 
     const drawn = await pixels('pad-output');
+    await page.locator('#pad').scrollIntoViewIfNeeded();
     const box = (await page.locator('#pad').boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.2);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.8, { steps: 5 });
     await page.mouse.up();
+    const ink = await page.$eval('#pad', (c) => (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 280, 280).data.filter((v, i) => i % 4 === 0 && v > 128).length);
+    expect(ink).toBeGreaterThan(1000);
     await changes('pad-output', drawn);
 
     const decoded = await pixels('latent-output');
