@@ -1,5 +1,8 @@
 // Conv2D and Conv2DTranspose, forward and both gradients, against the float64 reference at ragged shapes,
 // with even kernels under 'same', strides up to 3, 1×1 inputs and the filter gradient's split path.
+// Every case runs on both kernel families (the subgroup ones of CPU adapters, the portable ones);
+// channel and filter counts are picked to reach each subgroup tile (4, 8, 16 columns, two tiles) with
+// and without the vec4 reads (counts that are multiples of 4 or not).
 // One activation suffices for the fused epilogue (each is a pipeline to compile; lib/activation.wgsl is
 // tested on its own). Tolerance: atol 1e-4, rtol 1e-4 (float32 sums of up to a few hundred products of values in [-1, 1]).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
