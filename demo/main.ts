@@ -1,7 +1,7 @@
 // The demo page: pick an example, train it on the GPU with a live loss chart and reconstructions,
 // stop and resume, save and load, explore the code, draw. Everything comes from the library's
 // browser entry (src/index.ts), as an app gets it from the package.
-import { adapterName, context, init, sync, take, type HostTensor, type IOHandler, type Logs, type Model } from '../src/index.js';
+import { adapterName, context, init, sync, take, type HostTensor, type IOHandler, type Logs, type Model, type ModelJSON } from '../src/index.js';
 import { LossChart } from './chart.js';
 import { available, loadImageSet, noisy, pick, type Available, type ImageSet } from './data.js';
 import { DrawPad } from './draw.js';
@@ -60,6 +60,8 @@ let gpuReady = false;
 let data: Available = { fashionMnist: false, photos: 0 };
 let session: Session | null = null;
 let training = false;
+/** Stop pressed: honoured at the next batch, even when pressed before fit() began. */
+let stopRequested = false;
 let padSample = 0;
 
 const chart = new LossChart(document.getElementById('chart') as unknown as SVGSVGElement);
@@ -196,7 +198,6 @@ async function updateGrid(): Promise<void> {
   ui.grid.hidden = false;
   $('grid-empty').hidden = true;
   drawGrid(ui.grid, example.noise ? [clean, inputs, out] : [clean, out], count, example.image);
-  ui.grid.dataset.updated = String(Date.now());
 }
 
 function showMetrics(epoch: number, logs: Logs): void {
@@ -246,6 +247,7 @@ async function fitToTarget(s: Session): Promise<void> {
         },
         onBatchEnd: async (batch) => {
           batchesDone = batch + 1;
+          if (stopRequested) model.stopTraining = true;
           setProgress(Math.min(1, (s.epochsDone + batchesDone / batches) / s.target));
           // Batches are only encoded here; waiting for the GPU now and then keeps the bar honest
           // and gives the page time to paint.
@@ -289,6 +291,7 @@ async function train(): Promise<void> {
   const e = selected();
   const target = positiveInt(ui.epochs, 'Epochs');
   positiveInt(ui.batch, 'Batch size');
+  stopRequested = false;
   training = true;
   updateButtons();
   try {
@@ -313,6 +316,7 @@ async function train(): Promise<void> {
 
 async function resume(): Promise<void> {
   const s = session!;
+  stopRequested = false;
   if (s.epochsDone >= s.target - 1e-9) {
     s.target = Math.round(s.epochsDone) + positiveInt(ui.epochs, 'Epochs');
     chart.epochs = s.target;
@@ -354,8 +358,8 @@ function filesHandler(files: File[]): IOHandler {
     async load() {
       const jsonFile = files.find((f) => f.name.endsWith('.json'));
       if (!jsonFile) throw new Error('choose the model’s .json file together with its .bin weight file');
-      const json = JSON.parse(await jsonFile.text());
-      const groups: { paths: string[]; weights: never[] }[] = json.weightsManifest ?? [];
+      const json = JSON.parse(await jsonFile.text()) as ModelJSON;
+      const groups = json.weightsManifest ?? [];
       const paths = groups.flatMap((g) => g.paths);
       const buffers = await Promise.all(
         paths.map(async (p) => {
@@ -426,8 +430,7 @@ async function start(): Promise<void> {
 ui.example.addEventListener('change', () => onExampleChange());
 action(ui.train, train);
 ui.stop.addEventListener('click', () => {
-  if (!session) return;
-  session.model.stopTraining = true;
+  stopRequested = true;
   status('Stopping after this batch…');
 });
 action(ui.resume, resume);
