@@ -166,13 +166,8 @@ function shaped(m: Model, t: Bytes): Bytes {
   return { data: t.data, shape: [t.shape[0], ...m.inputShape] };
 }
 
-function disposeModel(m: Model): void {
-  for (const w of m.weights) w.value.dispose();
-  m.optimizer?.dispose();
-}
-
 async function startSession(s: Omit<Session, 'epochsDone' | 'target'>, target: number): Promise<Session> {
-  if (session) disposeModel(session.model);
+  if (session) session.model.dispose();
   session = { ...s, epochsDone: 0, target };
   chart.reset(target);
   ui.metrics.textContent = '';
@@ -337,7 +332,7 @@ async function load(source: string | IOHandler, what: string): Promise<void> {
     try {
       await model.loadWeights(source);
     } catch (err) {
-      disposeModel(model);
+      model.dispose();
       throw err;
     }
     const s = await startSession({ ...prepared, model }, positiveInt(ui.epochs, 'Epochs'));

@@ -452,6 +452,16 @@ export class Model {
     return loadWeightsInto(this, source);
   }
 
+  /**
+   * Frees the GPU memory of this model's weights and optimizer state. Layers shared with another
+   * model (an encoder, a decoder) lose their weights too: dispose the last model that uses them.
+   */
+  dispose(): void {
+    for (const w of this.weights) w.value.dispose();
+    this.optimizer?.dispose();
+    this.optimizer = null;
+  }
+
   /** All weights as Float32Arrays, in Keras's order (layer by layer; kernel, then bias). */
   async getWeights(): Promise<Float32Array[]> {
     return (await Promise.all(this.layers.map((l) => l.getWeights()))).flat();

@@ -158,6 +158,18 @@ describe('Model API', () => {
     expect(stopped.epoch).toEqual([0]);
   });
 
+  it('dispose() frees the weights and optimizer state', async () => {
+    const before = memory();
+    const m = denseAE();
+    m.compile({ optimizer: 'adam', loss: 'mse' });
+    const x = { data: uniform(24, 1, 0, 1), shape: [2, 12] };
+    await m.trainOnBatch(x, x);
+    expect(memory().numTensors).toBeGreaterThan(before.numTensors);
+    m.dispose();
+    expect(memory().numTensors).toBe(before.numTensors);
+    expect(memory().numBytes).toBe(before.numBytes);
+  });
+
   it('rejects bad input before any GPU work, naming shapes', async () => {
     const m = denseAE();
     const x = { data: new Float32Array(24), shape: [2, 12] };
