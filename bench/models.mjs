@@ -7,7 +7,7 @@
 /**
  * Architectures and hyperparameters. Layer configs are written once and given to both libraries,
  * so the two models cannot differ. `warmup`/`steps`/`block` are per framework; deep and conv take
- * seconds per TF.js step on a CPU adapter, hence few steps.
+ * seconds per TF.js step on a CPU adapter, hence few steps. `browser` overrides them in Chromium.
  */
 export const MODELS = {
   shallow: {
@@ -22,6 +22,7 @@ export const MODELS = {
       ['dense', { units: 784, activation: 'sigmoid' }],
     ],
     warmup: 5, steps: 40, block: 10, predictBatches: 10,
+    browser: { warmup: 3, steps: 10, block: 5, predictBatches: 4 },
   },
   deep: {
     description: '12288→1024→512→256→512→1024→12288 relu/sigmoid, adam(1e-3), mse, uniform [0,1) data',
@@ -35,6 +36,8 @@ export const MODELS = {
       ['dense', { units: 12288, activation: 'sigmoid' }],
     ],
     warmup: 3, steps: 10, block: 5, predictBatches: 3,
+    // SwiftShader in Chromium is several times slower than lavapipe: tens of seconds per step.
+    browser: { warmup: 2, steps: 3, block: 1, predictBatches: 1, predictReps: 2 },
   },
   conv: {
     description: '64×64×3: Conv(32)→MaxPool(2)→Conv(16)→MaxPool(1)→Conv(16)→UpSampling(2)→Conv(3, sigmoid), adam(1e-3), mse, uniform [0,1) data',
@@ -53,6 +56,8 @@ export const MODELS = {
       ['conv2d', { filters: 3, kernelSize: 3, activation: 'sigmoid', padding: 'same' }],
     ],
     warmup: 3, steps: 10, block: 5, predictBatches: 3,
+    // SwiftShader in Chromium is several times slower than lavapipe: tens of seconds per step.
+    browser: { warmup: 2, steps: 3, block: 1, predictBatches: 1, predictReps: 2 },
   },
 };
 
@@ -137,14 +142,16 @@ export function buildTfjs(tf, tfl, name, lrFactor = 1) {
   return m;
 }
 
-/** Values at fractions q of the sorted samples (nearest rank). */
+/** The value at fraction q of the sorted samples (nearest rank). */
 function quantile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
 }
 
 function summarize(ms) {
   const sorted = [...ms].sort((a, b) => a - b);
-  return { n: ms.length, median: quantile(sorted, 0.5), p10: quantile(sorted, 0.1), p90: quantile(sorted, 0.9), min: sorted[0], max: sorted.at(-1) };
+  const half = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
+  return { n: ms.length, median, p10: quantile(sorted, 0.1), p90: quantile(sorted, 0.9), min: sorted[0], max: sorted.at(-1) };
 }
 
 const now = () => performance.now();
@@ -157,7 +164,7 @@ const now = () => performance.now();
  */
 export async function benchModel({ wg, tf, tfl, name, batches, log = () => {}, tfjsLrFactor = 1, ...options }) {
   const spec = MODELS[name];
-  const { warmup, steps, block, predictBatches } = { ...spec, ...options };
+  const { warmup, steps, block, predictBatches, predictReps = 3 } = { ...spec, ...options };
   const shape = [spec.batchSize, ...spec.inputShape];
   const perSample = shape.slice(1).reduce((a, b) => a * b, 1);
 
@@ -222,7 +229,8 @@ export async function benchModel({ wg, tf, tfl, name, batches, log = () => {}, t
   const check = checkLosses(state.wgslnet.losses, state.tfjs.losses);
   const rel = state.wgslnet.losses.map((v, i) => Math.abs(v - state.tfjs.losses[i]) / Math.abs(state.tfjs.losses[i]));
 
-  // Predict: predictBatches batches in one call, outputs read back, alternating, median of 3.
+  // Predict: predictBatches batches in one call, outputs read back; one warm-up call each, then
+  // predictReps alternating calls, the median taken.
   const nPredict = predictBatches * spec.batchSize;
   const pX = new Float32Array(nPredict * perSample);
   for (let i = 0; i < predictBatches; i++) pX.set(batches[i % batches.length], i * spec.batchSize * perSample);
@@ -241,7 +249,7 @@ export async function benchModel({ wg, tf, tfl, name, batches, log = () => {}, t
     },
   };
   const predictMs = { wgslnet: [], tfjs: [] };
-  for (let r = 0; r < 4; r++) {
+  for (let r = 0; r <= predictReps; r++) {
     for (const side of r % 2 === 0 ? ['wgslnet', 'tfjs'] : ['tfjs', 'wgslnet']) {
       const t0 = now();
       await predict[side]();
