@@ -1,8 +1,12 @@
 // GEMM throughput: wgslnet's matmul against TF.js's WebGPU backend (tf.matMul) on the same adapter,
 // in GFLOP/s (2·M·N·K per product). Shapes are M×K×N; "Aᵀ"/"Bᵀ" mark a transposed operand. Both
 // libraries' devices stay alive and take turns on each shape, each turn timing a batch of products
-// ended by one wait for the device; the best turn of each is reported. Run after `npm run build`:
+// ended by one wait for the device; the best turn of each is reported. On a shared machine the wall
+// clock depends on what else runs, so on Linux the table also gives GFLOP per CPU-second of the
+// threads doing the work (every thread but the JavaScript one: lavapipe's, on a software adapter).
+// Run after `npm run build`:
 //   node bench/gemm.mjs [turns]
+import { readdirSync, readFileSync } from 'node:fs';
 import { create, globals } from 'webgpu';
 
 Object.assign(globalThis, globals);
@@ -29,12 +33,29 @@ function random(n) {
   return a;
 }
 
-/** Seconds per product: `reps` products encoded by `step`, then one `finish` waiting for the device. */
+/** CPU seconds used so far by this process's threads other than the main one (NaN off Linux). */
+function workerCpuSeconds() {
+  try {
+    let ticks = 0;
+    for (const task of readdirSync('/proc/self/task')) {
+      if (Number(task) === process.pid) continue;
+      const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
+    }
+    return ticks / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Wall and worker-CPU seconds for `reps` products encoded by `step`, then one `finish` waiting for the device. */
 async function time(step, finish, reps) {
+  const cpu0 = workerCpuSeconds();
   const t0 = performance.now();
   for (let r = 0; r < reps; r++) step();
   await finish();
-  return (performance.now() - t0) / 1000 / reps;
+  return { wall: (performance.now() - t0) / 1000 / reps, cpu: (workerCpuSeconds() - cpu0) / reps };
 }
 
 await wg.init();
@@ -67,23 +88,30 @@ for (const [m, k, n, transposeA = false, transposeB = false] of SHAPES) {
   // Warm up (pipeline compiles), then alternate turns.
   await time(ours, wg.sync, 1);
   await time(theirs, theirsDone, 1);
-  let best = Infinity;
-  let bestTf = Infinity;
+  const us = { wall: Infinity, cpu: 0 };
+  const them = { wall: Infinity, cpu: 0 };
   for (let t = 0; t < turns; t++) {
-    best = Math.min(best, await time(ours, wg.sync, reps));
-    bestTf = Math.min(bestTf, await time(theirs, theirsDone, reps));
+    for (const [total, step, finish] of [[us, ours, wg.sync], [them, theirs, theirsDone]]) {
+      const { wall, cpu } = await time(step, finish, reps);
+      total.wall = Math.min(total.wall, wall);
+      total.cpu += cpu / turns;
+    }
   }
   const plan = matmulPlan({ m, n, k, transposeA, transposeB });
   const name = `${m}×${k}×${n}${transposeA ? ' Aᵀ' : ''}${transposeB ? ' Bᵀ' : ''}`;
-  rows.push([name, `${plan.kernel}${plan.kernel === 'subgroup' ? ` ${plan.rows} rows` : ''}`, flops / best / 1e9, flops / bestTf / 1e9]);
+  const gflops = (seconds) => flops / seconds / 1e9;
+  rows.push([name, `${plan.kernel}${plan.kernel === 'subgroup' ? ` ${plan.rows}` : ''}`, gflops(us.wall), gflops(them.wall), gflops(us.cpu), gflops(them.cpu)]);
   for (const x of [a, b, out]) x.dispose();
   tf.dispose([ta, tb, last]);
 }
 
-console.log(`adapter: ${wg.adapterName()}; best of ${turns} alternating turns; GFLOP/s`);
-console.log(`${'M×K×N'.padEnd(22)}${'kernel'.padEnd(20)}${'wgslnet'.padStart(9)}${'TF.js'.padStart(9)}${'ratio'.padStart(8)}`);
-for (const [name, kernel, ours, theirs] of rows) {
-  console.log(`${name.padEnd(22)}${kernel.padEnd(20)}${ours.toFixed(2).padStart(9)}${theirs.toFixed(2).padStart(9)}${`${(ours / theirs).toFixed(1)}×`.padStart(8)}`);
+console.log(`adapter: ${wg.adapterName()}`);
+console.log(`GFLOP/s, best of ${turns} alternating turns (wall clock) | GFLOP per worker-CPU-second, mean of the turns`);
+const f = (v) => v.toFixed(2).padStart(8);
+const ratio = (a, b) => `${(a / b).toFixed(1)}×`.padStart(8);
+console.log(`${'M×K×N'.padEnd(20)}${'kernel'.padEnd(12)}${'wgslnet'.padStart(8)}${'TF.js'.padStart(8)}${'ratio'.padStart(8)} |${'wgslnet'.padStart(8)}${'TF.js'.padStart(8)}${'ratio'.padStart(8)}`);
+for (const [name, kernel, ours, theirs, oursCpu, theirsCpu] of rows) {
+  console.log(`${name.padEnd(20)}${kernel.padEnd(12)}${f(ours)}${f(theirs)}${ratio(ours, theirs)} |${f(oursCpu)}${f(theirsCpu)}${ratio(oursCpu, theirsCpu)}`);
 }
 wg.release();
 process.exit(0);
