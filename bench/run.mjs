@@ -8,6 +8,7 @@
 //                                (per framework; defaults per model in bench/models.mjs)
 //   --tfjs-lr-factor F           scale TF.js's learning rate, to see the loss check fail (e.g. 1.02)
 //   --browser                    run in headless Chromium on SwiftShader instead of Node
+//   --report                     only regenerate bench/results/latest.md from the JSON files
 //   --micro                      afterwards, run the kernel micro-benchmarks (bench/gemm.mjs, bench/conv2d.mjs)
 // Each model runs in a fresh process (a fresh page in the browser), so memory pools start empty.
 // Writes bench/results/<runtime>-<adapter>.json and regenerates bench/results/latest.md from
@@ -23,7 +24,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, 'results');
 
 function parseArgs(argv) {
-  const args = { models: Object.keys(MODELS), overrides: {}, browser: false, micro: false, child: null };
+  const args = { models: Object.keys(MODELS), overrides: {}, browser: false, micro: false, child: null, report: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -40,6 +41,7 @@ function parseArgs(argv) {
       if (!(args.overrides.tfjsLrFactor > 0)) throw new Error('--tfjs-lr-factor must be a positive number');
     } else if (a === '--browser') args.browser = true;
     else if (a === '--micro') args.micro = true;
+    else if (a === '--report') args.report = true;
     else if (a === '--child') args.child = value();
     else throw new Error(`unknown option ${a} (see the top of bench/run.mjs)`);
   }
@@ -166,8 +168,11 @@ function writeLatest() {
   ];
   for (const run of runs) {
     const e = run.environment;
-    const runs = run.results.map((r) => `${r.model}: ${r.warmup} warm-up + ${r.steps} measured steps in blocks of ${r.block}, ${r.date.slice(0, 16).replace('T', ' ')} UTC, wgslnet ${r.commit}, load average ${r.loadavg}`);
-    parts.push('', `### ${e.runtime} — ${e.adapter}`, '', `TF.js ${e.tfjs} (webgpu backend); ${e.cpus} × ${e.host}. ${runs.join('; ')}.`, '', markdownTable(run.results));
+    const steps = run.results.map((r) => `${r.model} ${r.warmup} warm-up + ${r.steps} measured steps in blocks of ${r.block}`);
+    // When (date, commit, load) differ between models (partial runs), each model's is listed.
+    const stamps = [...new Set(run.results.map((r) => `${r.date.slice(0, 16).replace('T', ' ')} UTC, wgslnet ${r.commit}, load average ${r.loadavg}`))];
+    const when = stamps.length === 1 ? stamps[0] : run.results.map((r) => `${r.model}: ${r.date.slice(0, 16).replace('T', ' ')} UTC, wgslnet ${r.commit}, load average ${r.loadavg}`).join('; ');
+    parts.push('', `### ${e.runtime} — ${e.adapter}`, '', `TF.js ${e.tfjs} (webgpu backend); ${e.cpus} × ${e.host}; ${when}. ${steps.join('; ')}.`, '', markdownTable(run.results));
     const invalid = run.results.filter((r) => !r.valid);
     for (const r of invalid) parts.push('', `**${r.model} is invalid**: ${invalidWhy(r)}`);
   }
@@ -177,6 +182,7 @@ function writeLatest() {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   if (args.child) return runChild(args.child, args.overrides);
+  if (args.report) return writeLatest();
 
   const started = new Date().toISOString();
   const loadavg = os.loadavg()[0].toFixed(1);
