@@ -142,6 +142,8 @@ describe('matmul', () => {
     expect(() => matmul(a, tensor(uniform(6, 1), [3, 2]), { bias: tensor([1, 2, 3]) })).toThrow(/matmul: bias must be float32 \[2\], got float32 \[3\]/);
     expect(() => matmul(a, tensor(uniform(6, 1), [3, 2]), { out: tensor(uniform(4, 1), [2, 2]), accumulate: true, activation: 'relu' })).toThrow(/matmul: accumulate/);
     expect(() => matmul(a, tensor(uniform(6, 1), [3, 2]), { out: tensor(uniform(6, 1), [3, 2]) })).toThrow(/matmul: out must be float32 \[2,2\], got float32 \[3,2\]/);
+    const square = tensor(uniform(4, 1), [2, 2]);
+    expect(() => matmul(square, square, { out: square })).toThrow(/matmul: out must not share a buffer with an input/);
   });
 });
 
