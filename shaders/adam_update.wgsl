@@ -5,11 +5,13 @@
 // per step before these updates, so the uniform block stays the same every step.
 // Bindings: 0 value (read-write), 1 grad (read), 2 slots (read-write: m = slots[0..n), v = slots[n..2n)),
 // 3 powers (read: β1^t, β2^t), 4 params { n, negLr, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon }.
-// Thread → element: one element per invocation, i = gid.x + gid.y * (num_workgroups.x * 64).
+// Thread → element: one vec4 (four elements) per invocation, i = gid.x + gid.y * (num_workgroups.x * 64);
+// n counts vec4s: tensor buffers are whole 16-byte multiples, so the last vec4's padding is updated
+// too (harmlessly) and each lane moves 16 contiguous bytes, which llvmpipe loads far faster than floats.
 struct Params { n: u32, negLr: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, epsilon: f32 }
-@group(0) @binding(0) var<storage, read_write> value: array<f32>;
-@group(0) @binding(1) var<storage, read> grad: array<f32>;
-@group(0) @binding(2) var<storage, read_write> slots: array<f32>;
+@group(0) @binding(0) var<storage, read_write> value: array<vec4f>;
+@group(0) @binding(1) var<storage, read> grad: array<vec4f>;
+@group(0) @binding(2) var<storage, read_write> slots: array<vec4f>;
 @group(0) @binding(3) var<storage, read> powers: array<f32>;
 @group(0) @binding(4) var<uniform> params: Params;
 

@@ -7,14 +7,16 @@
 // negative number (NaN) wherever the gradient's running variance is below ε, e.g. a zero gradient.
 // Bindings: 0 value (read-write), 1 grad (read), 2 slots (read-write: ms = slots[0..n), then mom
 // when MOMENTUM, then mg when CENTERED, n each), 3 params { n, lr, rho, oneMinusRho, momentum, epsilon }.
-// Thread → element: one element per invocation, i = gid.x + gid.y * (num_workgroups.x * 64).
+// Thread → element: one vec4 (four elements) per invocation, i = gid.x + gid.y * (num_workgroups.x * 64);
+// n counts vec4s: tensor buffers are whole 16-byte multiples, so the last vec4's padding is updated
+// too (harmlessly) and each lane moves 16 contiguous bytes, which llvmpipe loads far faster than floats.
 override MOMENTUM: bool = false;
 override CENTERED: bool = false;
 
 struct Params { n: u32, lr: f32, rho: f32, oneMinusRho: f32, momentum: f32, epsilon: f32 }
-@group(0) @binding(0) var<storage, read_write> value: array<f32>;
-@group(0) @binding(1) var<storage, read> grad: array<f32>;
-@group(0) @binding(2) var<storage, read_write> slots: array<f32>;
+@group(0) @binding(0) var<storage, read_write> value: array<vec4f>;
+@group(0) @binding(1) var<storage, read> grad: array<vec4f>;
+@group(0) @binding(2) var<storage, read_write> slots: array<vec4f>;
 @group(0) @binding(3) var<uniform> params: Params;
 
 @compute @workgroup_size(64)

@@ -3,13 +3,15 @@
 //   accum = momentum·accum + g
 //   value += (-lr)·accum                       or, with NESTEROV,   value += (-lr)·(g + momentum·accum)
 // Bindings: 0 value (read-write), 1 grad (read), 2 accum (read-write), 3 params { n, negLr, momentum }.
-// Thread → element: one element per invocation, i = gid.x + gid.y * (num_workgroups.x * 64).
+// Thread → element: one vec4 (four elements) per invocation, i = gid.x + gid.y * (num_workgroups.x * 64);
+// n counts vec4s: tensor buffers are whole 16-byte multiples, so the last vec4's padding is updated
+// too (harmlessly) and each lane moves 16 contiguous bytes, which llvmpipe loads far faster than floats.
 override NESTEROV: bool = false;
 
 struct Params { n: u32, negLr: f32, momentum: f32 }
-@group(0) @binding(0) var<storage, read_write> value: array<f32>;
-@group(0) @binding(1) var<storage, read> grad: array<f32>;
-@group(0) @binding(2) var<storage, read_write> accum: array<f32>;
+@group(0) @binding(0) var<storage, read_write> value: array<vec4f>;
+@group(0) @binding(1) var<storage, read> grad: array<vec4f>;
+@group(0) @binding(2) var<storage, read_write> accum: array<vec4f>;
 @group(0) @binding(3) var<uniform> params: Params;
 
 @compute @workgroup_size(64)

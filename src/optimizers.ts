@@ -23,7 +23,7 @@ export interface Optimizer {
 
 export type OptimizerName = 'sgd' | 'adam' | 'adadelta' | 'rmsprop' | 'adagrad';
 
-/** Uniform words of one update: the element count, then f32 hyper-parameters. */
+/** Uniform words of one update: the count of vec4s (the kernels update four elements per thread), then f32 hyper-parameters. */
 interface Update {
   n: number;
   floats: number[];
@@ -62,8 +62,8 @@ interface Rule {
   /** Slot tensors per parameter, and the value they start at. */
   slots: number;
   initial?: number;
-  /** Encodes the update of one parameter (slots: [slots, n] or null). */
-  update(value: Tensor, grad: Tensor, slots: Tensor | null): void;
+  /** Encodes the update of one parameter of n vec4s (slots: [slots, 4n] or null). */
+  update(value: Tensor, grad: Tensor, slots: Tensor | null, n: number): void;
   /** Once per step, before the updates (Adam's bias-correction powers). */
   beginStep?(iterations: number): void;
   dispose?(): void;
@@ -92,7 +92,7 @@ class GpuOptimizer implements Optimizer {
       }
     }
     this.#rule.beginStep?.(this.iterations);
-    for (const { value, grad } of params) this.#rule.update(value, grad, this.#slotsOf(value));
+    for (const { value, grad } of params) this.#rule.update(value, grad, this.#slotsOf(value), vec4s(value));
     this.iterations++;
   }
 
@@ -101,7 +101,8 @@ class GpuOptimizer implements Optimizer {
     if (slots === 0) return null;
     let t = this.#slots.get(value);
     if (!t) {
-      t = fill(empty([slots, value.size]), initial);
+      // Each slot row is padded to whole vec4s, so every row starts on a 16-byte boundary.
+      t = fill(empty([slots, 4 * vec4s(value)]), initial);
       this.#slots.set(value, t);
     }
     return t;
@@ -119,8 +120,7 @@ function sgd({ learningRate = 0.01, momentum = 0, nesterov = false } = {}): Opti
     name: 'sgd',
     config: { learningRate, momentum, nesterov },
     slots: momentum === 0 ? 0 : 1,
-    update(value, grad, slots) {
-      const n = value.size;
+    update(value, grad, slots, n) {
       if (!slots) return kernels.sgd.run([value.buffer, grad.buffer], { n, floats: [-learningRate] });
       kernels.momentum.run([value.buffer, grad.buffer, slots.buffer], { n, floats: [-learningRate, momentum], constants: { NESTEROV: Number(nesterov) } });
     },
@@ -145,9 +145,9 @@ function adam({ learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7
       adamPowers.run([powers.buffer], { beta1, beta2 });
       poweredAt = iterations + 1;
     },
-    update(value, grad, slots) {
+    update(value, grad, slots, n) {
       const floats = [-learningRate, beta1, 1 - beta1, beta2, 1 - beta2, epsilon];
-      kernels.adam.run([value.buffer, grad.buffer, slots!.buffer, powers!.buffer], { n: value.size, floats });
+      kernels.adam.run([value.buffer, grad.buffer, slots!.buffer, powers!.buffer], { n, floats });
     },
     dispose() {
       powers?.dispose();
@@ -161,8 +161,8 @@ function adadelta({ learningRate = 0.001, rho = 0.95, epsilon = 1e-7 } = {}): Op
     name: 'adadelta',
     config: { learningRate, rho, epsilon },
     slots: 2,
-    update(value, grad, slots) {
-      kernels.adadelta.run([value.buffer, grad.buffer, slots!.buffer], { n: value.size, floats: [-learningRate, rho, 1 - rho, epsilon] });
+    update(value, grad, slots, n) {
+      kernels.adadelta.run([value.buffer, grad.buffer, slots!.buffer], { n, floats: [-learningRate, rho, 1 - rho, epsilon] });
     },
   });
 }
@@ -173,8 +173,8 @@ function rmsprop({ learningRate = 0.001, rho = 0.9, momentum = 0, epsilon = 1e-7
     name: 'rmsprop',
     config: { learningRate, rho, momentum, epsilon, centered },
     slots: 1 + constants.MOMENTUM + constants.CENTERED,
-    update(value, grad, slots) {
-      kernels.rmsprop.run([value.buffer, grad.buffer, slots!.buffer], { n: value.size, floats: [learningRate, rho, 1 - rho, momentum, epsilon], constants });
+    update(value, grad, slots, n) {
+      kernels.rmsprop.run([value.buffer, grad.buffer, slots!.buffer], { n, floats: [learningRate, rho, 1 - rho, momentum, epsilon], constants });
     },
   });
 }
@@ -185,10 +185,15 @@ function adagrad({ learningRate = 0.001, initialAccumulatorValue = 0.1, epsilon 
     config: { learningRate, initialAccumulatorValue, epsilon },
     slots: 1,
     initial: initialAccumulatorValue,
-    update(value, grad, slots) {
-      kernels.adagrad.run([value.buffer, grad.buffer, slots!.buffer], { n: value.size, floats: [-learningRate, epsilon] });
+    update(value, grad, slots, n) {
+      kernels.adagrad.run([value.buffer, grad.buffer, slots!.buffer], { n, floats: [-learningRate, epsilon] });
     },
   });
+}
+
+/** Four elements per thread: tensor buffers are whole 16-byte multiples (see tensor.ts). */
+function vec4s(t: Tensor): number {
+  return Math.ceil(t.size / 4);
 }
 
 export const optimizers = { sgd, adam, adadelta, rmsprop, adagrad };

@@ -38,9 +38,12 @@ function checkShape(shape: Shape, what: string): void {
   if (!shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`${what}: shape ${formatShape(shape)} must be non-negative integers`);
 }
 
-/** Buffer bytes for n elements: rounded up to whole 4-byte words (copies and u32 packing need it). */
+/**
+ * Buffer bytes for n elements: rounded up to whole 16-byte vec4s, so that elementwise kernels can
+ * move four floats per thread without a scalar tail (copies and u32 packing need whole words too).
+ */
 function byteSize(n: number, dtype: DType): number {
-  return Math.max(4, Math.ceil((n * BYTES[dtype]) / 4) * 4);
+  return Math.max(16, Math.ceil((n * BYTES[dtype]) / 16) * 16);
 }
 
 function acquire(bytes: number, what: string): GPUBuffer {
