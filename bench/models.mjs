@@ -95,29 +95,17 @@ export function checkLosses(ours, theirs) {
   return { diffs, valid };
 }
 
-/** A seeded generator of uniform [0, 1) floats (mulberry32). */
-export function uniformRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The batches for a model, as flat Float32Arrays of batchSize·prod(inputShape): Fashion-MNIST's
  * first training images scaled to [0, 1] when `fashion` (its xTrain, uint8 N×28×28) is given and
  * the model uses it, seeded uniform noise otherwise.
  */
-export function makeBatches(spec, count, fashion = null) {
+export function makeBatches(wg, spec, count, fashion = null) {
   const size = spec.batchSize * spec.inputShape.reduce((a, b) => a * b, 1);
   if (spec.data === 'fashion-mnist' && fashion) {
     return Array.from({ length: count }, (_, b) => Float32Array.from(fashion.data.subarray(b * size, (b + 1) * size), (v) => v / 255));
   }
-  const random = uniformRandom(1234);
+  const random = wg.seededRandom(1234);
   return Array.from({ length: count }, () => Float32Array.from({ length: size }, random));
 }
 

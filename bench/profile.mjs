@@ -138,7 +138,7 @@ console.log(`adapter: ${wg.adapterName()}; GPU times of ${args.steps} training s
 for (const name of args.models) {
   const spec = MODELS[name];
   const shape = [spec.batchSize, ...spec.inputShape];
-  const [batch] = makeBatches(spec, 1);
+  const [batch] = makeBatches(wg, spec, 1);
   const x = wg.tensor(batch, shape);
   wg.setRandomSeed(42);
   const model = buildWgslnet(wg, name);

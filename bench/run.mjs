@@ -84,7 +84,7 @@ async function runChild(name, overrides) {
 
   const spec = MODELS[name];
   const fashion = spec.data === 'fashion-mnist' ? (await wg.datasets.fashionMnist.load()).xTrain : null;
-  const batches = makeBatches(spec, NUM_BATCHES, fashion);
+  const batches = makeBatches(wg, spec, NUM_BATCHES, fashion);
   const info = tf.backend().adapterInfo;
   const result = await benchModel({ wg, tf, tfl, name, batches, log: (line) => console.log(`  ${line}`), ...overrides });
   result.data = spec.data === 'fashion-mnist' ? 'Fashion-MNIST' : spec.data;

@@ -14,7 +14,7 @@ export { model, sequential, Model, History } from './model.js';
 export type { CompileArgs, FitArgs, PredictArgs, Callbacks, Logs } from './model.js';
 export { optimizers, getOptimizer } from './optimizers.js';
 export type { Optimizer, OptimizerName, Param } from './optimizers.js';
-export { setRandomSeed } from './initializers.js';
+export { setRandomSeed, seededRandom } from './initializers.js';
 export type { InitializerName, InitializerSpec } from './initializers.js';
 export { examples, getExample } from './examples.js';
 export type { Example, ExampleName } from './examples.js';

@@ -20,7 +20,7 @@ window.benchmark = async (name, overrides) => {
   const spec = MODELS[name];
   // Fashion-MNIST comes from the runner's server (the same files the Node run reads).
   const fashion = spec.data === 'fashion-mnist' ? (await wg.loadFashionMnist('/data/fashion-mnist/')).xTrain : null;
-  const batches = makeBatches(spec, NUM_BATCHES, fashion);
+  const batches = makeBatches(wg, spec, NUM_BATCHES, fashion);
   const result = await benchModel({ wg, tf, tfl, name, batches, log, ...spec.browser, ...overrides });
   result.data = spec.data === 'fashion-mnist' ? 'Fashion-MNIST' : spec.data;
   const info = tf.backend().adapterInfo;

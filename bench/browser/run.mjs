@@ -8,21 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { createServer } from 'vite';
 import { embedShaders } from '../../scripts/embed-shaders.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 
-const CHROMIUM_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-  '--use-webgpu-adapter=swiftshader',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const FASHION_FOLDERS = [process.env.WGSLNET_DATA && join(process.env.WGSLNET_DATA, 'fashion-mnist'), process.env.WGSLNET_DATA, '/usr/share/datasets/fashion-mnist'].filter(Boolean);
 
@@ -60,7 +50,7 @@ export async function runBrowser(models, overrides, log = console.log) {
   });
   await server.listen();
   const url = server.resolvedUrls.local[0];
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   let environment = null;
   const results = [];
   try {
