@@ -21,7 +21,7 @@ import { writeFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { init, adapterName, release, getExample, setRandomSeed, datasets, take, flatten, trainTestSplit, addGaussianNoise, toFloat } from '../dist/node/index.js';
+import { init, adapterName, release, getExample, setRandomSeed, loadExampleData, trainTestSplit } from '../dist/node/index.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -78,28 +78,6 @@ tf.registerKernel({ kernelName: 'ResizeNearestNeighborGrad', backendName: 'cpu',
 const fixedError = upsamplingGradError();
 if (fixedError !== 0) throw new Error(`compare-tfjs: corrected ResizeNearestNeighborGrad is off by ${fixedError}`);
 
-// ---- Data, as `wgslnet train` loads it (src/node/cli.ts loadData) -------------------------------
-
-async function loadData() {
-  let xTrain, xTest;
-  let scale = 1;
-  if (example.data === 'fashion-mnist') {
-    const fm = await datasets.fashionMnist.load();
-    const n = samples ?? fm.xTrain.shape[0];
-    xTrain = flatten(take(fm.xTrain, n));
-    xTest = flatten(take(fm.xTest, Math.min(fm.xTest.shape[0], Math.max(100, Math.ceil(n / 6)))));
-    scale = 1 / 255;
-  } else {
-    const { images } = await datasets.photos.load({ size: [64, 64] });
-    [xTrain, xTest] = trainTestSplit(take(images, samples ?? images.shape[0]), { testSize: 0.2, seed });
-    if (example.inputShape.length === 1) [xTrain, xTest] = [flatten(xTrain), flatten(xTest)];
-  }
-  if (!example.noise) return { xTrain, xTest, xTrainIn: xTrain, xTestIn: xTest, scale };
-  const float = (x) => (scale === 1 ? x : toFloat(x, scale));
-  const noisy = (x, s) => addGaussianNoise(float(x), { factor: example.noise, seed: s });
-  return { xTrain: float(xTrain), xTest: float(xTest), xTrainIn: noisy(xTrain, seed), xTestIn: noisy(xTest, seed + 1), scale: 1 };
-}
-
 /** Samples [first, first + count) of a host tensor as a float32 TF.js tensor, scaled as wgslnet scales on upload (f32 multiply). */
 function tfBatch(x, first, count, scale) {
   const per = x.data.length / x.shape[0];
@@ -112,7 +90,7 @@ function tfBatch(x, first, count, scale) {
 // ---- The two models ---------------------------------------------------------------------------
 
 await init();
-const data = await loadData();
+const data = await loadExampleData(example, samples, seed);
 setRandomSeed(seed);
 const ours = example.build();
 

@@ -5,11 +5,12 @@ import { parseArgs } from 'node:util';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { init, adapterName, release, tensor, sum, activationForward, sync, loadModel, type Model, type HostTensor, type Logs } from './index.js';
+import { init, adapterName, release, tensor, sum, activationForward, sync, loadModel, setRandomSeed, type Model, type HostTensor, type Logs } from './index.js';
 import { examples, getExample, type Example } from '../examples.js';
 import { datasets } from './datasets.js';
 import { readIdx } from '../data/idx.js';
-import { addGaussianNoise, flatten, take, toFloat, trainTestSplit } from '../data/transforms.js';
+import { take, toFloat } from '../data/transforms.js';
+import { loadExampleData, type ExampleData as Data } from './example-data.js';
 import { imageGrid, lossPlot } from './plot.js';
 import { writePng } from './image.js';
 
@@ -33,54 +34,11 @@ predict reads PATH as a folder of PNG/JPEG images or a Fashion-MNIST IDX file (.
 /** A user-facing error: printed as one line, without a stack. */
 class UsageError extends Error {}
 
-interface Data {
-  xTrain: HostTensor;
-  xTest: HostTensor;
-  /** Inputs differ from targets only for the denoiser. */
-  xTrainIn: HostTensor;
-  xTestIn: HostTensor;
-  /** Scale applied on the GPU (1/255 for uint8 pixels). */
-  scale: number;
-  /** Per-sample image shape for pictures: [28, 28] or [64, 64, 3]. */
-  imageShape: number[];
-}
-
 function positiveInt(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive integer, got '${value}'`);
   return n;
-}
-
-async function loadData(example: Example, samples: number | undefined, seed: number): Promise<Data> {
-  let xTrain: HostTensor;
-  let xTest: HostTensor;
-  let scale = 1;
-  let imageShape: number[];
-  if (example.data === 'fashion-mnist') {
-    const fm = await datasets.fashionMnist.load();
-    if (samples !== undefined && samples > fm.xTrain.shape[0]) throw new UsageError(`--samples ${samples} is larger than the ${fm.xTrain.shape[0]} Fashion-MNIST training images`);
-    const n = samples ?? fm.xTrain.shape[0];
-    // uint8 pixels go to the GPU as bytes and are scaled there by 1/255.
-    xTrain = flatten(take(fm.xTrain, n));
-    xTest = flatten(take(fm.xTest, Math.min(fm.xTest.shape[0], Math.max(100, Math.ceil(n / 6)))));
-    scale = 1 / 255;
-    imageShape = [28, 28];
-  } else {
-    const { images } = await datasets.photos.load({ size: [64, 64] });
-    if (samples !== undefined && samples > images.shape[0]) throw new UsageError(`--samples ${samples} is larger than the ${images.shape[0]} photos`);
-    [xTrain, xTest] = trainTestSplit(take(images, samples ?? images.shape[0]), { testSize: 0.2, seed });
-    imageShape = [64, 64, 3];
-    if (example.inputShape.length === 1) {
-      xTrain = flatten(xTrain);
-      xTest = flatten(xTest);
-    }
-  }
-  if (!example.noise) return { xTrain, xTest, xTrainIn: xTrain, xTestIn: xTest, scale, imageShape };
-  // The denoiser's inputs: noise added once (as the seed did), clipped to [0, 1].
-  const noisy = (x: HostTensor, s: number) => addGaussianNoise(scale === 1 ? x : toFloat(x, scale), { factor: example.noise, seed: s });
-  const float = (x: HostTensor) => (scale === 1 ? x : toFloat(x, scale));
-  return { xTrain: float(xTrain), xTest: float(xTest), xTrainIn: noisy(xTrain, seed), xTestIn: noisy(xTest, seed + 1), scale: 1, imageShape };
 }
 
 /** Writes a file whole or not at all (temp file, then rename). */
@@ -105,6 +63,8 @@ interface Trained {
 }
 
 async function trainExample(example: Example, data: Data, options: { epochs: number; batchSize: number; seed: number; verbose: 0 | 1 | 2 }): Promise<Trained> {
+  // The same --seed gives the same initial weights, shuffles and noise: a run can be repeated.
+  setRandomSeed(options.seed);
   const m = example.build();
   if (options.verbose) m.summary();
   const secondsPerEpoch: number[] = [];
@@ -152,7 +112,9 @@ async function train(name: string, values: Record<string, string | boolean | und
   console.log(`adapter: ${adapterName()}${ctx.adapter.isSoftware ? ' (software)' : ''}`);
   const runs: { example: Example; trained: Trained; data: Data }[] = [];
   for (const example of list) {
-    const data = await loadData(example, samples, seed);
+    const data = await loadExampleData(example, samples, seed).catch((e: Error) => {
+      throw e instanceof RangeError ? new UsageError(e.message) : e;
+    });
     const epochs = positiveInt(epochsArg, 'epochs', example.epochs);
     const batchSize = positiveInt(values['batch-size'] as string | undefined, 'batch-size', example.batchSize);
     console.log(`${example.name}: ${example.description}; ${data.xTrain.shape[0]} training / ${data.xTest.shape[0]} test samples, ${epochs} epochs, batch ${batchSize}`);

@@ -132,8 +132,10 @@ function ticks(lo: number, hi: number, count: number): { values: number[]; step:
   const raw = (hi - lo) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
+  // Each tick from its index (not by adding steps, which drifts: 0.2 × 10 ≠ 2) and rounded.
   const values = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) values.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  const first = Math.ceil(lo / step);
+  for (let k = first; k * step <= hi + step * 1e-9; k++) values.push(Number((k * step).toPrecision(12)));
   return { values, step };
 }
 
