@@ -65,7 +65,10 @@ await tf.ready();
 const rows = [];
 for (const [m, k, n, transposeA = false, transposeB = false] of SHAPES) {
   const flops = 2 * m * n * k;
-  const reps = Math.max(1, Math.round(2e8 / flops));
+  // Turns of about 0.3 s at each library's usual speed here: long against the 10 ms ticks that
+  // CPU time is counted in.
+  const reps = Math.max(1, Math.round(1e10 / flops));
+  const repsTf = Math.max(1, Math.round(1e9 / flops));
   const aData = random(m * k);
   const bData = random(k * n);
   const aShape = transposeA ? [k, m] : [m, k];
@@ -91,8 +94,8 @@ for (const [m, k, n, transposeA = false, transposeB = false] of SHAPES) {
   const us = { wall: Infinity, cpu: 0 };
   const them = { wall: Infinity, cpu: 0 };
   for (let t = 0; t < turns; t++) {
-    for (const [total, step, finish] of [[us, ours, wg.sync], [them, theirs, theirsDone]]) {
-      const { wall, cpu } = await time(step, finish, reps);
+    for (const [total, step, finish, count] of [[us, ours, wg.sync, reps], [them, theirs, theirsDone, repsTf]]) {
+      const { wall, cpu } = await time(step, finish, count);
       total.wall = Math.min(total.wall, wall);
       total.cpu += cpu / turns;
     }
