@@ -298,6 +298,7 @@ export class Model {
           if (this.stopTraining) break;
         }
         order.gpu?.dispose();
+        await sync(`fit ${this.name}`);
         const logs = await this.#readLosses(slots, batchSize, numTrain, done);
         if (Number.isNaN(logs.loss) && terminateOnNaN) {
           const perBatch = await slots.data();
@@ -400,6 +401,7 @@ export class Model {
       this.#trainStep(xb, yb, slots, 0, args.seed ?? this.#step);
       xb.dispose();
       if (yb !== xb) yb.dispose();
+      await sync(`trainOnBatch ${this.name}`);
       return (await slots.data())[0];
     } finally {
       slots.dispose();

@@ -2,7 +2,7 @@
 // every step, so buffers are pooled by exact byte size and a step allocates nothing.
 import { context } from './device.js';
 import { BufferUsage, MapMode } from './gpu-flags.js';
-import { encoder, flush, forgetBuffer, hasPendingWork, throwKernelErrors } from './runner.js';
+import { encoder, flush, forgetBuffer, hasPendingWork, markGpuCaughtUp, throwKernelErrors } from './runner.js';
 
 /**
  * float32 for computation; int32 for indices (MaxPool's argmax); uint8 for raw pixel uploads
@@ -122,6 +122,7 @@ export class Tensor<D extends DType = DType> {
     flush();
     try {
       await staging.mapAsync(MapMode.READ);
+      markGpuCaughtUp();
       await throwKernelErrors();
       const bytes = staging.getMappedRange().slice(0);
       return new ARRAY[this.dtype](bytes, 0, this.size) as TypedArrayFor<D>;
