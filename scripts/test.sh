@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/ensure-deps.sh
-node scripts/embed-shaders.mjs
+# The build embeds the shaders and makes dist/ (the CLI tests run dist/node/cli.js as users do).
+npm run build --silent
 npx tsc -p tsconfig.json --noEmit
 npx vitest run "$@"

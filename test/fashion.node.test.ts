@@ -4,7 +4,7 @@ import { beforeAll, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { examples, optimizers } from '../src/index.js';
+import { context, examples, optimizers } from '../src/index.js';
 import { datasets } from '../src/node/datasets.js';
 import { flatten, take, toFloat } from '../src/data/transforms.js';
 import { setup, expectClose } from './helpers.js';
@@ -35,4 +35,21 @@ it('shallow AE: 3 epochs of Fashion-MNIST (1024 images, no shuffling) give the l
   expectClose(history.loss, ref.history.loss as number[], { atol: 0, rtol: 1e-3 }, 'loss per epoch');
   expectClose(history.val_loss!, ref.history.val_loss as number[], { atol: 0, rtol: 1e-3 }, 'val_loss per epoch');
   expect(history.loss[2]).toBeLessThan(history.loss[0]);
+});
+
+it('streams float32 data over the binding limit batch by batch, training exactly as the uint8 data held on the GPU', async () => {
+  const { xTrain } = await datasets.fashionMnist.load();
+  const pixels = flatten(xTrain);
+  // 60000×784 float32 is 188 MB: over the 128 MiB binding limit of most adapters, so fit streams it.
+  const floats = toFloat(pixels);
+  const streamed = floats.data.byteLength > context().limits.maxStorageBufferBindingSize;
+  const a = examples.shallow.build();
+  const b = examples.shallow.build();
+  b.setWeights(await a.getWeights());
+  for (const m of [a, b]) m.compile({ optimizer: optimizers.sgd({ learningRate: 0.5 }), loss: 'binaryCrossentropy' });
+  const args = { epochs: 1, batchSize: 2048, shuffle: false, verbose: 0 } as const;
+  const fromBytes = await a.fit(pixels, pixels, { ...args, scale: 1 / 255 });
+  const fromFloats = await b.fit(floats, floats, args);
+  expect(streamed || context().limits.maxStorageBufferBindingSize > 188e6).toBe(true);
+  expectClose(fromFloats.loss, fromBytes.loss, { atol: 0, rtol: 1e-6 }, 'epoch loss');
 });

@@ -166,12 +166,13 @@ async function predict(values: Record<string, string | boolean | undefined>): Pr
   await init();
   const m = await loadModel(`file://${resolve(modelDir)}`);
   const shape = m.inputShape;
+  const [h, w, channels] = imageShapeFor(shape);
   let images: HostTensor;
   let scale = 1;
   if (statSync(inputPath).isDirectory()) {
-    const folder = await datasets.imageFolder(inputPath, { size: [shape[0], shape[1]] as [number, number] });
+    const folder = await datasets.imageFolder(inputPath, { size: [h, w] });
     if (folder.skipped.length) console.log(`skipped ${folder.skipped.length} file(s): ${folder.skipped.map((s) => s.file).join(', ')}`);
-    images = folder.images;
+    images = channels === 1 ? toGrey(folder.images) : folder.images;
   } else {
     images = await readIdx(new Uint8Array(await readFile(inputPath)), inputPath);
     scale = 1 / 255;
@@ -188,6 +189,25 @@ async function predict(values: Record<string, string | boolean | undefined>): Pr
   const file = resolve((values.out as string | undefined) ?? 'reconstructions.png');
   await writePng(file, grid.data, grid.width, grid.height);
   console.log(`${images.shape[0]} reconstructions → ${file}`);
+}
+
+/** The image a model's input holds: [h, w, c] as given, or a flat input read as a square grey or RGB image. */
+function imageShapeFor(shape: readonly number[]): [number, number, number] {
+  if (shape.length === 3) return [shape[0], shape[1], shape[2]];
+  const n = shape.reduce((a, b) => a * b, 1);
+  for (const channels of [1, 3]) {
+    const side = Math.round(Math.sqrt(n / channels));
+    if (side * side * channels === n) return [side, side, channels];
+  }
+  throw new UsageError(`the model takes ${shape.join('×')} values per sample, which is not a square grey or RGB image`);
+}
+
+/** RGB images [N, h, w, 3] → grey [N, h, w] (the channel mean). */
+function toGrey(x: HostTensor): HostTensor {
+  const n = x.data.length / 3;
+  const grey = new Float32Array(n);
+  for (let i = 0; i < n; i++) grey[i] = (x.data[3 * i] + x.data[3 * i + 1] + x.data[3 * i + 2]) / 3;
+  return { data: grey, shape: x.shape.slice(0, 3) };
 }
 
 async function selfcheck(): Promise<void> {
