@@ -17,9 +17,20 @@ const backwardKernels = kernels.filter((k) => /_backward/.test(k));
 async function measure(name, inline) {
   const outDir = mkdtempSync(join(tmpdir(), 'wgslnet-bundle-'));
   try {
-    await build({ ...inline, logLevel: 'silent', build: { ...inline.build, outDir, emptyOutDir: true } });
-    const assets = join(outDir, 'assets');
-    const js = readdirSync(assets).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(assets, f), 'utf8')).join('\n');
+    const result = await build({ ...inline, logLevel: 'silent', build: { ...inline.build, outDir, emptyOutDir: true } });
+    // What an app loads on start: its entry chunks and what they import statically. Chunks that are
+    // only imported dynamically (the training path) load when training starts, if ever.
+    const chunks = [result].flat().flatMap((r) => r.output).filter((o) => o.type === 'chunk');
+    const byName = new Map(chunks.map((c) => [c.fileName, c]));
+    const loaded = new Set();
+    const visit = (c) => {
+      if (loaded.has(c)) return;
+      loaded.add(c);
+      for (const f of c.imports) visit(byName.get(f));
+    };
+    chunks.filter((c) => c.isEntry).forEach(visit);
+    const js = [...loaded].map((c) => c.code).join('\n');
+    const lazy = chunks.filter((c) => !loaded.has(c)).reduce((n, c) => n + c.code.length, 0);
     const has = (list) => list.filter((k) => js.includes(`${k}`)).length;
     return {
       app: name,
@@ -29,6 +40,7 @@ async function measure(name, inline) {
       optimizer: `${has(optimizerKernels)}/${optimizerKernels.length}`,
       backward: `${has(backwardKernels)}/${backwardKernels.length}`,
       'adam_update': js.includes('adam_update') ? 'yes' : 'no',
+      'lazy kB': +(lazy / 1024).toFixed(1),
     };
   } finally {
     rmSync(outDir, { recursive: true, force: true });

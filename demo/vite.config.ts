@@ -10,7 +10,7 @@ import { embedShaders } from '../scripts/embed-shaders.mjs';
 import { FASHION_MNIST_FILES } from '../src/data/fashion-mnist.js';
 import { fashionMnistFolders, photosFolder } from '../src/node/datasets.js';
 
-// A fresh checkout has no src/generated/shaders.ts yet.
+// A fresh checkout has no src/generated/ yet.
 embedShaders();
 
 const FASHION_FILES: string[] = Object.values(FASHION_MNIST_FILES);

@@ -49,7 +49,7 @@ function convAE(name: string): Model {
     layers.conv2d({ filters: 3, kernelSize: 3, activation: 'sigmoid', padding: 'same' }),
   );
   const m = model({ inputs: x, outputs: y, name });
-  m.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+  m.compile({ optimizer: optimizers.adam(), loss: 'meanSquaredError' });
   return m;
 }
 
@@ -82,7 +82,7 @@ export const examples: Record<ExampleName, Example> = {
       const x = input({ shape: [12288] });
       const y = chain(x, dense(1024, 'relu'), dense(512, 'relu'), dense(256, 'relu'), dense(512, 'relu'), dense(1024, 'relu'), dense(12288, 'sigmoid'));
       const m = model({ inputs: x, outputs: y, name: 'deep' });
-      m.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+      m.compile({ optimizer: optimizers.adam(), loss: 'meanSquaredError' });
       return m;
     },
   },
@@ -113,7 +113,7 @@ export const examples: Record<ExampleName, Example> = {
     build() {
       const x = input({ shape: [784] });
       const m = model({ inputs: x, outputs: chain(x, dense(64, 'sigmoid', { contractive: 1e-4 }), dense(784, 'sigmoid')), name: 'contractive' });
-      m.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+      m.compile({ optimizer: optimizers.adam(), loss: 'meanSquaredError' });
       return m;
     },
   },

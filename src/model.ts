@@ -8,7 +8,8 @@ import { InputLayer } from './layers/input_layer.js';
 import type { CallState, Layer, Weight } from './layers/layer.js';
 import { lossBackward, lossForward, type LossName } from './ops/loss.js';
 import { l1l2Backward, l1l2Penalty } from './ops/regularizers.js';
-import { getOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
+import type { Optimizer } from './optimizers.js';
+import { OPTIMIZER_NAMES, type OptimizerName } from './optimizer_names.js';
 import { BatchSource, checkData, type Data } from './batches.js';
 import { seededRandom } from './initializers.js';
 import { ProgressBar } from './progress.js';
@@ -99,7 +100,9 @@ export class Model {
   readonly layers: readonly Layer[];
   /** Set to true from a callback to end fit() after the current batch. */
   stopTraining = false;
+  /** The optimizer instance; given by name to compile(), it is made when training starts. */
   optimizer: Optimizer | null = null;
+  #optimizerName: OptimizerName | null = null;
   loss: LossName | null = null;
   metrics: LossName[] = [];
   #step = 0;
@@ -168,8 +171,11 @@ export class Model {
 
   compile(args: CompileArgs): void {
     if (!args || !args.loss) throw new Error(`model '${this.name}'.compile needs a loss (e.g. 'meanSquaredError' or 'binaryCrossentropy')`);
+    const o = args.optimizer;
+    if (typeof o === 'string' && !OPTIMIZER_NAMES.includes(o)) throw new Error(`unknown optimizer '${o}'; expected one of ${OPTIMIZER_NAMES.join(', ')}`);
     this.optimizer?.dispose();
-    this.optimizer = getOptimizer(args.optimizer);
+    this.optimizer = typeof o === 'string' ? null : o;
+    this.#optimizerName = typeof o === 'string' ? o : null;
     this.loss = args.loss;
     this.metrics = args.metrics ?? [];
     // Fail now on an unknown loss name rather than inside the first step.
@@ -245,7 +251,14 @@ export class Model {
   }
 
   #checkCompiled(what: string): void {
-    if (!this.optimizer || !this.loss) throw new Error(`model '${this.name}': call compile() before ${what}()`);
+    if (!(this.optimizer || this.#optimizerName) || !this.loss) throw new Error(`model '${this.name}': call compile() before ${what}()`);
+  }
+
+  /** Makes the optimizer compile() named, loading the optimizers' code now (see optimizer_names.ts). */
+  async #ensureOptimizer(): Promise<void> {
+    if (this.optimizer) return;
+    const { getOptimizer } = await import('./optimizers.js');
+    this.optimizer = getOptimizer(this.#optimizerName!);
   }
 
   #checkXY(x: Data, y: Data, what: string): void {
@@ -257,6 +270,7 @@ export class Model {
   async fit(x: Data, y: Data, args: FitArgs = {}): Promise<History> {
     this.#checkCompiled('fit');
     this.#checkXY(x, y, 'fit');
+    await this.#ensureOptimizer();
     const { epochs = 1, batchSize = 32, shuffle = true, verbose = 1, scale = 1, terminateOnNaN = true } = args;
     if (!(Number.isInteger(epochs) && epochs > 0 && Number.isInteger(batchSize) && batchSize > 0)) {
       throw new Error(`fit: epochs and batchSize must be positive integers, got ${epochs} and ${batchSize}`);
@@ -390,6 +404,7 @@ export class Model {
   async trainOnBatch(x: Data, y: Data, args: { scale?: number; seed?: number } = {}): Promise<number> {
     this.#checkCompiled('trainOnBatch');
     this.#checkXY(x, y, 'trainOnBatch');
+    await this.#ensureOptimizer();
     const xs = new BatchSource(x, args.scale ?? 1);
     const ys = x === y ? xs : new BatchSource(y, args.scale ?? 1);
     const n = xs.numSamples;

@@ -2,7 +2,14 @@
 // against), one fused kernel per parameter tensor (value, gradient and slots in one pass). apply()
 // only encodes work: no readback, no await. Slots are created on first use, keyed by the value
 // tensor, and stacked into one tensor per parameter ([slots, n]) so every kernel binds one buffer.
-import { defineKernel, grid1d, packUniforms, type Kernel } from './runner.js';
+import { defineKernel, grid1d, packUniforms, type Kernel, type Shader } from './runner.js';
+import { adadelta_update } from './generated/adadelta_update.js';
+import { adagrad_update } from './generated/adagrad_update.js';
+import { adam_powers_update } from './generated/adam_powers_update.js';
+import { adam_update } from './generated/adam_update.js';
+import { rmsprop_update } from './generated/rmsprop_update.js';
+import { sgd_momentum_update } from './generated/sgd_momentum_update.js';
+import { sgd_update } from './generated/sgd_update.js';
 import { empty, formatShape, tensor, write, type Tensor } from './tensor.js';
 import { fill } from './ops/fill.js';
 
@@ -21,7 +28,9 @@ export interface Optimizer {
   dispose(): void;
 }
 
-export type OptimizerName = 'sgd' | 'adam' | 'adadelta' | 'rmsprop' | 'adagrad';
+import type { OptimizerName } from './optimizer_names.js';
+
+export type { OptimizerName };
 
 /** Uniform words of one update: the count of vec4s (the kernels update four elements per thread), then f32 hyper-parameters. */
 interface Update {
@@ -30,9 +39,9 @@ interface Update {
   constants?: Record<string, number>;
 }
 
-function updateKernel(name: string, slotted: boolean, extra: 'read'[] = []): Kernel<Update> {
+function updateKernel(shader: Shader, slotted: boolean, extra: 'read'[] = []): Kernel<Update> {
   return defineKernel<Update>({
-    name,
+    shader,
     bindings: ['write', 'read', ...(slotted ? (['write'] as const) : []), ...extra, 'uniform'],
     workgroups: (p) => grid1d(p.n, 64),
     uniforms: (p) => packUniforms([p.n, ...p.floats.map((f32) => ({ f32 }))]),
@@ -41,16 +50,16 @@ function updateKernel(name: string, slotted: boolean, extra: 'read'[] = []): Ker
 }
 
 const kernels = {
-  sgd: updateKernel('sgd_update', false),
-  momentum: updateKernel('sgd_momentum_update', true),
-  adam: updateKernel('adam_update', true, ['read']),
-  adadelta: updateKernel('adadelta_update', true),
-  rmsprop: updateKernel('rmsprop_update', true),
-  adagrad: updateKernel('adagrad_update', true),
+  sgd: /* @__PURE__ */ updateKernel(sgd_update, false),
+  momentum: /* @__PURE__ */ updateKernel(sgd_momentum_update, true),
+  adam: /* @__PURE__ */ updateKernel(adam_update, true, ['read']),
+  adadelta: /* @__PURE__ */ updateKernel(adadelta_update, true),
+  rmsprop: /* @__PURE__ */ updateKernel(rmsprop_update, true),
+  adagrad: /* @__PURE__ */ updateKernel(adagrad_update, true),
 };
 
-const adamPowers = defineKernel<{ beta1: number; beta2: number }>({
-  name: 'adam_powers_update',
+const adamPowers = /* @__PURE__ */ defineKernel<{ beta1: number; beta2: number }>({
+  shader: adam_powers_update,
   bindings: ['write', 'uniform'],
   workgroups: () => [1],
   uniforms: (p) => packUniforms([{ f32: p.beta1 }, { f32: p.beta2 }]),

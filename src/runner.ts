@@ -1,20 +1,23 @@
 // The one way to run a kernel. A kernel is registered once under its op name (= the stem of its
-// shaders/<op>_<direction>.wgsl file) with its binding order and how its dispatch size follows
-// from the op's parameters. `run` encodes a dispatch into a shared command encoder; `flush`
+// shaders/<op>_<direction>.wgsl file, embedded as an export of src/generated/<kernel>.ts) with its
+// binding order and how its dispatch size follows from the op's parameters. `run` encodes a dispatch into a shared command encoder; `flush`
 // submits everything encoded so far as one command buffer. Pipelines, bind groups and uniform
 // buffers are cached by key, so a training step that repeats the same shapes creates nothing.
-import { shaders } from './generated/shaders.js';
 import { context, throwDeviceErrors } from './device.js';
 import { BufferUsage, ShaderStage } from './gpu-flags.js';
 
 /** How a binding is used: read-only storage, read-write storage, or the uniform block of parameters. */
 export type BindingKind = 'read' | 'write' | 'uniform';
 
-export interface KernelDef<P> {
-  /** Op name; the shader is shaders/<name>.wgsl. */
+/** A kernel's WGSL and its op name (src/generated/<kernel>.ts exports one per shaders/*.wgsl). */
+export interface Shader {
   name: string;
-  /** WGSL source for a kernel that is not in shaders/ (a user's custom kernel). */
-  code?: string;
+  code: string;
+}
+
+export interface KernelDef<P> {
+  /** The kernel's WGSL: an export of src/generated/<kernel>.ts, or a user's own { name, code }. */
+  shader: Shader;
   bindings: readonly BindingKind[];
   /** Workgroups to dispatch for these parameters. */
   workgroups(p: P): readonly [number, number?, number?];
@@ -25,6 +28,7 @@ export interface KernelDef<P> {
 }
 
 export interface Kernel<P> extends KernelDef<P> {
+  readonly name: string;
   /** Encodes one dispatch: storage buffers in binding order (without the uniform block). */
   run(buffers: readonly GPUBuffer[], p: P): void;
 }
@@ -34,11 +38,15 @@ const registry = new Map<string, KernelDef<unknown>>();
 /** Prints each kernel's WGSL when its pipeline is first created (like TF.js's WEBGPU_PRINT_SHADER). */
 export const debug = { printShaders: false };
 
+/**
+ * Registers a kernel. Without side effects at definition time beyond the registry, so the op
+ * modules mark their calls pure and a bundler drops the kernels (and their WGSL) an app never uses.
+ */
 export function defineKernel<P>(def: KernelDef<P>): Kernel<P> {
-  if (def.code === undefined && !(def.name in shaders)) throw new Error(`kernel '${def.name}': no shader shaders/${def.name}.wgsl`);
-  if (registry.has(def.name)) throw new Error(`kernel '${def.name}' is registered twice`);
-  registry.set(def.name, def as KernelDef<unknown>);
-  return { ...def, run: (buffers, p) => dispatch(def, buffers, p) };
+  const { name } = def.shader;
+  if (registry.has(name)) throw new Error(`kernel '${name}' is registered twice`);
+  registry.set(name, def as KernelDef<unknown>);
+  return { ...def, name, run: (buffers, p) => dispatch(def, buffers, p) };
 }
 
 export function kernelNames(): string[] {
@@ -99,13 +107,13 @@ function layoutFor(device: GPUDevice, s: DeviceState, bindings: readonly Binding
 }
 
 function pipelineFor(device: GPUDevice, s: DeviceState, def: KernelDef<unknown>, constants: Record<string, number> | undefined): GPUComputePipeline {
-  const key = constants ? `${def.name}|${Object.entries(constants).map(([k, v]) => `${k}=${v}`).join(',')}` : def.name;
+  const { name, code } = def.shader;
+  const key = constants ? `${name}|${Object.entries(constants).map(([k, v]) => `${k}=${v}`).join(',')}` : name;
   let pipeline = s.pipelines.get(key);
   if (pipeline) return pipeline;
-  const code = def.code ?? shaders[def.name];
   if (debug.printShaders) console.log(`// ---- ${key} ----\n${code}`);
   device.pushErrorScope('validation');
-  const module = device.createShaderModule({ label: def.name, code });
+  const module = device.createShaderModule({ label: name, code });
   pipeline = device.createComputePipeline({
     label: key,
     layout: device.createPipelineLayout({ label: key, bindGroupLayouts: [layoutFor(device, s, def.bindings)] }),
@@ -118,7 +126,7 @@ function pipelineFor(device: GPUDevice, s: DeviceState, def: KernelDef<unknown>,
       const info = await module.getCompilationInfo();
       const lines = info.messages
         .filter((m) => m.type === 'error')
-        .map((m) => `${def.code === undefined ? `shaders/${def.name}.wgsl` : def.name}:${m.lineNum}:${m.linePos}: ${m.message}`);
+        .map((m) => `${name}:${m.lineNum}:${m.linePos}: ${m.message}`);
       throw new Error(`kernel '${key}' failed to build:\n${lines.length ? lines.join('\n') : error.message}`);
     }),
   );
@@ -144,11 +152,11 @@ function dispatch<P>(def: KernelDef<P>, buffers: readonly GPUBuffer[], p: P): vo
   const { device, limits } = context();
   const s = state(device);
   const storageCount = def.bindings.filter((b) => b !== 'uniform').length;
-  if (buffers.length !== storageCount) throw new Error(`kernel '${def.name}': expected ${storageCount} buffers, got ${buffers.length}`);
+  if (buffers.length !== storageCount) throw new Error(`kernel '${def.shader.name}': expected ${storageCount} buffers, got ${buffers.length}`);
   const [x, y = 1, z = 1] = def.workgroups(p);
   const maxGroups = limits.maxComputeWorkgroupsPerDimension;
   if (x > maxGroups || y > maxGroups || z > maxGroups) {
-    throw new Error(`kernel '${def.name}': dispatch ${x}×${y}×${z} exceeds the device limit of ${maxGroups} workgroups per dimension`);
+    throw new Error(`kernel '${def.shader.name}': dispatch ${x}×${y}×${z} exceeds the device limit of ${maxGroups} workgroups per dimension`);
   }
   if (x === 0 || y === 0 || z === 0) return;
   const constants = def.constants?.(p);
@@ -157,7 +165,7 @@ function dispatch<P>(def: KernelDef<P>, buffers: readonly GPUBuffer[], p: P): vo
   let storage = 0;
   for (const kind of def.bindings) {
     if (kind === 'uniform') {
-      if (!def.uniforms) throw new Error(`kernel '${def.name}' has a uniform binding but no uniforms()`);
+      if (!def.uniforms) throw new Error(`kernel '${def.shader.name}' has a uniform binding but no uniforms()`);
       resources.push(uniformBuffer(device, s, def.uniforms(p)));
     } else resources.push(buffers[storage++]);
   }
@@ -169,7 +177,7 @@ function dispatch<P>(def: KernelDef<P>, buffers: readonly GPUBuffer[], p: P): vo
       s.bindGroupsOfBuffer.clear();
     }
     bindGroup = device.createBindGroup({
-      label: def.name,
+      label: def.shader.name,
       layout: layoutFor(device, s, def.bindings),
       entries: resources.map((buffer, binding) => ({ binding, resource: { buffer } })),
     });

@@ -125,8 +125,10 @@ describe('kernels', () => {
 
   it('reports a shader that does not compile with its name and line', async () => {
     const broken = defineKernel<{ n: number }>({
-      name: 'broken_test',
-      code: 'struct P { n: u32 }\n@group(0) @binding(0) var<storage, read_write> y: array<f32>;\n@group(0) @binding(1) var<uniform> p: P;\n@compute @workgroup_size(64) fn main() {\n  y[0] = undefined_thing;\n}\n',
+      shader: {
+        name: 'broken_test',
+        code: 'struct P { n: u32 }\n@group(0) @binding(0) var<storage, read_write> y: array<f32>;\n@group(0) @binding(1) var<uniform> p: P;\n@compute @workgroup_size(64) fn main() {\n  y[0] = undefined_thing;\n}\n',
+      },
       bindings: ['write', 'uniform'],
       workgroups: () => [1],
       uniforms: (p) => packUniforms([p.n]),

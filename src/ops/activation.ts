@@ -1,6 +1,8 @@
 // Standalone activations (the fused forms live in the GEMM and conv epilogues). softmax is its own
 // kernel because it reduces along the last axis.
 import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { activation_backward } from '../generated/activation_backward.js';
+import { activation_forward } from '../generated/activation_forward.js';
 import { empty, Tensor } from '../tensor.js';
 
 export type ActivationName = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'leakyRelu' | 'elu' | 'softplus';
@@ -21,16 +23,16 @@ interface Elementwise {
   alpha?: number;
 }
 
-const forward = defineKernel<Elementwise>({
-  name: 'activation_forward',
+const forward = /* @__PURE__ */ defineKernel<Elementwise>({
+  shader: activation_forward,
   bindings: ['read', 'write', 'uniform'],
   workgroups: (p) => grid1d(p.n, 64),
   uniforms: (p) => packUniforms([p.n]),
   constants: (p) => activationConstants(p.activation, p.alpha),
 });
 
-const backward = defineKernel<Elementwise>({
-  name: 'activation_backward',
+const backward = /* @__PURE__ */ defineKernel<Elementwise>({
+  shader: activation_backward,
   bindings: ['read', 'read', 'write', 'uniform'],
   workgroups: (p) => grid1d(p.n, 64),
   uniforms: (p) => packUniforms([p.n]),

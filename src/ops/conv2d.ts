@@ -6,6 +6,13 @@
 // and output swapped.
 import { context } from '../device.js';
 import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { conv2d_backward_filter } from '../generated/conv2d_backward_filter.js';
+import { conv2d_backward_filter_reduce } from '../generated/conv2d_backward_filter_reduce.js';
+import { conv2d_backward_filter_subgroups } from '../generated/conv2d_backward_filter_subgroups.js';
+import { conv2d_backward_input } from '../generated/conv2d_backward_input.js';
+import { conv2d_backward_input_subgroups } from '../generated/conv2d_backward_input_subgroups.js';
+import { conv2d_forward } from '../generated/conv2d_forward.js';
+import { conv2d_forward_subgroups } from '../generated/conv2d_forward_subgroups.js';
 import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
 import { activationConstants, type ActivationName } from './activation.js';
 import { checkNHWC, convOutputLength, padBefore, pair, type Padding } from './shapes.js';
@@ -74,32 +81,32 @@ const convUniforms = (p: Run) => {
 const epilogue = (p: Run) => ({ HAS_BIAS: Number(p.bias), ...activationConstants(p.activation, p.alpha) });
 const tileConstants = (t: Tile) => ({ TM: t.tm, BW: t.bw, NB: t.nb, WG: SUBGROUP_WG });
 
-const forwardKernel = defineKernel<Run>({
-  name: 'conv2d_forward',
+const forwardKernel = /* @__PURE__ */ defineKernel<Run>({
+  shader: conv2d_forward,
   bindings: ['read', 'read', 'read', 'write', 'uniform'],
   workgroups: (p) => [...grid1d(p.groups, 64), p.tiles],
   uniforms: convUniforms,
   constants: (p) => ({ TM, NV, ...epilogue(p) }),
 });
 
-const forwardSubgroupKernel = defineKernel<Run & Tile>({
-  name: 'conv2d_forward_subgroups',
+const forwardSubgroupKernel = /* @__PURE__ */ defineKernel<Run & Tile>({
+  shader: conv2d_forward_subgroups,
   bindings: ['read', 'read', 'read', 'write', 'uniform', 'read', 'read'],
   workgroups: (p) => [...grid1d(p.groups, SUBGROUP_WG), p.tiles],
   uniforms: convUniforms,
   constants: (p) => ({ ...tileConstants(p), VEC_X: Number(p.vecA), VEC_W: Number(p.vecB), ...epilogue(p) }),
 });
 
-const backwardInputKernel = defineKernel<Run>({
-  name: 'conv2d_backward_input',
+const backwardInputKernel = /* @__PURE__ */ defineKernel<Run>({
+  shader: conv2d_backward_input,
   bindings: ['read', 'read', 'read', 'write', 'uniform'],
   workgroups: (p) => [...grid1d(p.groups, 64), p.tiles],
   uniforms: convUniforms,
   constants: (p) => ({ TM, NV, ...epilogue(p) }),
 });
 
-const backwardInputSubgroupKernel = defineKernel<Run & Tile>({
-  name: 'conv2d_backward_input_subgroups',
+const backwardInputSubgroupKernel = /* @__PURE__ */ defineKernel<Run & Tile>({
+  shader: conv2d_backward_input_subgroups,
   bindings: ['read', 'read', 'read', 'write', 'uniform', 'read', 'read'],
   workgroups: (p) => [...grid1d(p.groups, 1), p.tiles],
   uniforms: convUniforms,
@@ -107,24 +114,24 @@ const backwardInputSubgroupKernel = defineKernel<Run & Tile>({
   constants: (p) => ({ ...tileConstants(p), VEC: Number(p.vecA), ...epilogue(p) }),
 });
 
-const backwardFilterKernel = defineKernel<Run & { splits: number }>({
-  name: 'conv2d_backward_filter',
+const backwardFilterKernel = /* @__PURE__ */ defineKernel<Run & { splits: number }>({
+  shader: conv2d_backward_filter,
   bindings: ['read', 'read', 'write', 'uniform'],
   workgroups: (p) => [Math.ceil(p.groups / FILTER_WG), p.tiles, p.splits],
   uniforms: convUniforms,
   constants: () => ({ TM, NV, WG: FILTER_WG }),
 });
 
-const backwardFilterSubgroupKernel = defineKernel<Run & Tile & { splits: number }>({
-  name: 'conv2d_backward_filter_subgroups',
+const backwardFilterSubgroupKernel = /* @__PURE__ */ defineKernel<Run & Tile & { splits: number }>({
+  shader: conv2d_backward_filter_subgroups,
   bindings: ['read', 'read', 'write', 'uniform', 'read', 'read'],
   workgroups: (p) => [Math.ceil(p.groups / SUBGROUP_WG), p.tiles, p.splits],
   uniforms: convUniforms,
   constants: (p) => ({ ...tileConstants(p), VEC_X: Number(p.vecA), VEC_DY: Number(p.vecB) }),
 });
 
-const reduceKernel = defineKernel<{ n: number; splits: number }>({
-  name: 'conv2d_backward_filter_reduce',
+const reduceKernel = /* @__PURE__ */ defineKernel<{ n: number; splits: number }>({
+  shader: conv2d_backward_filter_reduce,
   bindings: ['read', 'write', 'uniform'],
   workgroups: (p) => grid1d(p.n, 64),
   uniforms: (p) => packUniforms([p.n, p.splits]),

@@ -1,8 +1,9 @@
 import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { add_forward } from '../generated/add_forward.js';
 import { empty, formatShape, Tensor } from '../tensor.js';
 
-const addKernel = defineKernel<{ n: number }>({
-  name: 'add_forward',
+const addKernel = /* @__PURE__ */ defineKernel<{ n: number }>({
+  shader: add_forward,
   bindings: ['read', 'read', 'write', 'uniform'],
   workgroups: (p) => grid1d(p.n, 64),
   uniforms: (p) => packUniforms([p.n]),

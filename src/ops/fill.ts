@@ -1,8 +1,9 @@
 import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { fill_forward } from '../generated/fill_forward.js';
 import { empty, Shape, Tensor } from '../tensor.js';
 
-const fillKernel = defineKernel<{ n: number; value: number }>({
-  name: 'fill_forward',
+const fillKernel = /* @__PURE__ */ defineKernel<{ n: number; value: number }>({
+  shader: fill_forward,
   bindings: ['write', 'uniform'],
   workgroups: (p) => grid1d(p.n, 64),
   uniforms: (p) => packUniforms([p.n, { f32: p.value }]),

@@ -1,5 +1,6 @@
 // Rows of a data set → a batch, on the GPU (see shaders/gather_rows_forward.wgsl).
 import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { gather_rows_forward } from '../generated/gather_rows_forward.js';
 import { formatShape, Tensor } from '../tensor.js';
 
 interface Gather {
@@ -10,8 +11,8 @@ interface Gather {
   uint8: boolean;
 }
 
-const gatherKernel = defineKernel<Gather>({
-  name: 'gather_rows_forward',
+const gatherKernel = /* @__PURE__ */ defineKernel<Gather>({
+  shader: gather_rows_forward,
   bindings: ['read', 'read', 'write', 'uniform'],
   workgroups: (p) => grid1d(p.rows * p.rowLength, 64),
   uniforms: (p) => packUniforms([p.rowLength, p.rows, p.first, { f32: p.scale }]),

@@ -1,6 +1,8 @@
 // Keras's losses as a mean over every element (= mean over the last axis, then over the batch):
 // an elementwise kernel writes each element's loss, src/ops/reduce.ts sums them with scale 1/n.
 import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { loss_backward } from '../generated/loss_backward.js';
+import { loss_forward } from '../generated/loss_forward.js';
 import { empty, formatShape, Tensor } from '../tensor.js';
 import { sum } from './reduce.js';
 
@@ -15,16 +17,16 @@ interface LossParams {
   scale: number;
 }
 
-const forward = defineKernel<Omit<LossParams, 'scale'>>({
-  name: 'loss_forward',
+const forward = /* @__PURE__ */ defineKernel<Omit<LossParams, 'scale'>>({
+  shader: loss_forward,
   bindings: ['read', 'read', 'write', 'uniform'],
   workgroups: (p) => grid1d(p.n, 64),
   uniforms: (p) => packUniforms([p.n]),
   constants: (p) => ({ LOSS: p.loss }),
 });
 
-const backward = defineKernel<LossParams>({
-  name: 'loss_backward',
+const backward = /* @__PURE__ */ defineKernel<LossParams>({
+  shader: loss_backward,
   bindings: ['read', 'read', 'write', 'uniform'],
   workgroups: (p) => grid1d(p.n, 64),
   uniforms: (p) => packUniforms([p.n, { f32: p.scale }]),

@@ -2,6 +2,10 @@
 // transposes, a fused bias + activation epilogue, or accumulation into C for gradient sums.
 // Which kernel runs is decided in src/tuning.ts; every kernel computes the same thing.
 import { defineKernel, packUniforms } from '../runner.js';
+import { bias_backward } from '../generated/bias_backward.js';
+import { matmul_forward } from '../generated/matmul_forward.js';
+import { matmul_subgroup_forward } from '../generated/matmul_subgroup_forward.js';
+import { matmul_tiled_forward } from '../generated/matmul_tiled_forward.js';
 import { empty, formatShape, Tensor } from '../tensor.js';
 import { matmulPlan } from '../tuning.js';
 import { activationConstants, type ActivationName } from './activation.js';
@@ -45,8 +49,8 @@ function gemmConstants(p: Gemm): Record<string, number> {
   };
 }
 
-const subgroupKernel = defineKernel<Gemm>({
-  name: 'matmul_subgroup_forward',
+const subgroupKernel = /* @__PURE__ */ defineKernel<Gemm>({
+  shader: matmul_subgroup_forward,
   bindings: ['read', 'read', 'read', 'write', 'uniform'],
   // 8 lanes per workgroup, 4 columns per lane.
   workgroups: (p) => [Math.ceil(p.n / 32), Math.ceil(p.m / p.rows)],
@@ -54,8 +58,8 @@ const subgroupKernel = defineKernel<Gemm>({
   constants: (p) => ({ ...gemmConstants(p), ROWS: p.rows }),
 });
 
-const tiledKernel = defineKernel<Gemm>({
-  name: 'matmul_tiled_forward',
+const tiledKernel = /* @__PURE__ */ defineKernel<Gemm>({
+  shader: matmul_tiled_forward,
   bindings: ['read', 'read', 'read', 'write', 'uniform'],
   // 16×16 invocations per workgroup, 4×4 elements per invocation.
   workgroups: (p) => [Math.ceil(p.n / 64), Math.ceil(p.m / 64)],
@@ -63,8 +67,8 @@ const tiledKernel = defineKernel<Gemm>({
   constants: gemmConstants,
 });
 
-const registerKernel = defineKernel<Gemm>({
-  name: 'matmul_forward',
+const registerKernel = /* @__PURE__ */ defineKernel<Gemm>({
+  shader: matmul_forward,
   bindings: ['read', 'read', 'read', 'write', 'uniform'],
   // 8×8 invocations per workgroup, 4×4 elements per invocation.
   workgroups: (p) => [Math.ceil(p.n / 32), Math.ceil(p.m / 32)],
@@ -109,8 +113,8 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
 /** Rows one invocation sums before partial sums are combined by a second pass. */
 const BIAS_ROWS_PER_CHUNK = 256;
 
-const biasKernel = defineKernel<{ m: number; n: number; chunks: number; rowsPerChunk: number }>({
-  name: 'bias_backward',
+const biasKernel = /* @__PURE__ */ defineKernel<{ m: number; n: number; chunks: number; rowsPerChunk: number }>({
+  shader: bias_backward,
   bindings: ['read', 'write', 'uniform'],
   workgroups: (p) => [Math.ceil(p.n / 64), p.chunks],
   uniforms: (p) => packUniforms([p.m, p.n, p.rowsPerChunk]),

@@ -1,7 +1,11 @@
 // 2-D max and average pooling, NHWC, with Keras's 'valid' / 'same' window placement. The backward
 // passes gather (one thread per input element sums the windows over it) rather than scatter, since
 // WGSL has no float atomics.
-import { defineKernel, packUniforms, type BindingKind } from '../runner.js';
+import { defineKernel, packUniforms, type BindingKind, type Shader } from '../runner.js';
+import { avg_pool2d_backward } from '../generated/avg_pool2d_backward.js';
+import { avg_pool2d_forward } from '../generated/avg_pool2d_forward.js';
+import { max_pool2d_backward } from '../generated/max_pool2d_backward.js';
+import { max_pool2d_forward } from '../generated/max_pool2d_forward.js';
 import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
 import { checkNHWC, convOutputLength, padBefore, pair, type Padding } from './shapes.js';
 
@@ -44,9 +48,9 @@ function geometry(op: string, xShape: Shape, options: Pool2DOptions): PoolGeomet
   return { threads: outShape, inH, inW, channels, outH, outW, pool, strides, pad, outShape };
 }
 
-function poolKernel(name: string, bindings: BindingKind[]) {
+function poolKernel(shader: Shader, bindings: BindingKind[]) {
   return defineKernel<PoolGeometry>({
-    name,
+    shader,
     bindings,
     // x along a row's (width, channels), y the row, z the batch index: see lib/pool.wgsl.
     workgroups: ({ threads: [batch, height, width], channels }) => [Math.ceil((width * channels) / 64), height, batch],
@@ -54,10 +58,10 @@ function poolKernel(name: string, bindings: BindingKind[]) {
   });
 }
 
-const maxForward = poolKernel('max_pool2d_forward', ['read', 'write', 'write', 'uniform']);
-const maxBackward = poolKernel('max_pool2d_backward', ['read', 'read', 'write', 'uniform']);
-const avgForward = poolKernel('avg_pool2d_forward', ['read', 'write', 'uniform']);
-const avgBackward = poolKernel('avg_pool2d_backward', ['read', 'write', 'uniform']);
+const maxForward = /* @__PURE__ */ poolKernel(max_pool2d_forward, ['read', 'write', 'write', 'uniform']);
+const maxBackward = /* @__PURE__ */ poolKernel(max_pool2d_backward, ['read', 'read', 'write', 'uniform']);
+const avgForward = /* @__PURE__ */ poolKernel(avg_pool2d_forward, ['read', 'write', 'uniform']);
+const avgBackward = /* @__PURE__ */ poolKernel(avg_pool2d_backward, ['read', 'write', 'uniform']);
 
 export function pool2dOutputShape(xShape: Shape, options: Pool2DOptions): Shape {
   return geometry('pool2d', xShape, options).outShape;

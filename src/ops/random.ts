@@ -2,6 +2,8 @@
 // element i follow from (seed, step, i) alone, so a training step is reproducible and dropout's
 // backward pass regenerates its forward mask instead of storing it.
 import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { dropout_forward } from '../generated/dropout_forward.js';
+import { gaussian_noise_forward } from '../generated/gaussian_noise_forward.js';
 import { empty, formatShape, type Tensor } from '../tensor.js';
 
 /** Which draw: seed identifies the layer/run, step the training step. Non-negative integers below 2^53. */
@@ -38,16 +40,16 @@ interface DropoutParams {
 }
 
 // Each thread writes 4 elements, one per Philox output word.
-const noiseKernel = defineKernel<NoiseParams>({
-  name: 'gaussian_noise_forward',
+const noiseKernel = /* @__PURE__ */ defineKernel<NoiseParams>({
+  shader: gaussian_noise_forward,
   bindings: ['read', 'write', 'uniform'],
   workgroups: (p) => grid1d(Math.ceil(p.n / 4), 64),
   uniforms: (p) => packUniforms([p.n, ...p.key, { f32: p.stddev }, { f32: p.clip?.[0] ?? 0 }, { f32: p.clip?.[1] ?? 0 }]),
   constants: (p) => ({ CLIP: Number(p.clip !== undefined) }),
 });
 
-const dropoutKernel = defineKernel<DropoutParams>({
-  name: 'dropout_forward',
+const dropoutKernel = /* @__PURE__ */ defineKernel<DropoutParams>({
+  shader: dropout_forward,
   bindings: ['read', 'write', 'uniform'],
   workgroups: (p) => grid1d(Math.ceil(p.n / 4), 64),
   uniforms: (p) => packUniforms([p.n, ...p.key, p.threshold, { f32: p.scale }]),

@@ -1,6 +1,7 @@
 // Full reductions (sum, mean) as a tree of passes over double-float partials: see
 // shaders/sum_forward.wgsl. Used by the losses and for reading a scalar out of the GPU.
 import { defineKernel, packUniforms } from '../runner.js';
+import { sum_forward } from '../generated/sum_forward.js';
 import { empty, Tensor } from '../tensor.js';
 
 /** Elements one workgroup sums per pass: large enough that few passes are needed, small enough to keep all cores busy. */
@@ -17,8 +18,8 @@ interface SumPass {
   accumulate: boolean;
 }
 
-const sumKernel = defineKernel<SumPass>({
-  name: 'sum_forward',
+const sumKernel = /* @__PURE__ */ defineKernel<SumPass>({
+  shader: sum_forward,
   bindings: ['read', 'write', 'uniform'],
   workgroups: (p) => [p.groups],
   uniforms: (p) => packUniforms([p.n, p.perGroup, { f32: p.scale }, 0, p.outIndex]),

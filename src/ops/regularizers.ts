@@ -2,6 +2,10 @@
 // autoencoder's penalty λ‖∂h/∂x‖²_F for a dense encoder. Penalties are summed on the GPU into the
 // caller's loss slot (src/ops/reduce.ts), their gradients added in place to existing gradients.
 import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { contractive_backward } from '../generated/contractive_backward.js';
+import { contractive_forward } from '../generated/contractive_forward.js';
+import { l1l2_backward } from '../generated/l1l2_backward.js';
+import { l1l2_forward } from '../generated/l1l2_forward.js';
 import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
 import { activationConstants, type ActivationName } from './activation.js';
 import { sum } from './reduce.js';
@@ -18,15 +22,15 @@ interface L1L2Params {
   scale: number;
 }
 
-const l1l2Forward = defineKernel<L1L2Params>({
-  name: 'l1l2_forward',
+const l1l2Forward = /* @__PURE__ */ defineKernel<L1L2Params>({
+  shader: l1l2_forward,
   bindings: ['read', 'write', 'uniform'],
   workgroups: (p) => grid1d(p.n, 64),
   uniforms: (p) => packUniforms([p.n, { f32: p.l1 }, { f32: p.l2 }]),
 });
 
-const l1l2Gradient = defineKernel<L1L2Params>({
-  name: 'l1l2_backward',
+const l1l2Gradient = /* @__PURE__ */ defineKernel<L1L2Params>({
+  shader: l1l2_backward,
   bindings: ['read', 'write', 'uniform'],
   workgroups: (p) => grid1d(p.n, 64),
   uniforms: (p) => packUniforms([p.n, { f32: p.l1 }, { f32: p.l2 }, { f32: p.scale }]),
@@ -56,8 +60,8 @@ interface ContractiveParams {
   scale: number;
 }
 
-const contractiveStats = defineKernel<ContractiveParams>({
-  name: 'contractive_forward',
+const contractiveStats = /* @__PURE__ */ defineKernel<ContractiveParams>({
+  shader: contractive_forward,
   bindings: ['read', 'read', 'write', 'uniform'],
   // One workgroup per unit (column), folded into 2-D like a 1-D grid of single-workgroup items.
   workgroups: (p) => grid1d(p.units, 1),
@@ -65,8 +69,8 @@ const contractiveStats = defineKernel<ContractiveParams>({
   constants: (p) => ({ ...activationConstants(p.activation), PRODUCT: Number(p.product) }),
 });
 
-const contractiveGradient = defineKernel<ContractiveParams>({
-  name: 'contractive_backward',
+const contractiveGradient = /* @__PURE__ */ defineKernel<ContractiveParams>({
+  shader: contractive_backward,
   bindings: ['read', 'read', 'read', 'write', 'write', 'uniform'],
   workgroups: (p) => grid1d((p.rows + p.inputs) * p.units, 64),
   uniforms: (p) => packUniforms([p.rows, p.inputs, p.units, { f32: p.scale }]),

@@ -1,5 +1,7 @@
 // Softmax over the last axis (Keras's default axis), e.g. class scores [batch, classes].
 import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { softmax_backward } from '../generated/softmax_backward.js';
+import { softmax_forward } from '../generated/softmax_forward.js';
 import { empty, formatShape, type Tensor } from '../tensor.js';
 
 interface Rows {
@@ -7,15 +9,15 @@ interface Rows {
   len: number;
 }
 
-const forward = defineKernel<Rows>({
-  name: 'softmax_forward',
+const forward = /* @__PURE__ */ defineKernel<Rows>({
+  shader: softmax_forward,
   bindings: ['read', 'write', 'uniform'],
   workgroups: (p) => grid1d(p.rows, 64),
   uniforms: (p) => packUniforms([p.rows, p.len]),
 });
 
-const backward = defineKernel<Rows>({
-  name: 'softmax_backward',
+const backward = /* @__PURE__ */ defineKernel<Rows>({
+  shader: softmax_backward,
   bindings: ['read', 'read', 'write', 'uniform'],
   workgroups: (p) => grid1d(p.rows, 64),
   uniforms: (p) => packUniforms([p.rows, p.len]),

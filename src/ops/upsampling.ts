@@ -1,5 +1,7 @@
 // Keras's UpSampling2D (nearest neighbour, any integer size per axis), NHWC.
-import { defineKernel, packUniforms } from '../runner.js';
+import { defineKernel, packUniforms, type Shader } from '../runner.js';
+import { up_sampling2d_backward } from '../generated/up_sampling2d_backward.js';
+import { up_sampling2d_forward } from '../generated/up_sampling2d_forward.js';
 import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
 import { checkNHWC, pair, type Pair } from './shapes.js';
 
@@ -10,9 +12,9 @@ interface Upsample {
   size: Pair;
 }
 
-function upsampleKernel(name: string) {
+function upsampleKernel(shader: Shader) {
   return defineKernel<Upsample>({
-    name,
+    shader,
     bindings: ['read', 'write', 'uniform'],
     // x along a row's (width, channels), y the row, z the batch index.
     workgroups: ({ threads: [batch, height, width, channels] }) => [Math.ceil((width * channels) / 64), height, batch],
@@ -20,8 +22,8 @@ function upsampleKernel(name: string) {
   });
 }
 
-const forward = upsampleKernel('up_sampling2d_forward');
-const backward = upsampleKernel('up_sampling2d_backward');
+const forward = /* @__PURE__ */ upsampleKernel(up_sampling2d_forward);
+const backward = /* @__PURE__ */ upsampleKernel(up_sampling2d_backward);
 
 /** y[n, h, w, c] = x[n, ⌊h / sizeH⌋, ⌊w / sizeW⌋, c]. */
 export function upSampling2d(x: Tensor, size: number | [number, number]): Tensor {
