@@ -61,12 +61,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   var ih0: array<i32, MAX_TM>;
   var iw0: array<i32, MAX_TM>;
   for (var j = 0u; j < TM; j++) {
-    let m = min(g * i32(TM) + i32(j), rows - 1);
-    let ow = m % p.ow;
-    let t = m / p.ow;
-    n[j] = t / p.oh;
-    ih0[j] = (t % p.oh) * p.sh - p.ph;
-    iw0[j] = ow * p.sw - p.pw;
+    let o = window_origin(min(g * i32(TM) + i32(j), rows - 1));
+    n[j] = o.x;
+    ih0[j] = o.y;
+    iw0[j] = o.z;
   }
 
   var acc: array<array<f32, MAX_TN>, MAX_TM>;

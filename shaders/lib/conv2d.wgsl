@@ -9,3 +9,10 @@ struct Conv {
   // Kernel-specific: thread groups along the rows of the implicit GEMM, and (filter gradient) output pixels per split.
   groups: i32, chunk: i32,
 }
+
+// Output pixel m (row-major over n·oh·ow) as (batch, top input row, left input column) of its
+// window. Every includer binds its geometry as `p`.
+fn window_origin(m: i32) -> vec3i {
+  let t = m / p.ow;
+  return vec3i(t / p.oh, (t % p.oh) * p.sh - p.ph, (m % p.ow) * p.sw - p.pw);
+}
