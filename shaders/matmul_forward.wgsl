@@ -2,9 +2,12 @@
 // workgroup memory, any shapes. Used where the faster kernels do not apply (see src/tuning.ts).
 // Bindings: 0 a (read, f32), 1 b (read, f32), 2 bias (read, f32 [N]; any buffer when !HAS_BIAS),
 // 3 c (read_write, f32 [M, N]), 4 params { m, n, k }.
-// Thread → elements: invocation (x, y) of workgroup (X, Y) computes the 4×4 block of C at rows
-// 4·(8·Y + y) + i, columns 4·(8·X + x) + j. Loads are clamped to valid indices, so edge threads read
-// real (unused) values and never fault; only in-range elements are stored.
+// Thread → elements: invocation x of workgroup (X, Y) computes the 8×8 block of C at rows 8·Y + i,
+// columns 8·(32·X + x) + j. Loads are clamped to valid indices, so edge threads read real (unused)
+// values and never fault; only in-range elements are stored.
+// Written out by hand, with no arrays and no loops over the tile: SwiftShader's Subzero JIT keeps
+// function-scope arrays in memory and does not unroll, which made the same tile with arrays 4–8×
+// slower there (lavapipe's LLVM unrolls either form alike).
 //!include lib/matmul.wgsl
 
 @group(0) @binding(0) var<storage, read> a: array<f32>;
@@ -17,37 +20,82 @@ fn load_a(row: u32, k: u32) -> f32 {
   return a[select(row * params.k + k, k * params.m + row, TRANSPOSE_A)];
 }
 
-fn load_b(k: u32, col: u32) -> f32 {
-  return b[select(k * params.n + col, col * params.k + k, TRANSPOSE_B)];
+// op(B)[k, col .. col+3], columns clamped to the last one.
+fn load_b4(k: u32, col: u32) -> vec4f {
+  let last = params.n - 1u;
+  let cols = min(vec4u(col) + vec4u(0u, 1u, 2u, 3u), vec4u(last));
+  if (TRANSPOSE_B) {
+    let at = cols * params.k + k;
+    return vec4f(b[at.x], b[at.y], b[at.z], b[at.w]);
+  }
+  let at = k * params.n + cols;
+  return vec4f(b[at.x], b[at.y], b[at.z], b[at.w]);
 }
 
-@compute @workgroup_size(8, 8)
+fn store1(row: u32, col: u32, value: f32) {
+  if (col >= params.n) { return; }
+  let idx = row * params.n + col;
+  var bias_value = 0.0;
+  var old = 0.0;
+  if (HAS_BIAS) { bias_value = bias[col]; }
+  if (ACCUMULATE) { old = c[idx]; }
+  c[idx] = epilogue(value, bias_value, old);
+}
+
+// Row `row` of the block, columns col .. col+7.
+fn store_row(row: u32, col: u32, left: vec4f, right: vec4f) {
+  if (row >= params.m) { return; }
+  store1(row, col, left.x);
+  store1(row, col + 1u, left.y);
+  store1(row, col + 2u, left.z);
+  store1(row, col + 3u, left.w);
+  store1(row, col + 4u, right.x);
+  store1(row, col + 5u, right.y);
+  store1(row, col + 6u, right.z);
+  store1(row, col + 7u, right.w);
+}
+
+@compute @workgroup_size(32)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let row0 = gid.y * 4u;
-  let col0 = gid.x * 4u;
-  var rows: vec4u;
-  var cols: vec4u;
-  for (var i = 0u; i < 4u; i++) {
-    rows[i] = min(row0 + i, params.m - 1u);
-    cols[i] = min(col0 + i, params.n - 1u);
-  }
-  var acc: array<vec4f, 4>;
+  let row0 = gid.y * 8u;
+  let col0 = gid.x * 8u;
+  if (row0 >= params.m || col0 >= params.n) { return; }
+  let last = params.m - 1u;
+  let r0 = row0;
+  let r1 = min(row0 + 1u, last);
+  let r2 = min(row0 + 2u, last);
+  let r3 = min(row0 + 3u, last);
+  let r4 = min(row0 + 4u, last);
+  let r5 = min(row0 + 5u, last);
+  let r6 = min(row0 + 6u, last);
+  let r7 = min(row0 + 7u, last);
+  // acc<row><half>: half 0 holds columns col0 .. col0+3, half 1 col0+4 .. col0+7.
+  var acc00 = vec4f(); var acc01 = vec4f();
+  var acc10 = vec4f(); var acc11 = vec4f();
+  var acc20 = vec4f(); var acc21 = vec4f();
+  var acc30 = vec4f(); var acc31 = vec4f();
+  var acc40 = vec4f(); var acc41 = vec4f();
+  var acc50 = vec4f(); var acc51 = vec4f();
+  var acc60 = vec4f(); var acc61 = vec4f();
+  var acc70 = vec4f(); var acc71 = vec4f();
   for (var k = 0u; k < params.k; k++) {
-    let bv = vec4f(load_b(k, cols[0]), load_b(k, cols[1]), load_b(k, cols[2]), load_b(k, cols[3]));
-    for (var i = 0u; i < 4u; i++) { acc[i] += load_a(rows[i], k) * bv; }
+    let b0 = load_b4(k, col0);
+    let b1 = load_b4(k, col0 + 4u);
+    var av = load_a(r0, k); acc00 += av * b0; acc01 += av * b1;
+    av = load_a(r1, k); acc10 += av * b0; acc11 += av * b1;
+    av = load_a(r2, k); acc20 += av * b0; acc21 += av * b1;
+    av = load_a(r3, k); acc30 += av * b0; acc31 += av * b1;
+    av = load_a(r4, k); acc40 += av * b0; acc41 += av * b1;
+    av = load_a(r5, k); acc50 += av * b0; acc51 += av * b1;
+    av = load_a(r6, k); acc60 += av * b0; acc61 += av * b1;
+    av = load_a(r7, k); acc70 += av * b0; acc71 += av * b1;
   }
-  for (var i = 0u; i < 4u; i++) {
-    let row = row0 + i;
-    for (var j = 0u; j < 4u; j++) {
-      let col = col0 + j;
-      if (row < params.m && col < params.n) {
-        let idx = row * params.n + col;
-        var bias_value = 0.0;
-        var old = 0.0;
-        if (HAS_BIAS) { bias_value = bias[col]; }
-        if (ACCUMULATE) { old = c[idx]; }
-        c[idx] = epilogue(acc[i][j], bias_value, old);
-      }
-    }
-  }
+  store_row(row0, col0, acc00, acc01);
+  store_row(row0 + 1u, col0, acc10, acc11);
+  store_row(row0 + 2u, col0, acc20, acc21);
+  store_row(row0 + 3u, col0, acc30, acc31);
+  store_row(row0 + 4u, col0, acc40, acc41);
+  store_row(row0 + 5u, col0, acc50, acc51);
+  store_row(row0 + 6u, col0, acc60, acc61);
+  store_row(row0 + 7u, col0, acc70, acc71);
 }

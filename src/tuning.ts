@@ -69,5 +69,5 @@ function subgroupRows(m: number): number {
 export function matmulPlan(shape: MatmulShape): MatmulPlan {
   const usable = matmulKernels().filter((kernel) => kernel !== 'subgroup' || subgroupFits(shape));
   const kernel = forced && usable.includes(forced) ? forced : usable[0];
-  return { kernel, rows: kernel === 'subgroup' ? subgroupRows(shape.m) : kernel === 'tiled' ? 64 : 32 };
+  return { kernel, rows: kernel === 'subgroup' ? subgroupRows(shape.m) : kernel === 'tiled' ? 64 : 8 };
 }

@@ -70,8 +70,8 @@ const tiledKernel = /* @__PURE__ */ defineKernel<Gemm>({
 const registerKernel = /* @__PURE__ */ defineKernel<Gemm>({
   shader: matmul_forward,
   bindings: ['read', 'read', 'read', 'write', 'uniform'],
-  // 8×8 invocations per workgroup, 4×4 elements per invocation.
-  workgroups: (p) => [Math.ceil(p.n / 32), Math.ceil(p.m / 32)],
+  // 32 invocations per workgroup along N, 8×8 elements per invocation.
+  workgroups: (p) => [Math.ceil(p.n / 256), Math.ceil(p.m / 8)],
   uniforms: (p) => packUniforms([p.m, p.n, p.k]),
   constants: gemmConstants,
 });
