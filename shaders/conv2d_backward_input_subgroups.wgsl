@@ -45,9 +45,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
   let n = g / (blocks * p.sw * p.sh);
 
   // This lane's pixels, as (h, w), and whether they are in the image.
-  var h: array<i32, MAX_TM>;
-  var w: array<i32, MAX_TM>;
-  var valid: array<bool, MAX_TM>;
+  var h: array<i32, TM>;
+  var w: array<i32, TM>;
+  var valid: array<bool, TM>;
   for (var j = 0u; j < TM; j++) {
     let t = (block * i32(WG) + i32(li)) * i32(TM) + i32(j);
     h[j] = ph + p.sh * (t / cols);
@@ -55,12 +55,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
     valid[j] = t < rows * cols && h[j] < p.h && w[j] < p.w;
   }
 
-  var acc: array<array<f32, MAX_TN>, MAX_TM>;
+  var acc: array<array<f32, MAX_TN>, TM>;
   for (var u = (ph + p.ph) % p.sh; u < p.kh; u += p.sh) {
     for (var v = (pw + p.pw) % p.sw; v < p.kw; v += p.sw) {
       // The dy pixel each of this lane's pixels takes from tap (u, v), if any.
-      var base: array<i32, MAX_TM>;
-      var inside: array<bool, MAX_TM>;
+      var base: array<i32, TM>;
+      var inside: array<bool, TM>;
       for (var j = 0u; j < TM; j++) {
         let oh = (h[j] + p.ph - u) / p.sh;
         let ow = (w[j] + p.pw - v) / p.sw;

@@ -57,9 +57,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let rows = p.n * p.oh * p.ow;
 
   // Each row's output pixel, as the top-left input pixel its window starts from.
-  var n: array<i32, MAX_TM>;
-  var ih0: array<i32, MAX_TM>;
-  var iw0: array<i32, MAX_TM>;
+  var n: array<i32, TM>;
+  var ih0: array<i32, TM>;
+  var iw0: array<i32, TM>;
   for (var j = 0u; j < TM; j++) {
     let o = window_origin(min(g * i32(TM) + i32(j), rows - 1));
     n[j] = o.x;
@@ -67,11 +67,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     iw0[j] = o.z;
   }
 
-  var acc: array<array<f32, MAX_TN>, MAX_TM>;
+  var acc: array<array<f32, MAX_TN>, TM>;
   for (var u = 0; u < p.kh; u++) {
     for (var v = 0; v < p.kw; v++) {
-      var base: array<i32, MAX_TM>;
-      var inside: array<bool, MAX_TM>;
+      var base: array<i32, TM>;
+      var inside: array<bool, TM>;
       for (var j = 0u; j < TM; j++) {
         let ih = ih0[j] + u;
         let iw = iw0[j] + v;

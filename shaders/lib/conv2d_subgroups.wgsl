@@ -5,12 +5,16 @@
 // loaded once per subgroup, spread over BW lanes (one each, or a vec4 each), and handed to all lanes
 // with subgroupBroadcast, which costs a register move. The inner dimension goes 4 at a time, summed
 // before it is added to an accumulator (a loop-carried update is the expensive part of an FMA here).
-override TM: u32 = 4u;
+// lavapipe's NIR unrolls a loop over a local array (making its elements registers) only when the
+// trip count equals the array's length: the row loops run TM times over arrays of TM, and column
+// loops reach MAX_TN trips when TN = 16 (src/ops/conv2d.ts picks that wherever there are 16 columns).
+// Rows per lane: 8 spills registers, and 4 with arrays of 8 (no unrolling) ran the row loops 1.5–2×
+// slower. src/ops/conv2d.ts's SUBGROUP_TM is the same number.
+const TM = 4u;
 // Lanes that share one broadcast: 4 or 8, at most the subgroup size.
 override BW: u32 = 8u;
 override NB: u32 = 1u;
 override WG: u32 = 8u;
-const MAX_TM = 8u;
 const MAX_TN = 16u;
 
 /** Lane l's value w, for l < BW, in every lane. */

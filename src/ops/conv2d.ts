@@ -60,9 +60,8 @@ interface Run {
   alpha?: number;
 }
 
-/** A subgroup kernel's tile (lib/conv2d_subgroups.wgsl): TM rows × BW·NB columns, and its vec4 reads. */
+/** A subgroup kernel's tile (lib/conv2d_subgroups.wgsl): SUBGROUP_TM rows × BW·NB columns, and its vec4 reads. */
 interface Tile {
-  tm: number;
   bw: number;
   nb: number;
   /** Whether the lane-varying operand (A) and the broadcast one (B) can be read as vec4s. */
@@ -70,7 +69,7 @@ interface Tile {
   vecB: boolean;
 }
 
-/** Subgroup kernels: rows per lane (4 channels of one tap for the filter gradient), and workgroup width. */
+/** Subgroup kernels: rows per lane (lib/conv2d_subgroups.wgsl's TM; 4 channels of one tap for the filter gradient), and workgroup width. */
 const SUBGROUP_TM = 4;
 const SUBGROUP_WG = 8;
 
@@ -79,7 +78,7 @@ const convUniforms = (p: Run) => {
   return packUniforms([g.n, g.h, g.w, g.c, g.oh, g.ow, g.f, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, p.groups, p.chunk]);
 };
 const epilogue = (p: Run) => ({ HAS_BIAS: Number(p.bias), ...activationConstants(p.activation, p.alpha) });
-const tileConstants = (t: Tile) => ({ TM: t.tm, BW: t.bw, NB: t.nb, WG: SUBGROUP_WG });
+const tileConstants = (t: Tile) => ({ BW: t.bw, NB: t.nb, WG: SUBGROUP_WG });
 
 const forwardKernel = /* @__PURE__ */ defineKernel<Run>({
   shader: conv2d_forward,
@@ -150,11 +149,11 @@ function broadcastWidth(...operands: Tensor[]): number {
   return min >= 8 ? 8 : min >= 4 ? 4 : 0;
 }
 
-/** A subgroup tile for `columns` GEMM columns, at most maxColumns wide (the sizes measured best on lavapipe). */
-function tile(width: number, columns: number, maxColumns: number, vecA: boolean, vecB: boolean): Tile {
-  const tn = Math.min(maxColumns, columns <= 4 ? 4 : columns <= 8 ? 8 : 16);
+/** A subgroup tile for `columns` GEMM columns: 16 wide (MAX_TN, the unrolled case) unless fewer columns need less. */
+function tile(width: number, columns: number, vecA: boolean, vecB: boolean): Tile {
+  const tn = columns <= 4 ? 4 : columns <= 8 ? 8 : 16;
   const bw = Math.min(width, tn);
-  return { tm: SUBGROUP_TM, bw, nb: tn / bw, vecA, vecB };
+  return { bw, nb: tn / bw, vecA, vecB };
 }
 
 function checkKernel(op: string, kernelShape: Shape): void {
@@ -247,9 +246,9 @@ function runForward(op: string, x: Tensor, kernel: Tensor, g: Geometry, options:
   const fused = epilogueRun(op, g.f, options, forward);
   const width = broadcastWidth(x, kernel);
   if (width) {
-    const t = tile(width, g.f, 16, g.c % 4 === 0, g.f % 4 === 0);
+    const t = tile(width, g.f, g.c % 4 === 0, g.f % 4 === 0);
     const tn = t.bw * t.nb;
-    forwardSubgroupKernel.run([...buffers, x.buffer, kernel.buffer], { g, groups: Math.ceil(rows / t.tm), tiles: Math.ceil(g.f / tn), chunk: 0, ...fused, ...t });
+    forwardSubgroupKernel.run([...buffers, x.buffer, kernel.buffer], { g, groups: Math.ceil(rows / SUBGROUP_TM), tiles: Math.ceil(g.f / tn), chunk: 0, ...fused, ...t });
   } else {
     forwardKernel.run(buffers, { g, groups: Math.ceil(rows / TM), tiles: Math.ceil(g.f / (4 * NV)), chunk: 0, ...fused });
   }
@@ -263,10 +262,10 @@ function runBackwardInput(op: string, dy: Tensor, kernel: Tensor, g: Geometry, o
   const fused = epilogueRun(op, g.c, options, forward);
   const width = broadcastWidth(dy, kernel);
   if (width) {
-    const t = tile(width, g.c, 16, g.f % 4 === 0, g.f % 4 === 0);
+    const t = tile(width, g.c, g.f % 4 === 0, g.f % 4 === 0);
     const tn = t.bw * t.nb;
     const phasePixels = Math.ceil(g.h / g.sh) * Math.ceil(g.w / g.sw);
-    const groups = g.n * g.sh * g.sw * Math.ceil(phasePixels / (SUBGROUP_WG * t.tm));
+    const groups = g.n * g.sh * g.sw * Math.ceil(phasePixels / (SUBGROUP_WG * SUBGROUP_TM));
     backwardInputSubgroupKernel.run([...buffers, dy.buffer, kernel.buffer], { g, groups, tiles: Math.ceil(g.c / tn), chunk: 0, ...fused, ...t });
   } else {
     const groups = g.n * g.h * g.sw * Math.ceil(Math.ceil(g.w / g.sw) / TM);
@@ -286,7 +285,7 @@ function runBackwardFilter(op: string, x: Tensor, dy: Tensor, g: Geometry, optio
   const dk = output(op, [g.kh, g.kw, g.c, g.f], options);
   const pixels = g.n * g.oh * g.ow;
   const width = broadcastWidth(x, dy);
-  const t = width ? tile(width, g.f, 8, g.c % 4 === 0, g.f % 4 === 0) : null;
+  const t = width ? tile(width, g.f, g.c % 4 === 0, g.f % 4 === 0) : null;
   const rows = t ? SUBGROUP_TM : TM;
   const groupWidth = t ? SUBGROUP_WG : FILTER_WG;
   const groups = g.kh * g.kw * Math.ceil(g.c / rows);
