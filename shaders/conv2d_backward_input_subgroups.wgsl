@@ -44,26 +44,37 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
   let ph = (g / (blocks * p.sw)) % p.sh;
   let n = g / (blocks * p.sw * p.sh);
 
-  // This lane's pixels, as (h, w), and whether they are in the image.
+  // The first taps that reach this phase's pixels; later ones are SH (SW) apart.
+  let u0 = (ph + p.ph) % p.sh;
+  let v0 = (pw + p.pw) % p.sw;
+  // This lane's pixels, as (h, w), whether they are in the image, and the dy pixel (oh0, ow0) that
+  // tap (u0, v0) reaches from them: tap (u0 + SH·iu, v0 + SW·iv) reaches (oh0 − iu, ow0 − iv). Kept
+  // incremental because the integer divisions would cost a scalar loop over the lanes per tap.
   var h: array<i32, TM>;
   var w: array<i32, TM>;
+  var oh0: array<i32, TM>;
+  var ow0: array<i32, TM>;
   var valid: array<bool, TM>;
   for (var j = 0u; j < TM; j++) {
     let t = (block * i32(WG) + i32(li)) * i32(TM) + i32(j);
     h[j] = ph + p.sh * (t / cols);
     w[j] = pw + p.sw * (t % cols);
+    oh0[j] = t / cols + (ph + p.ph - u0) / p.sh;
+    ow0[j] = t % cols + (pw + p.pw - v0) / p.sw;
     valid[j] = t < rows * cols && h[j] < p.h && w[j] < p.w;
   }
 
   var acc: array<array<f32, MAX_TN>, TM>;
-  for (var u = (ph + p.ph) % p.sh; u < p.kh; u += p.sh) {
-    for (var v = (pw + p.pw) % p.sw; v < p.kw; v += p.sw) {
+  var iu = 0;
+  for (var u = u0; u < p.kh; u += p.sh) {
+    var iv = 0;
+    for (var v = v0; v < p.kw; v += p.sw) {
       // The dy pixel each of this lane's pixels takes from tap (u, v), if any.
       var base: array<i32, TM>;
       var inside: array<bool, TM>;
       for (var j = 0u; j < TM; j++) {
-        let oh = (h[j] + p.ph - u) / p.sh;
-        let ow = (w[j] + p.pw - v) / p.sw;
+        let oh = oh0[j] - iu;
+        let ow = ow0[j] - iv;
         inside[j] = valid[j] && oh >= 0 && oh < p.oh && ow >= 0 && ow < p.ow;
         base[j] = select(0, ((n * p.oh + oh) * p.ow + ow) * p.f, inside[j]);
       }
@@ -73,14 +84,15 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
       // Filters 4 at a time; without VEC the last block's filters past F are zeros.
       for (var f = 0; f < p.f; f += 4) {
         let live = f + vec4i(0, 1, 2, 3) < vec4i(p.f);
-        var b: array<vec4f, MAX_TN>;
-        for (var nb = 0u; nb < NB; nb++) {
-          let i = k + i32(BW * nb) * p.f + f;
-          var wk: vec4f;
-          if (VEC) { wk = kernel4[i >> 2]; } else { wk = select(vec4f(0.0), vec4f(kernel[i], kernel[i + 1], kernel[i + 2], kernel[i + 3]), live); }
-          let all = bcast4(wk);
-          for (var q = 0u; q < BW; q++) { b[BW * nb + q] = all[q]; }
+        var wk: array<vec4f, MAX_NB>;
+        for (var nb = 0u; nb < MAX_NB; nb++) {
+          if (nb < NB) {
+            let i = k + i32(BW * nb) * p.f + f;
+            if (VEC) { wk[nb] = kernel4[i >> 2]; } else { wk[nb] = select(vec4f(0.0), vec4f(kernel[i], kernel[i + 1], kernel[i + 2], kernel[i + 3]), live); }
+          }
         }
+        var b: array<vec4f, MAX_TN>;
+        for (var q = 0u; q < MAX_TN; q++) { b[q] = subgroupShuffle(wk[q / BW], q % BW); }
         for (var j = 0u; j < TM; j++) {
           let i = base[j] + f;
           var a: vec4f;
@@ -88,7 +100,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
           for (var q = 0u; q < tn; q++) { acc[j][q] += (a.x * b[q].x + a.y * b[q].y) + (a.z * b[q].z + a.w * b[q].w); }
         }
       }
+      iv++;
     }
+    iu++;
   }
 
   for (var j = 0u; j < TM; j++) {

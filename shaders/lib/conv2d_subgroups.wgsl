@@ -16,6 +16,7 @@ override BW: u32 = 8u;
 override NB: u32 = 1u;
 override WG: u32 = 8u;
 const MAX_TN = 16u;
+const MAX_NB = 4u;
 
 /** Lane l's value w, for l < BW, in every lane. */
 fn bcast(w: f32) -> array<f32, 8> {
