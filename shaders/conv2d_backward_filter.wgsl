@@ -3,35 +3,60 @@
 //   part[s, r, f] = Σ_{m in chunk s} x[n, oh·SH − PH + kh, ow·SW − PW + kw, c] · dy[m, f]
 // (conv2d_backward_filter_reduce sums the parts; with one chunk part is dkernel itself).
 // Bindings: 0 x [N,H,W,C], 1 dy [N,OH,OW,F], 2 part [S,KH,KW,C,F] (write), 3 params (lib/conv2d.wgsl;
-// groups = KH·KW·⌈C/TM⌉).
-// Thread → elements: a register tile of TM consecutive channels of one tap (kh, kw) × 4·NV consecutive
-// filters, so one bounds test serves its TM rows. Row group = gid.x (lanes), filter group =
-// workgroup_id.y, chunk s = workgroup_id.z: all lanes walk the same pixels, so dy reads are uniform.
+// groups = KH·KW·⌈C/4⌉).
+// Thread → elements: a register tile of 4 consecutive channels of one tap (kh, kw) × 8 consecutive
+// filters, so one bounds test serves its 4 rows. Row group = gid.x (lanes), filter group f0 =
+// 8·workgroup_id.y, chunk s = workgroup_id.z: all lanes walk the same pixels, so dy reads are uniform.
+// Written out, like matmul_forward.wgsl and for the same reason: SwiftShader keeps arrays in memory.
 //!include lib/conv2d.wgsl
 
-override TM: u32 = 4u;
-override NV: u32 = 1u;
 override WG: u32 = 8u;
-const MAX_TM = 8u;
-const MAX_NV = 2u;
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read_write> part: array<f32>;
 @group(0) @binding(3) var<uniform> p: Conv;
 
+// dy[m, f .. f+3]; filters past F read the last one's values into accumulators never stored.
+fn dy4(m: i32, f: i32) -> vec4f {
+  let last = p.f - 1;
+  let row = m * p.f;
+  return vec4f(dy[row + min(f, last)], dy[row + min(f + 1, last)], dy[row + min(f + 2, last)], dy[row + min(f + 3, last)]);
+}
+
+fn store1(row: i32, f: i32, value: f32) {
+  if (f < p.f) { part[row + f] = value; }
+}
+
+// Channel c's row of the tile (row = its offset in part): filters f0 .. f0+7.
+fn store_channel(c: i32, row: i32, f0: i32, left: vec4f, right: vec4f) {
+  if (c >= p.c) { return; }
+  store1(row, f0, left.x);
+  store1(row, f0 + 1, left.y);
+  store1(row, f0 + 2, left.z);
+  store1(row, f0 + 3, left.w);
+  store1(row, f0 + 4, right.x);
+  store1(row, f0 + 5, right.y);
+  store1(row, f0 + 6, right.z);
+  store1(row, f0 + 7, right.w);
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let g = i32(gid.x);
   if (g >= p.groups) { return; }
-  let f0 = i32(gid.y * 4u * NV);
+  let f0 = i32(gid.y * 8u);
   let s = i32(gid.z);
-  let cGroups = (p.c + i32(TM) - 1) / i32(TM);
-  let c0 = (g % cGroups) * i32(TM);
+  let cGroups = (p.c + 3) / 4;
+  let c0 = (g % cGroups) * 4;
   let tap = g / cGroups;
   let u = tap / p.kw;
   let v = tap % p.kw;
   let rows = p.n * p.oh * p.ow;
+  // Channels past C read the last one's values into rows never stored.
+  let c1 = min(c0 + 1, p.c - 1);
+  let c2 = min(c0 + 2, p.c - 1);
+  let c3 = min(c0 + 3, p.c - 1);
 
   // Pixel counters for the chunk's first output pixel, advanced one pixel at a time.
   let first = s * p.chunk;
@@ -39,23 +64,22 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   var ow = first % p.ow;
   var oh = (first / p.ow) % p.oh;
   var n = first / (p.ow * p.oh);
-  var acc: array<array<vec4f, MAX_NV>, MAX_TM>;
+  // acc<channel><half>: half 0 holds filters f0 .. f0+3, half 1 f0+4 .. f0+7.
+  var acc00 = vec4f(); var acc01 = vec4f();
+  var acc10 = vec4f(); var acc11 = vec4f();
+  var acc20 = vec4f(); var acc21 = vec4f();
+  var acc30 = vec4f(); var acc31 = vec4f();
   for (var m = first; m < last; m++) {
     let ih = oh * p.sh - p.ph + u;
     let iw = ow * p.sw - p.pw + v;
     if (ih >= 0 && ih < p.h && iw >= 0 && iw < p.w) {
-      let base = ((n * p.h + ih) * p.w + iw) * p.c + c0;
-      // Filters past F read the next pixel's (or clamped) values into accumulators never stored.
-      var b: array<vec4f, MAX_NV>;
-      for (var q = 0u; q < NV; q++) {
-        let i = m * p.f + f0 + i32(4u * q);
-        b[q] = vec4f(dy[i], dy[i + 1], dy[i + 2], dy[i + 3]);
-      }
-      // Channels past C read the next pixel's (or clamped) values into rows never stored.
-      for (var j = 0u; j < TM; j++) {
-        let a = x[base + i32(j)];
-        for (var q = 0u; q < NV; q++) { acc[j][q] += a * b[q]; }
-      }
+      let pixel = ((n * p.h + ih) * p.w + iw) * p.c;
+      let b0 = dy4(m, f0);
+      let b1 = dy4(m, f0 + 4);
+      var a = x[pixel + c0]; acc00 += a * b0; acc01 += a * b1;
+      a = x[pixel + c1]; acc10 += a * b0; acc11 += a * b1;
+      a = x[pixel + c2]; acc20 += a * b0; acc21 += a * b1;
+      a = x[pixel + c3]; acc30 += a * b0; acc31 += a * b1;
     }
     ow++;
     if (ow == p.ow) {
@@ -68,16 +92,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     }
   }
 
-  let out = s * p.kh * p.kw * p.c * p.f;
-  for (var j = 0u; j < TM; j++) {
-    let c = c0 + i32(j);
-    if (c >= p.c) { break; }
-    let row = out + (tap * p.c + c) * p.f;
-    for (var q = 0u; q < NV; q++) {
-      for (var e = 0; e < 4; e++) {
-        let f = f0 + i32(4u * q) + e;
-        if (f < p.f) { part[row + f] = acc[j][q][e]; }
-      }
-    }
-  }
+  let row = (s * p.kh * p.kw + tap) * p.c * p.f;
+  store_channel(c0, row + c0 * p.f, f0, acc00, acc01);
+  store_channel(c0 + 1, row + (c0 + 1) * p.f, f0, acc10, acc11);
+  store_channel(c0 + 2, row + (c0 + 2) * p.f, f0, acc20, acc21);
+  store_channel(c0 + 3, row + (c0 + 3) * p.f, f0, acc30, acc31);
 }

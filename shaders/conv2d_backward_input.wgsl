@@ -3,20 +3,17 @@
 //   dx[n,h,w,c] = Σ dy[n, (h + PH − kh)/SH, (w + PW − kw)/SW, f] · kernel[kh,kw,c,f], exact quotients only.
 // With HAS_BIAS and ACT it is also Conv2DTranspose's forward pass: act(dx + bias[c]).
 // Bindings: 0 dy [N,OH,OW,F], 1 kernel [KH,KW,C,F], 2 bias [C] (read only when HAS_BIAS), 3 dx [N,H,W,C]
-// (write), 4 params (lib/conv2d.wgsl; groups = N·H·SW·⌈⌈W/SW⌉/TM⌉).
-// Thread → elements: a register tile of TM pixels × 4·NV consecutive channels. The TM pixels lie in one
-// row h at the same phase w mod SW (w = phase + SW·(TM·q + j)), so one thread's pixels take the same
+// (write), 4 params (lib/conv2d.wgsl; groups = N·H·SW·⌈⌈W/SW⌉/4⌉).
+// Thread → elements: a register tile of 4 pixels × 8 consecutive channels. The 4 pixels lie in one
+// row h at the same phase w mod SW (w = phase + SW·(4·q + j)), so one thread's pixels take the same
 // taps and it skips the stride's holes instead of testing them. Thread index
 // g = gid.x + gid.y·(num_workgroups.x·64) (folded past 65535 workgroups) → (n, h, phase, q), q fastest;
-// the channel group is workgroup_id.z, shared by the x lanes, so kernel reads are uniform.
+// the channel group c0 = 8·workgroup_id.z is shared by the x lanes, so kernel reads are uniform.
+// Written out, like matmul_forward.wgsl and for the same reason: SwiftShader keeps arrays in memory.
 //!include lib/activation.wgsl
 //!include lib/conv2d.wgsl
 
-override TM: u32 = 4u;
-override NV: u32 = 1u;
 override HAS_BIAS: bool = false;
-const MAX_TM = 8u;
-const MAX_NV = 2u;
 
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> kernel: array<f32>;
@@ -24,62 +21,88 @@ const MAX_NV = 2u;
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(4) var<uniform> p: Conv;
 
+// dy's offset of output column ow in dy row `row` (the offset of (n, oh, 0)), or -1 outside it or
+// past the image (pixel w ≥ W).
+fn dy_offset(row: i32, ow: i32, w: i32) -> i32 {
+  return select(-1, (row + ow) * p.f, ow >= 0 && ow < p.ow && w < p.w);
+}
+
+fn dy_at(offset: i32, f: i32) -> f32 {
+  return select(0.0, dy[max(offset, 0) + f], offset >= 0);
+}
+
+// kernel[tap, c .. c+3, f], tap = kh·KW + kw; channels past C read the last one's weights into
+// accumulators never stored.
+fn kernel4(tap: i32, c: i32, f: i32) -> vec4f {
+  let last = p.c - 1;
+  let row = tap * p.c;
+  return vec4f(kernel[(row + min(c, last)) * p.f + f], kernel[(row + min(c + 1, last)) * p.f + f],
+               kernel[(row + min(c + 2, last)) * p.f + f], kernel[(row + min(c + 3, last)) * p.f + f]);
+}
+
+fn store1(pixel: i32, c: i32, z: f32) {
+  if (c >= p.c) { return; }
+  var v = z;
+  if (HAS_BIAS) { v += bias[c]; }
+  dx[pixel * p.c + c] = activate(v);
+}
+
+// Pixel (n, h, w) of the tile, as its index n·H·W + h·W + w: channels c0 .. c0+7.
+fn store_pixel(pixel: i32, w: i32, c0: i32, left: vec4f, right: vec4f) {
+  if (w >= p.w) { return; }
+  store1(pixel, c0, left.x);
+  store1(pixel, c0 + 1, left.y);
+  store1(pixel, c0 + 2, left.z);
+  store1(pixel, c0 + 3, left.w);
+  store1(pixel, c0 + 4, right.x);
+  store1(pixel, c0 + 5, right.y);
+  store1(pixel, c0 + 6, right.z);
+  store1(pixel, c0 + 7, right.w);
+}
+
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let g = i32(gid.x + gid.y * groups.x * 64u);
   if (g >= p.groups) { return; }
-  let c0 = i32(gid.z * 4u * NV);
-  let perPhase = ((p.w + p.sw - 1) / p.sw + i32(TM) - 1) / i32(TM);
+  let c0 = i32(gid.z * 8u);
+  let perPhase = ((p.w + p.sw - 1) / p.sw + 3) / 4;
   let q = g % perPhase;
   let phase = (g / perPhase) % p.sw;
   let t = g / (perPhase * p.sw);
   let h = t % p.h;
   let n = t / p.h;
-  let w0 = phase + p.sw * i32(TM) * q;
+  let w0 = phase + p.sw * 4 * q;
 
-  var acc: array<array<vec4f, MAX_NV>, MAX_TM>;
+  // acc<pixel><half>: half 0 holds channels c0 .. c0+3, half 1 c0+4 .. c0+7.
+  var acc00 = vec4f(); var acc01 = vec4f();
+  var acc10 = vec4f(); var acc11 = vec4f();
+  var acc20 = vec4f(); var acc21 = vec4f();
+  var acc30 = vec4f(); var acc31 = vec4f();
   for (var u = (h + p.ph) % p.sh; u < p.kh; u += p.sh) {
     let oh = (h + p.ph - u) / p.sh;
     if (oh < 0 || oh >= p.oh) { continue; }
+    let row = (n * p.oh + oh) * p.ow;
     for (var v = (phase + p.pw) % p.sw; v < p.kw; v += p.sw) {
       // Output column of this thread's first pixel; the others follow one by one.
       let ow0 = (w0 + p.pw - v) / p.sw;
-      var base: array<i32, MAX_TM>;
-      var inside: array<bool, MAX_TM>;
-      for (var j = 0u; j < TM; j++) {
-        let ow = ow0 + i32(j);
-        inside[j] = ow >= 0 && ow < p.ow && w0 + p.sw * i32(j) < p.w;
-        base[j] = select(0, ((n * p.oh + oh) * p.ow + ow) * p.f, inside[j]);
-      }
-      let k = ((u * p.kw + v) * p.c + c0) * p.f;
+      let t0 = dy_offset(row, ow0, w0);
+      let t1 = dy_offset(row, ow0 + 1, w0 + p.sw);
+      let t2 = dy_offset(row, ow0 + 2, w0 + 2 * p.sw);
+      let t3 = dy_offset(row, ow0 + 3, w0 + 3 * p.sw);
+      let tap = u * p.kw + v;
       for (var f = 0; f < p.f; f++) {
-        // Channels past C read neighbouring (or clamped) kernel values into accumulators never stored.
-        var b: array<vec4f, MAX_NV>;
-        for (var r = 0u; r < NV; r++) {
-          let i = k + i32(4u * r) * p.f + f;
-          b[r] = vec4f(kernel[i], kernel[i + p.f], kernel[i + 2 * p.f], kernel[i + 3 * p.f]);
-        }
-        for (var j = 0u; j < TM; j++) {
-          let a = select(0.0, dy[base[j] + f], inside[j]);
-          for (var r = 0u; r < NV; r++) { acc[j][r] += a * b[r]; }
-        }
+        let b0 = kernel4(tap, c0, f);
+        let b1 = kernel4(tap, c0 + 4, f);
+        var a = dy_at(t0, f); acc00 += a * b0; acc01 += a * b1;
+        a = dy_at(t1, f); acc10 += a * b0; acc11 += a * b1;
+        a = dy_at(t2, f); acc20 += a * b0; acc21 += a * b1;
+        a = dy_at(t3, f); acc30 += a * b0; acc31 += a * b1;
       }
     }
   }
-
-  for (var j = 0u; j < TM; j++) {
-    let w = w0 + p.sw * i32(j);
-    if (w >= p.w) { break; }
-    let row = ((n * p.h + h) * p.w + w) * p.c;
-    for (var r = 0u; r < NV; r++) {
-      for (var e = 0; e < 4; e++) {
-        let c = c0 + i32(4u * r) + e;
-        if (c < p.c) {
-          var z = acc[j][r][e];
-          if (HAS_BIAS) { z += bias[c]; }
-          dx[row + c] = activate(z);
-        }
-      }
-    }
-  }
+  let pixel = (n * p.h + h) * p.w + w0;
+  store_pixel(pixel, w0, c0, acc00, acc01);
+  store_pixel(pixel + p.sw, w0 + p.sw, c0, acc10, acc11);
+  store_pixel(pixel + 2 * p.sw, w0 + 2 * p.sw, c0, acc20, acc21);
+  store_pixel(pixel + 3 * p.sw, w0 + 3 * p.sw, c0, acc30, acc31);
 }

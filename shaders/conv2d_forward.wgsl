@@ -1,19 +1,16 @@
 // y = act(conv2d(x, kernel) + bias) as an implicit GEMM: rows m = (n, oh, ow) (N·OH·OW of them),
 // columns f (F), inner dimension (kh, kw, c) read straight from x, never materialised.
 // Bindings: 0 x [N,H,W,C], 1 kernel [KH,KW,C,F], 2 bias [F] (read only when HAS_BIAS), 3 y [N,OH,OW,F]
-// (write), 4 params (lib/conv2d.wgsl; groups = ⌈N·OH·OW / TM⌉).
-// Thread → elements: a register tile of TM consecutive rows × 4·NV consecutive filters. The x lanes of
-// a workgroup take consecutive row groups, g = gid.x + gid.y·(num_workgroups.x·64) (folded past 65535
-// workgroups), and share one filter group, workgroup_id.z: their kernel reads are uniform (one load
-// for all lanes) and only the x reads differ per lane.
+// (write), 4 params (lib/conv2d.wgsl; groups = ⌈N·OH·OW / 4⌉).
+// Thread → elements: a register tile of 4 consecutive rows × 8 consecutive filters. The x lanes of a
+// workgroup take consecutive row groups, g = gid.x + gid.y·(num_workgroups.x·64) (folded past 65535
+// workgroups), and share one filter group f0 = 8·workgroup_id.z: their kernel reads are uniform (one
+// load for all lanes) and only the x reads differ per lane.
+// Written out, like matmul_forward.wgsl and for the same reason: SwiftShader keeps arrays in memory.
 //!include lib/activation.wgsl
 //!include lib/conv2d.wgsl
 
-override TM: u32 = 4u;
-override NV: u32 = 1u;
 override HAS_BIAS: bool = false;
-const MAX_TM = 8u;
-const MAX_NV = 2u;
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> kernel: array<f32>;
@@ -21,64 +18,82 @@ const MAX_NV = 2u;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 @group(0) @binding(4) var<uniform> p: Conv;
 
+// Where row o's window (lib/conv2d.wgsl's window_origin) reads tap (u, v): the offset of its channel 0
+// in x, or -1 outside the input (zero padding).
+fn tap_offset(o: vec3i, u: i32, v: i32) -> i32 {
+  let ih = o.y + u;
+  let iw = o.z + v;
+  return select(-1, ((o.x * p.h + ih) * p.w + iw) * p.c, ih >= 0 && ih < p.h && iw >= 0 && iw < p.w);
+}
+
+fn x_at(offset: i32, c: i32) -> f32 {
+  return select(0.0, x[max(offset, 0) + c], offset >= 0);
+}
+
+// Kernel row k (a (kh, kw, c) triple), filters f .. f+3; filters past F read the last one's values
+// into accumulators never stored.
+fn kernel4(k: i32, f: i32) -> vec4f {
+  let last = p.f - 1;
+  let row = k * p.f;
+  return vec4f(kernel[row + min(f, last)], kernel[row + min(f + 1, last)], kernel[row + min(f + 2, last)], kernel[row + min(f + 3, last)]);
+}
+
+fn store1(m: i32, f: i32, z: f32) {
+  if (f >= p.f) { return; }
+  var v = z;
+  if (HAS_BIAS) { v += bias[f]; }
+  y[m * p.f + f] = activate(v);
+}
+
+// Row m of the tile: filters f0 .. f0+7.
+fn store_row(m: i32, f0: i32, left: vec4f, right: vec4f) {
+  if (m >= p.n * p.oh * p.ow) { return; }
+  store1(m, f0, left.x);
+  store1(m, f0 + 1, left.y);
+  store1(m, f0 + 2, left.z);
+  store1(m, f0 + 3, left.w);
+  store1(m, f0 + 4, right.x);
+  store1(m, f0 + 5, right.y);
+  store1(m, f0 + 6, right.z);
+  store1(m, f0 + 7, right.w);
+}
+
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let g = i32(gid.x + gid.y * groups.x * 64u);
   if (g >= p.groups) { return; }
-  let f0 = i32(gid.z * 4u * NV);
-  let rows = p.n * p.oh * p.ow;
-
-  // Each row's output pixel, as the top-left input pixel its window starts from.
-  var n: array<i32, MAX_TM>;
-  var ih0: array<i32, MAX_TM>;
-  var iw0: array<i32, MAX_TM>;
-  for (var j = 0u; j < TM; j++) {
-    let o = window_origin(min(g * i32(TM) + i32(j), rows - 1));
-    n[j] = o.x;
-    ih0[j] = o.y;
-    iw0[j] = o.z;
-  }
-
-  var acc: array<array<vec4f, MAX_NV>, MAX_TM>;
+  let f0 = i32(gid.z * 8u);
+  let m0 = g * 4;
+  let last = p.n * p.oh * p.ow - 1;
+  let o0 = window_origin(m0);
+  let o1 = window_origin(min(m0 + 1, last));
+  let o2 = window_origin(min(m0 + 2, last));
+  let o3 = window_origin(min(m0 + 3, last));
+  // acc<row><half>: half 0 holds filters f0 .. f0+3, half 1 f0+4 .. f0+7.
+  var acc00 = vec4f(); var acc01 = vec4f();
+  var acc10 = vec4f(); var acc11 = vec4f();
+  var acc20 = vec4f(); var acc21 = vec4f();
+  var acc30 = vec4f(); var acc31 = vec4f();
+  var k = 0;
   for (var u = 0; u < p.kh; u++) {
     for (var v = 0; v < p.kw; v++) {
-      var base: array<i32, MAX_TM>;
-      var inside: array<bool, MAX_TM>;
-      for (var j = 0u; j < TM; j++) {
-        let ih = ih0[j] + u;
-        let iw = iw0[j] + v;
-        inside[j] = ih >= 0 && ih < p.h && iw >= 0 && iw < p.w;
-        base[j] = select(0, ((n[j] * p.h + ih) * p.w + iw) * p.c, inside[j]);
-      }
-      var k = ((u * p.kw + v) * p.c) * p.f + f0;
+      let t0 = tap_offset(o0, u, v);
+      let t1 = tap_offset(o1, u, v);
+      let t2 = tap_offset(o2, u, v);
+      let t3 = tap_offset(o3, u, v);
       for (var c = 0; c < p.c; c++) {
-        // Columns past F read neighbouring (or clamped) kernel values into accumulators never stored.
-        var b: array<vec4f, MAX_NV>;
-        for (var q = 0u; q < NV; q++) {
-          let i = k + i32(4u * q);
-          b[q] = vec4f(kernel[i], kernel[i + 1], kernel[i + 2], kernel[i + 3]);
-        }
-        for (var j = 0u; j < TM; j++) {
-          let a = select(0.0, x[base[j] + c], inside[j]);
-          for (var q = 0u; q < NV; q++) { acc[j][q] += a * b[q]; }
-        }
-        k += p.f;
+        let b0 = kernel4(k, f0);
+        let b1 = kernel4(k, f0 + 4);
+        var a = x_at(t0, c); acc00 += a * b0; acc01 += a * b1;
+        a = x_at(t1, c); acc10 += a * b0; acc11 += a * b1;
+        a = x_at(t2, c); acc20 += a * b0; acc21 += a * b1;
+        a = x_at(t3, c); acc30 += a * b0; acc31 += a * b1;
+        k++;
       }
     }
   }
-
-  for (var j = 0u; j < TM; j++) {
-    let m = g * i32(TM) + i32(j);
-    if (m >= rows) { break; }
-    for (var q = 0u; q < NV; q++) {
-      for (var e = 0; e < 4; e++) {
-        let f = f0 + i32(4u * q) + e;
-        if (f < p.f) {
-          var z = acc[j][q][e];
-          if (HAS_BIAS) { z += bias[f]; }
-          y[m * p.f + f] = activate(z);
-        }
-      }
-    }
-  }
+  store_row(m0, f0, acc00, acc01);
+  store_row(m0 + 1, f0, acc10, acc11);
+  store_row(m0 + 2, f0, acc20, acc21);
+  store_row(m0 + 3, f0, acc30, acc31);
 }

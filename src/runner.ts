@@ -234,12 +234,19 @@ export function flush(): void {
 }
 
 /**
+ * Whether waiting for the device polls on this thread: Dawn in Node does, a browser waits in its GPU
+ * process (and there a sleep only adds to the wait's own latency: Chromium's onSubmittedWorkDone
+ * takes milliseconds to resolve, which the estimate below would feed back into the next sleep).
+ */
+const WAIT_POLLS = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+
+/**
  * Submits pending work, waits for the GPU, and throws any shader-build or device error.
  *
  * While a Dawn promise is pending, Node polls for it and takes CPU from a software adapter's worker
  * threads (GEMM on lavapipe: 39 GFLOP/s awaited, 58 after sleeping first). A caller that waits for
- * work of the same kind again and again (an epoch of one model) names it as `site`: the wait then
- * first sleeps through 80% of what the dispatches waited for cost there last time.
+ * work of the same kind again and again (an epoch of one model) names it as `site`: in Node the
+ * wait then first sleeps through 80% of what the dispatches waited for cost there last time.
  */
 export async function sync(site?: string): Promise<void> {
   const { device } = context();
@@ -247,7 +254,7 @@ export async function sync(site?: string): Promise<void> {
   flush();
   const dispatches = s.unsyncedDispatches;
   s.unsyncedDispatches = 0;
-  const msPerDispatch = site ? msPerDispatchAt.get(site) : undefined;
+  const msPerDispatch = site && WAIT_POLLS ? msPerDispatchAt.get(site) : undefined;
   const start = performance.now();
   if (msPerDispatch && dispatches) await new Promise((resolve) => setTimeout(resolve, 0.8 * msPerDispatch * dispatches));
   await device.queue.onSubmittedWorkDone();

@@ -37,9 +37,9 @@ interface Geometry {
   kh: number; kw: number; sh: number; sw: number; ph: number; pw: number;
 }
 
-/** Portable kernels: each thread's register tile is TM rows × 4·NV columns. */
+/** The portable kernels' register tile per thread, written out in their shaders: TM rows × TN columns. */
 const TM = 4;
-const NV = 1;
+const TN = 8;
 /** Workgroup width of the portable filter-gradient kernel (its row count is small: kh·kw·⌈C/TM⌉). */
 const FILTER_WG = 8;
 /** Output pixels below which the filter gradient is not split further, and the workgroups it aims for. */
@@ -85,7 +85,7 @@ const forwardKernel = /* @__PURE__ */ defineKernel<Run>({
   bindings: ['read', 'read', 'read', 'write', 'uniform'],
   workgroups: (p) => [...grid1d(p.groups, 64), p.tiles],
   uniforms: convUniforms,
-  constants: (p) => ({ TM, NV, ...epilogue(p) }),
+  constants: epilogue,
 });
 
 const forwardSubgroupKernel = /* @__PURE__ */ defineKernel<Run & Tile>({
@@ -101,7 +101,7 @@ const backwardInputKernel = /* @__PURE__ */ defineKernel<Run>({
   bindings: ['read', 'read', 'read', 'write', 'uniform'],
   workgroups: (p) => [...grid1d(p.groups, 64), p.tiles],
   uniforms: convUniforms,
-  constants: (p) => ({ TM, NV, ...epilogue(p) }),
+  constants: epilogue,
 });
 
 const backwardInputSubgroupKernel = /* @__PURE__ */ defineKernel<Run & Tile>({
@@ -118,7 +118,7 @@ const backwardFilterKernel = /* @__PURE__ */ defineKernel<Run & { splits: number
   bindings: ['read', 'read', 'write', 'uniform'],
   workgroups: (p) => [Math.ceil(p.groups / FILTER_WG), p.tiles, p.splits],
   uniforms: convUniforms,
-  constants: () => ({ TM, NV, WG: FILTER_WG }),
+  constants: () => ({ WG: FILTER_WG }),
 });
 
 const backwardFilterSubgroupKernel = /* @__PURE__ */ defineKernel<Run & Tile & { splits: number }>({
@@ -137,16 +137,17 @@ const reduceKernel = /* @__PURE__ */ defineKernel<{ n: number; splits: number }>
 });
 
 /**
- * Lanes that can share a broadcast in the subgroup kernels (4 or 8), or 0 for the portable kernels.
- * The subgroup kernels are for CPU adapters, where a lane-varying load costs a scalar load per lane;
- * their vec4 views need operand buffers of at least 16 bytes (4 elements).
+ * Lanes that share a broadcast in the subgroup kernels (8), or 0 for the portable kernels.
+ * The subgroup kernels are for CPU adapters with 8-lane (or wider) subgroups, lavapipe on AVX2,
+ * where a lane-varying load costs a scalar load per lane: there they run 2–5× faster than the
+ * portable kernels. With SwiftShader's 4-lane subgroups the portable kernels are the faster ones
+ * (1.5–7× at the benchmark's shapes). Their vec4 views need operand buffers of at least 16 bytes.
  */
 function broadcastWidth(...operands: Tensor[]): number {
   const { device, adapter, features } = context();
   if (!conv2dConfig.subgroups || !adapter.isSoftware || !features.has('subgroups')) return 0;
   if (operands.some((t) => t.size < 4)) return 0;
-  const min = device.adapterInfo?.subgroupMinSize ?? 0;
-  return min >= 8 ? 8 : min >= 4 ? 4 : 0;
+  return (device.adapterInfo?.subgroupMinSize ?? 0) >= 8 ? 8 : 0;
 }
 
 /** A subgroup tile for `columns` GEMM columns: 16 wide (MAX_TN, the unrolled case) unless fewer columns need less. */
@@ -250,7 +251,7 @@ function runForward(op: string, x: Tensor, kernel: Tensor, g: Geometry, options:
     const tn = t.bw * t.nb;
     forwardSubgroupKernel.run([...buffers, x.buffer, kernel.buffer], { g, groups: Math.ceil(rows / SUBGROUP_TM), tiles: Math.ceil(g.f / tn), chunk: 0, ...fused, ...t });
   } else {
-    forwardKernel.run(buffers, { g, groups: Math.ceil(rows / TM), tiles: Math.ceil(g.f / (4 * NV)), chunk: 0, ...fused });
+    forwardKernel.run(buffers, { g, groups: Math.ceil(rows / TM), tiles: Math.ceil(g.f / TN), chunk: 0, ...fused });
   }
   return y;
 }
@@ -269,7 +270,7 @@ function runBackwardInput(op: string, dy: Tensor, kernel: Tensor, g: Geometry, o
     backwardInputSubgroupKernel.run([...buffers, dy.buffer, kernel.buffer], { g, groups, tiles: Math.ceil(g.c / tn), chunk: 0, ...fused, ...t });
   } else {
     const groups = g.n * g.h * g.sw * Math.ceil(Math.ceil(g.w / g.sw) / TM);
-    backwardInputKernel.run(buffers, { g, groups, tiles: Math.ceil(g.c / (4 * NV)), chunk: 0, ...fused });
+    backwardInputKernel.run(buffers, { g, groups, tiles: Math.ceil(g.c / TN), chunk: 0, ...fused });
   }
   return dx;
 }
@@ -289,7 +290,7 @@ function runBackwardFilter(op: string, x: Tensor, dy: Tensor, g: Geometry, optio
   const rows = t ? SUBGROUP_TM : TM;
   const groupWidth = t ? SUBGROUP_WG : FILTER_WG;
   const groups = g.kh * g.kw * Math.ceil(g.c / rows);
-  const tiles = Math.ceil(g.f / (t ? t.bw * t.nb : 4 * NV));
+  const tiles = Math.ceil(g.f / (t ? t.bw * t.nb : TN));
   const chunk = chunkSize(pixels, Math.ceil(groups / groupWidth) * tiles);
   const run = { g, groups, tiles, chunk, splits: Math.ceil(pixels / chunk), bias: false, activation: 'linear' as const };
   const parts = run.splits === 1 ? dk : empty([run.splits, dk.size]);
