@@ -9,6 +9,7 @@
 // 8·workgroup_id.y, chunk s = workgroup_id.z: all lanes walk the same pixels, so dy reads are uniform.
 // Written out, like matmul_forward.wgsl and for the same reason: SwiftShader keeps arrays in memory.
 //!include lib/conv2d.wgsl
+//!include lib/store_row8.wgsl
 
 override WG: u32 = 8u;
 
@@ -24,21 +25,14 @@ fn dy4(m: i32, f: i32) -> vec4f {
   return vec4f(dy[row + min(f, last)], dy[row + min(f + 1, last)], dy[row + min(f + 2, last)], dy[row + min(f + 3, last)]);
 }
 
+// Row `row` of part is (s, tap, c) flattened.
 fn store1(row: i32, f: i32, value: f32) {
-  if (f < p.f) { part[row + f] = value; }
+  if (f < p.f) { part[row * p.f + f] = value; }
 }
 
-// Channel c's row of the tile (row = its offset in part): filters f0 .. f0+7.
-fn store_channel(c: i32, row: i32, f0: i32, left: vec4f, right: vec4f) {
-  if (c >= p.c) { return; }
-  store1(row, f0, left.x);
-  store1(row, f0 + 1, left.y);
-  store1(row, f0 + 2, left.z);
-  store1(row, f0 + 3, left.w);
-  store1(row, f0 + 4, right.x);
-  store1(row, f0 + 5, right.y);
-  store1(row, f0 + 6, right.z);
-  store1(row, f0 + 7, right.w);
+// Channel c's row of part for chunk s and tap, or -1 past the last channel (lib/store_row8.wgsl).
+fn out_row(s: i32, tap: i32, c: i32) -> i32 {
+  return select(-1, (s * p.kh * p.kw + tap) * p.c + c, c < p.c);
 }
 
 @compute @workgroup_size(WG)
@@ -92,9 +86,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     }
   }
 
-  let row = (s * p.kh * p.kw + tap) * p.c * p.f;
-  store_channel(c0, row + c0 * p.f, f0, acc00, acc01);
-  store_channel(c0 + 1, row + (c0 + 1) * p.f, f0, acc10, acc11);
-  store_channel(c0 + 2, row + (c0 + 2) * p.f, f0, acc20, acc21);
-  store_channel(c0 + 3, row + (c0 + 3) * p.f, f0, acc30, acc31);
+  store_row8(out_row(s, tap, c0), f0, acc00, acc01);
+  store_row8(out_row(s, tap, c0 + 1), f0, acc10, acc11);
+  store_row8(out_row(s, tap, c0 + 2), f0, acc20, acc21);
+  store_row8(out_row(s, tap, c0 + 3), f0, acc30, acc31);
 }

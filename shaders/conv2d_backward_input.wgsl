@@ -12,6 +12,7 @@
 // Written out, like matmul_forward.wgsl and for the same reason: SwiftShader keeps arrays in memory.
 //!include lib/activation.wgsl
 //!include lib/conv2d.wgsl
+//!include lib/store_row8.wgsl
 
 override HAS_BIAS: bool = false;
 
@@ -47,17 +48,10 @@ fn store1(pixel: i32, c: i32, z: f32) {
   dx[pixel * p.c + c] = activate(v);
 }
 
-// Pixel (n, h, w) of the tile, as its index n·H·W + h·W + w: channels c0 .. c0+7.
-fn store_pixel(pixel: i32, w: i32, c0: i32, left: vec4f, right: vec4f) {
-  if (w >= p.w) { return; }
-  store1(pixel, c0, left.x);
-  store1(pixel, c0 + 1, left.y);
-  store1(pixel, c0 + 2, left.z);
-  store1(pixel, c0 + 3, left.w);
-  store1(pixel, c0 + 4, right.x);
-  store1(pixel, c0 + 5, right.y);
-  store1(pixel, c0 + 6, right.z);
-  store1(pixel, c0 + 7, right.w);
+// The tile's pixel in column w of image row `row` (n·H + h) as its index, or -1 past the image's
+// width (lib/store_row8.wgsl).
+fn out_pixel(row: i32, w: i32) -> i32 {
+  return select(-1, row * p.w + w, w < p.w);
 }
 
 @compute @workgroup_size(64)
@@ -100,9 +94,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
       }
     }
   }
-  let pixel = (n * p.h + h) * p.w + w0;
-  store_pixel(pixel, w0, c0, acc00, acc01);
-  store_pixel(pixel + p.sw, w0 + p.sw, c0, acc10, acc11);
-  store_pixel(pixel + 2 * p.sw, w0 + 2 * p.sw, c0, acc20, acc21);
-  store_pixel(pixel + 3 * p.sw, w0 + 3 * p.sw, c0, acc30, acc31);
+  let row = n * p.h + h;
+  store_row8(out_pixel(row, w0), c0, acc00, acc01);
+  store_row8(out_pixel(row, w0 + p.sw), c0, acc10, acc11);
+  store_row8(out_pixel(row, w0 + 2 * p.sw), c0, acc20, acc21);
+  store_row8(out_pixel(row, w0 + 3 * p.sw), c0, acc30, acc31);
 }

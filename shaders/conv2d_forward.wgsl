@@ -9,6 +9,7 @@
 // Written out, like matmul_forward.wgsl and for the same reason: SwiftShader keeps arrays in memory.
 //!include lib/activation.wgsl
 //!include lib/conv2d.wgsl
+//!include lib/store_row8.wgsl
 
 override HAS_BIAS: bool = false;
 
@@ -45,17 +46,9 @@ fn store1(m: i32, f: i32, z: f32) {
   y[m * p.f + f] = activate(v);
 }
 
-// Row m of the tile: filters f0 .. f0+7.
-fn store_row(m: i32, f0: i32, left: vec4f, right: vec4f) {
-  if (m >= p.n * p.oh * p.ow) { return; }
-  store1(m, f0, left.x);
-  store1(m, f0 + 1, left.y);
-  store1(m, f0 + 2, left.z);
-  store1(m, f0 + 3, left.w);
-  store1(m, f0 + 4, right.x);
-  store1(m, f0 + 5, right.y);
-  store1(m, f0 + 6, right.z);
-  store1(m, f0 + 7, right.w);
+// Output pixel m, or -1 past the last one (lib/store_row8.wgsl).
+fn out_row(m: i32) -> i32 {
+  return select(-1, m, m < p.n * p.oh * p.ow);
 }
 
 @compute @workgroup_size(64)
@@ -92,8 +85,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
       }
     }
   }
-  store_row(m0, f0, acc00, acc01);
-  store_row(m0 + 1, f0, acc10, acc11);
-  store_row(m0 + 2, f0, acc20, acc21);
-  store_row(m0 + 3, f0, acc30, acc31);
+  store_row8(out_row(m0), f0, acc00, acc01);
+  store_row8(out_row(m0 + 1), f0, acc10, acc11);
+  store_row8(out_row(m0 + 2), f0, acc20, acc21);
+  store_row8(out_row(m0 + 3), f0, acc30, acc31);
 }

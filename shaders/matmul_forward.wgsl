@@ -9,6 +9,7 @@
 // function-scope arrays in memory and does not unroll, which made the same tile with arrays 4–8×
 // slower there (lavapipe's LLVM unrolls either form alike).
 //!include lib/matmul.wgsl
+//!include lib/store_row8.wgsl
 
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
@@ -32,9 +33,9 @@ fn load_b4(k: u32, col: u32) -> vec4f {
   return vec4f(b[at.x], b[at.y], b[at.z], b[at.w]);
 }
 
-fn store1(row: u32, col: u32, value: f32) {
-  if (col >= params.n) { return; }
-  let idx = row * params.n + col;
+fn store1(row: i32, col: i32, value: f32) {
+  if (u32(col) >= params.n) { return; }
+  let idx = u32(row) * params.n + u32(col);
   var bias_value = 0.0;
   var old = 0.0;
   if (HAS_BIAS) { bias_value = bias[col]; }
@@ -42,17 +43,9 @@ fn store1(row: u32, col: u32, value: f32) {
   c[idx] = epilogue(value, bias_value, old);
 }
 
-// Row `row` of the block, columns col .. col+7.
-fn store_row(row: u32, col: u32, left: vec4f, right: vec4f) {
-  if (row >= params.m) { return; }
-  store1(row, col, left.x);
-  store1(row, col + 1u, left.y);
-  store1(row, col + 2u, left.z);
-  store1(row, col + 3u, left.w);
-  store1(row, col + 4u, right.x);
-  store1(row, col + 5u, right.y);
-  store1(row, col + 6u, right.z);
-  store1(row, col + 7u, right.w);
+// Row r of C, or -1 past the last one (lib/store_row8.wgsl).
+fn out_row(r: u32) -> i32 {
+  return select(-1, i32(r), r < params.m);
 }
 
 @compute @workgroup_size(32)
@@ -90,12 +83,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     av = load_a(r6, k); acc60 += av * b0; acc61 += av * b1;
     av = load_a(r7, k); acc70 += av * b0; acc71 += av * b1;
   }
-  store_row(row0, col0, acc00, acc01);
-  store_row(row0 + 1u, col0, acc10, acc11);
-  store_row(row0 + 2u, col0, acc20, acc21);
-  store_row(row0 + 3u, col0, acc30, acc31);
-  store_row(row0 + 4u, col0, acc40, acc41);
-  store_row(row0 + 5u, col0, acc50, acc51);
-  store_row(row0 + 6u, col0, acc60, acc61);
-  store_row(row0 + 7u, col0, acc70, acc71);
+  let col = i32(col0);
+  store_row8(out_row(row0), col, acc00, acc01);
+  store_row8(out_row(row0 + 1u), col, acc10, acc11);
+  store_row8(out_row(row0 + 2u), col, acc20, acc21);
+  store_row8(out_row(row0 + 3u), col, acc30, acc31);
+  store_row8(out_row(row0 + 4u), col, acc40, acc41);
+  store_row8(out_row(row0 + 5u), col, acc50, acc51);
+  store_row8(out_row(row0 + 6u), col, acc60, acc61);
+  store_row8(out_row(row0 + 7u), col, acc70, acc71);
 }
