@@ -71,3 +71,24 @@ export function matmulPlan(shape: MatmulShape): MatmulPlan {
   const kernel = forced && usable.includes(forced) ? forced : usable[0];
   return { kernel, rows: kernel === 'subgroup' ? subgroupRows(shape.m) : kernel === 'tiled' ? 64 : 8 };
 }
+
+/**
+ * The convolution kernels: 'subgroup' (shaders/conv2d_*_subgroups.wgsl) on CPU adapters whose
+ * subgroups hold 8 lanes or more (lavapipe on AVX2), where they run 2–5× faster than the portable
+ * ones; 'portable' (conv2d_forward.wgsl, …) elsewhere: with SwiftShader's 4-lane subgroups the
+ * portable kernels are the faster ones (1.5–7× at the conv benchmark's shapes).
+ */
+export type ConvKernels = 'subgroup' | 'portable';
+
+let forcedConv: ConvKernels | undefined;
+
+/** Makes the convolutions use these kernels where the adapter can run them (tests); undefined restores the choice. */
+export function forceConvKernels(kernels: ConvKernels | undefined): void {
+  forcedConv = kernels;
+}
+
+export function convKernels(): ConvKernels {
+  const { adapter, features, device } = context();
+  const subgroup = adapter.isSoftware && features.has('subgroups') && (device.adapterInfo?.subgroupMinSize ?? 0) >= 8;
+  return subgroup && forcedConv !== 'portable' ? 'subgroup' : 'portable';
+}

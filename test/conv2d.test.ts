@@ -5,13 +5,14 @@
 // and without the vec4 reads (counts that are multiples of 4 or not).
 // One activation suffices for the fused epilogue (each is a pipeline to compile; lib/activation.wgsl is
 // tested on its own). Tolerance: atol 1e-4, rtol 1e-4 (float32 sums of up to a few hundred products of values in [-1, 1]).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tensor } from '../src/index.js';
 import {
   conv2d, conv2dBackwardFilter, conv2dBackwardInput, conv2dOutputShape, conv2dTranspose, conv2dTransposeBackwardFilter,
-  conv2dConfig, conv2dTransposeBackwardInput, conv2dTransposeOutputShape, type Conv2DOptions,
+  conv2dTransposeBackwardInput, conv2dTransposeOutputShape, type Conv2DOptions,
 } from '../src/ops/conv2d.js';
 import type { Padding } from '../src/ops/shapes.js';
+import { convKernels, forceConvKernels } from '../src/tuning.js';
 import { expectClose, setup, uniform } from './helpers.js';
 import { activate, type Act } from './reference/activation.js';
 import * as ref from './reference/conv2d.js';
@@ -81,14 +82,18 @@ async function check(got: Promise<ArrayLike<number>>, expected: ArrayLike<number
   expectClose(await got, expected, TOL, what);
 }
 
-// The subgroup kernels run on CPU adapters (lavapipe, SwiftShader); the portable ones everywhere else.
-describe.each([{ kernels: 'subgroup', subgroups: true }, { kernels: 'portable', subgroups: false }])('conv2d, $kernels kernels', ({ subgroups }) => {
+// The subgroup kernels run on lavapipe (src/tuning.ts), and are skipped on adapters that do not take
+// them; the portable ones run everywhere (on lavapipe by forcing them).
+describe.each(['subgroup', 'portable'] as const)('conv2d, %s kernels', (kernels) => {
   beforeAll(async () => {
     await setup();
-    conv2dConfig.subgroups = subgroups;
+    forceConvKernels(kernels);
+  });
+  beforeEach((ctx) => {
+    if (convKernels() !== kernels) ctx.skip();
   });
   afterAll(() => {
-    conv2dConfig.subgroups = true;
+    forceConvKernels(undefined);
   });
 
   it.each(CONV_CASES)('forward, input and filter gradients: $x $k $strides $padding', async (c) => {

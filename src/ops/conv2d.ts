@@ -1,10 +1,9 @@
 // Conv2D and Conv2DTranspose (Keras semantics, NHWC), forward and backward, as implicit GEMMs:
 // shaders/conv2d_forward.wgsl, conv2d_backward_input.wgsl, conv2d_backward_filter.wgsl (+ _reduce),
-// and their _subgroups variants for CPU adapters, chosen in broadcastWidth() (see
+// and their _subgroups variants for CPU adapters, chosen in src/tuning.ts (see
 // lib/conv2d_subgroups.wgsl for why they differ). A transposed convolution is the input gradient of the
 // convolution it inverts (as in TF), so its three passes are the same kernels with the roles of input
 // and output swapped.
-import { context } from '../device.js';
 import { defineKernel, grid1d, packUniforms } from '../runner.js';
 import { conv2d_backward_filter } from '../generated/conv2d_backward_filter.js';
 import { conv2d_backward_filter_reduce } from '../generated/conv2d_backward_filter_reduce.js';
@@ -14,6 +13,7 @@ import { conv2d_backward_input_subgroups } from '../generated/conv2d_backward_in
 import { conv2d_forward } from '../generated/conv2d_forward.js';
 import { conv2d_forward_subgroups } from '../generated/conv2d_forward_subgroups.js';
 import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
+import { convKernels } from '../tuning.js';
 import { activationConstants, type ActivationName } from './activation.js';
 import { checkNHWC, convOutputLength, padBefore, pair, type Padding } from './shapes.js';
 
@@ -46,8 +46,6 @@ const FILTER_WG = 8;
 const MIN_CHUNK = 256;
 const TARGET_GROUPS = 256;
 
-/** Which kernels run: tests turn the subgroup kernels off to check the portable ones too. */
-export const conv2dConfig = { subgroups: true };
 
 interface Run {
   g: Geometry;
@@ -136,24 +134,18 @@ const reduceKernel = /* @__PURE__ */ defineKernel<{ n: number; splits: number }>
   uniforms: (p) => packUniforms([p.n, p.splits]),
 });
 
-/**
- * Lanes that share a broadcast in the subgroup kernels (8), or 0 for the portable kernels.
- * The subgroup kernels are for CPU adapters with 8-lane (or wider) subgroups, lavapipe on AVX2,
- * where a lane-varying load costs a scalar load per lane: there they run 2–5× faster than the
- * portable kernels. With SwiftShader's 4-lane subgroups the portable kernels are the faster ones
- * (1.5–7× at the benchmark's shapes). Their vec4 views need operand buffers of at least 16 bytes.
- */
-function broadcastWidth(...operands: Tensor[]): number {
-  const { device, adapter, features } = context();
-  if (!conv2dConfig.subgroups || !adapter.isSoftware || !features.has('subgroups')) return 0;
-  if (operands.some((t) => t.size < 4)) return 0;
-  return (device.adapterInfo?.subgroupMinSize ?? 0) >= 8 ? 8 : 0;
+/** Lanes that share one broadcast in the subgroup kernels (src/tuning.ts runs them on 8-lane subgroups). */
+const SUBGROUP_LANES = 8;
+
+/** Whether the subgroup kernels run: the adapter's choice, and their vec4 views need operands of at least 4 elements. */
+function useSubgroups(...operands: Tensor[]): boolean {
+  return convKernels() === 'subgroup' && operands.every((t) => t.size >= 4);
 }
 
 /** A subgroup tile for `columns` GEMM columns: 16 wide (MAX_TN, the unrolled case) unless fewer columns need less. */
-function tile(width: number, columns: number, vecA: boolean, vecB: boolean): Tile {
+function tile(columns: number, vecA: boolean, vecB: boolean): Tile {
   const tn = columns <= 4 ? 4 : columns <= 8 ? 8 : 16;
-  const bw = Math.min(width, tn);
+  const bw = Math.min(SUBGROUP_LANES, tn);
   return { bw, nb: tn / bw, vecA, vecB };
 }
 
@@ -245,9 +237,8 @@ function runForward(op: string, x: Tensor, kernel: Tensor, g: Geometry, options:
   const rows = g.n * g.oh * g.ow;
   const buffers = [x.buffer, kernel.buffer, biasBuffer(kernel, options, forward), y.buffer];
   const fused = epilogueRun(op, g.f, options, forward);
-  const width = broadcastWidth(x, kernel);
-  if (width) {
-    const t = tile(width, g.f, g.c % 4 === 0, g.f % 4 === 0);
+  if (useSubgroups(x, kernel)) {
+    const t = tile(g.f, g.c % 4 === 0, g.f % 4 === 0);
     const tn = t.bw * t.nb;
     forwardSubgroupKernel.run([...buffers, x.buffer, kernel.buffer], { g, groups: Math.ceil(rows / SUBGROUP_TM), tiles: Math.ceil(g.f / tn), chunk: 0, ...fused, ...t });
   } else {
@@ -261,9 +252,8 @@ function runBackwardInput(op: string, dy: Tensor, kernel: Tensor, g: Geometry, o
   const dx = output(op, inputShape(g), options);
   const buffers = [dy.buffer, kernel.buffer, biasBuffer(kernel, options, forward), dx.buffer];
   const fused = epilogueRun(op, g.c, options, forward);
-  const width = broadcastWidth(dy, kernel);
-  if (width) {
-    const t = tile(width, g.c, g.f % 4 === 0, g.f % 4 === 0);
+  if (useSubgroups(dy, kernel)) {
+    const t = tile(g.c, g.f % 4 === 0, g.f % 4 === 0);
     const tn = t.bw * t.nb;
     const phasePixels = Math.ceil(g.h / g.sh) * Math.ceil(g.w / g.sw);
     const groups = g.n * g.sh * g.sw * Math.ceil(phasePixels / (SUBGROUP_WG * SUBGROUP_TM));
@@ -285,8 +275,7 @@ function chunkSize(pixels: number, workgroupsPerSplit: number): number {
 function runBackwardFilter(op: string, x: Tensor, dy: Tensor, g: Geometry, options: Conv2DOptions): Tensor {
   const dk = output(op, [g.kh, g.kw, g.c, g.f], options);
   const pixels = g.n * g.oh * g.ow;
-  const width = broadcastWidth(x, dy);
-  const t = width ? tile(width, g.f, g.c % 4 === 0, g.f % 4 === 0) : null;
+  const t = useSubgroups(x, dy) ? tile(g.f, g.c % 4 === 0, g.f % 4 === 0) : null;
   const rows = t ? SUBGROUP_TM : TM;
   const groupWidth = t ? SUBGROUP_WG : FILTER_WG;
   const groups = g.kh * g.kw * Math.ceil(g.c / rows);
