@@ -2,8 +2,8 @@
 // workgroup memory, any shapes. Used where the faster kernels do not apply (see src/tuning.ts).
 // Bindings: 0 a (read, f32), 1 b (read, f32), 2 bias (read, f32 [N]; any buffer when !HAS_BIAS),
 // 3 c (read_write, f32 [M, N]), 4 params { m, n, k }.
-// Thread → elements: invocation x of workgroup (X, Y) computes the 8×8 block of C at rows 8·Y + i,
-// columns 8·(32·X + x) + j. Loads are clamped to valid indices, so edge threads read real (unused)
+// Thread → elements: invocation x of workgroup (X, Y, Z) computes the 8×8 block of C at rows
+// 8·(Y + Z·num_workgroups.y) + i (folded past 65535 row blocks), columns 8·(32·X + x) + j. Loads are clamped to valid indices, so edge threads read real (unused)
 // values and never fault; only in-range elements are stored.
 // Written out by hand, with no arrays and no loops over the tile: SwiftShader's Subzero JIT keeps
 // function-scope arrays in memory and does not unroll, which made the same tile with arrays 4–8×
@@ -49,8 +49,8 @@ fn out_row(r: u32) -> i32 {
 }
 
 @compute @workgroup_size(32)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let row0 = gid.y * 8u;
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let row0 = (gid.y + gid.z * groups.y) * 8u;
   let col0 = gid.x * 8u;
   if (row0 >= params.m || col0 >= params.n) { return; }
   let last = params.m - 1u;

@@ -70,6 +70,14 @@ describe('matmul', () => {
     });
   }
 
+  it('folds the portable kernel\'s row blocks past 65535 workgroups (M = 8·65535 + 9)', async () => {
+    await forEachKernel(async (kernel) => {
+      const [m, k, n] = [8 * 65535 + 9, 2, 3];
+      const { ta, tb, expected } = operands(m, k, n, false, false, 11);
+      expectClose(await matmul(ta, tb).data(), expected, TOL, `${kernel} [${m}×${k}×${n}]`);
+    }, { only: ['register'] });
+  });
+
   it('matches float64 on a dense layer of the seed, 256×784×32, with the kernel the adapter picks', async () => {
     const { ta, tb, expected } = operands(256, 784, 32, false, false, 7);
     expectClose(await matmul(ta, tb).data(), expected, TOL, '[256×784×32]');

@@ -1,7 +1,7 @@
 // Matrix products, the GEMM under Dense (and the 1×1 convolutions): C = op(A)·op(B) with optional
 // transposes, a fused bias + activation epilogue, or accumulation into C for gradient sums.
 // Which kernel runs is decided in src/tuning.ts; every kernel computes the same thing.
-import { defineKernel, packUniforms } from '../runner.js';
+import { defineKernel, grid1d, packUniforms } from '../runner.js';
 import { bias_backward } from '../generated/bias_backward.js';
 import { matmul_forward } from '../generated/matmul_forward.js';
 import { matmul_subgroup_forward } from '../generated/matmul_subgroup_forward.js';
@@ -70,8 +70,11 @@ const tiledKernel = /* @__PURE__ */ defineKernel<Gemm>({
 const registerKernel = /* @__PURE__ */ defineKernel<Gemm>({
   shader: matmul_forward,
   bindings: ['read', 'read', 'read', 'write', 'uniform'],
-  // 32 invocations per workgroup along N, 8×8 elements per invocation.
-  workgroups: (p) => [Math.ceil(p.n / 256), Math.ceil(p.m / 8)],
+  // 32 invocations per workgroup along N, 8×8 elements per invocation; row blocks folded into z.
+  workgroups: (p) => {
+    const [rowBlocks, folds] = grid1d(Math.ceil(p.m / 8), 1);
+    return [Math.ceil(p.n / 256), rowBlocks, folds];
+  },
   uniforms: (p) => packUniforms([p.m, p.n, p.k]),
   constants: gemmConstants,
 });
