@@ -46,7 +46,6 @@ const FILTER_WG = 8;
 const MIN_CHUNK = 256;
 const TARGET_GROUPS = 256;
 
-
 interface Run {
   g: Geometry;
   /** Thread groups along the GEMM rows (workgroups for the subgroup input gradient), tiles of columns. */
