@@ -52,22 +52,20 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let c2 = min(c0 + 2, p.c - 1);
   let c3 = min(c0 + 3, p.c - 1);
 
-  // Pixel counters for the chunk's first output pixel, advanced one pixel at a time.
+  // The output pixel (ow, oh, n) of m, from the chunk's first, advanced one pixel at a time.
   let first = s * p.chunk;
   let last = min(first + p.chunk, rows);
-  var ow = first % p.ow;
-  var oh = (first / p.ow) % p.oh;
-  var n = first / (p.ow * p.oh);
+  var q = pixel_counters(first);
   // acc<channel><half>: half 0 holds filters f0 .. f0+3, half 1 f0+4 .. f0+7.
   var acc00 = vec4f(); var acc01 = vec4f();
   var acc10 = vec4f(); var acc11 = vec4f();
   var acc20 = vec4f(); var acc21 = vec4f();
   var acc30 = vec4f(); var acc31 = vec4f();
   for (var m = first; m < last; m++) {
-    let ih = oh * p.sh - p.ph + u;
-    let iw = ow * p.sw - p.pw + v;
+    let ih = q.y * p.sh - p.ph + u;
+    let iw = q.x * p.sw - p.pw + v;
     if (ih >= 0 && ih < p.h && iw >= 0 && iw < p.w) {
-      let pixel = ((n * p.h + ih) * p.w + iw) * p.c;
+      let pixel = ((q.z * p.h + ih) * p.w + iw) * p.c;
       let b0 = dy4(m, f0);
       let b1 = dy4(m, f0 + 4);
       var a = x[pixel + c0]; acc00 += a * b0; acc01 += a * b1;
@@ -75,15 +73,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       a = x[pixel + c2]; acc20 += a * b0; acc21 += a * b1;
       a = x[pixel + c3]; acc30 += a * b0; acc31 += a * b1;
     }
-    ow++;
-    if (ow == p.ow) {
-      ow = 0;
-      oh++;
-      if (oh == p.oh) {
-        oh = 0;
-        n++;
-      }
-    }
+    next_pixel(&q);
   }
 
   store_row8(out_row(s, tap, c0), f0, acc00, acc01);

@@ -54,19 +54,6 @@ fn pixel(n: i32, ih: i32, iw: i32, c0: i32) -> vec4f {
   return select(vec4f(0.0), a, inside);
 }
 
-/** Steps an output pixel (ow, oh, n) to the next one. */
-fn advance(q: ptr<function, vec3i>) {
-  (*q).x++;
-  if ((*q).x == p.ow) {
-    (*q).x = 0;
-    (*q).y++;
-    if ((*q).y == p.oh) {
-      (*q).y = 0;
-      (*q).z++;
-    }
-  }
-}
-
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: vec3u, @builtin(subgroup_invocation_id) sg: u32) {
   let lane = sg % BW;
@@ -83,14 +70,14 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
   // The output pixel (ow, oh, n) of m, from the chunk's first, advanced one pixel at a time.
   let first = s * p.chunk;
   let last = min(first + p.chunk, p.n * p.oh * p.ow);
-  var q = vec3i(first % p.ow, (first / p.ow) % p.oh, first / (p.ow * p.oh));
+  var q = pixel_counters(first);
   var acc: array<array<f32, MAX_TN>, 4>;
   // Pixels 4 at a time; the chunk's last block may end past it (zeros).
   for (var m = first; m < last; m += 4) {
     var a: array<vec4f, 4>;
     for (var i = 0; i < 4; i++) {
       a[i] = select(vec4f(0.0), pixel(q.z, q.y * p.sh - p.ph + u, q.x * p.sw - p.pw + v, c0), m + i < last);
-      advance(&q);
+      next_pixel(&q);
     }
     let b = gradients(m, last, f0, lane);
     for (var j = 0u; j < 4u; j++) {

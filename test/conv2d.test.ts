@@ -53,6 +53,9 @@ const CONV_CASES: Case[] = [
   { x: [2, 5, 3, 12], k: [3, 3, 12, 8], strides: [1, 1], padding: 'valid' },
   // 1-pixel-wide output: the filter gradient's pixel counter wraps at every pixel.
   { x: [3, 9, 1, 6], k: [3, 1, 6, 4], strides: [1, 1], padding: 'same' },
+  // Few channels and taps, over 4096 output pixels: the subgroup forward kernel compiled for them.
+  { x: [2, 48, 45, 3], k: [3, 3, 3, 5], strides: [1, 1], padding: 'same', act: 'relu' },
+  { x: [2, 130, 66, 1], k: [2, 2, 1, 3], strides: [2, 2], padding: 'valid' },
 ];
 
 const TRANSPOSE_CASES: Case[] = [

@@ -16,3 +16,21 @@ fn window_origin(m: i32) -> vec3i {
   let t = m / p.ow;
   return vec3i(t / p.oh, (t % p.oh) * p.sh - p.ph, (m % p.ow) * p.sw - p.pw);
 }
+
+// Output pixel m as counters (ow, oh, n), for kernels that walk the pixels in order (next_pixel).
+fn pixel_counters(m: i32) -> vec3i {
+  return vec3i(m % p.ow, (m / p.ow) % p.oh, m / (p.ow * p.oh));
+}
+
+// Steps the counters (ow, oh, n) to the next output pixel.
+fn next_pixel(q: ptr<function, vec3i>) {
+  (*q).x++;
+  if ((*q).x == p.ow) {
+    (*q).x = 0;
+    (*q).y++;
+    if ((*q).y == p.oh) {
+      (*q).y = 0;
+      (*q).z++;
+    }
+  }
+}

@@ -90,8 +90,22 @@ const forwardSubgroupKernel = /* @__PURE__ */ defineKernel<Run & Tile>({
   bindings: ['read', 'read', 'read', 'write', 'uniform', 'read', 'read'],
   workgroups: (p) => [...grid1d(p.groups, SUBGROUP_WG), p.tiles],
   uniforms: convUniforms,
-  constants: (p) => ({ ...tileConstants(p), VEC_X: Number(p.vecA), VEC_W: Number(p.vecB), ...epilogue(p) }),
+  constants: (p) => ({ ...tileConstants(p), VEC_X: Number(p.vecA), VEC_W: Number(p.vecB), ...specialised(p.g), ...epilogue(p) }),
 });
+
+/**
+ * When the subgroup forward kernel is compiled for a geometry's window and channel count: at most
+ * this many taps × channel blocks of 4 (a first layer on RGB or grey images), and at least this many
+ * output pixels, for the compile of the unrolled pipeline (~0.7 s on lavapipe) to pay off.
+ */
+const MAX_UNROLLED_STEPS = 9;
+const MIN_SPECIALISED_PIXELS = 4096;
+
+/** The subgroup forward kernel's KH, KW and IN_C: the geometry's, where it pays (see above); zeros, read from the uniforms, otherwise. */
+function specialised(g: Geometry): { KH: number; KW: number; IN_C: number } {
+  const pays = g.kh * g.kw * Math.ceil(g.c / 4) <= MAX_UNROLLED_STEPS && g.n * g.oh * g.ow >= MIN_SPECIALISED_PIXELS;
+  return pays ? { KH: g.kh, KW: g.kw, IN_C: g.c } : { KH: 0, KW: 0, IN_C: 0 };
+}
 
 const backwardInputKernel = /* @__PURE__ */ defineKernel<Run>({
   shader: conv2d_backward_input,
