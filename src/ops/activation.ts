@@ -18,6 +18,7 @@ export function activationConstants(name: ActivationName, alpha?: number): Recor
 }
 
 interface Elementwise {
+  /** Elements, whose vec4s the kernels take one per invocation. */
   n: number;
   activation: ActivationName;
   alpha?: number;
@@ -26,16 +27,16 @@ interface Elementwise {
 const forward = /* @__PURE__ */ defineKernel<Elementwise>({
   shader: activation_forward,
   bindings: ['read', 'write', 'uniform'],
-  workgroups: (p) => grid1d(p.n, 64),
-  uniforms: (p) => packUniforms([p.n]),
+  workgroups: (p) => grid1d(Math.ceil(p.n / 4), 64),
+  uniforms: (p) => packUniforms([Math.ceil(p.n / 4)]),
   constants: (p) => activationConstants(p.activation, p.alpha),
 });
 
 const backward = /* @__PURE__ */ defineKernel<Elementwise>({
   shader: activation_backward,
   bindings: ['read', 'read', 'write', 'uniform'],
-  workgroups: (p) => grid1d(p.n, 64),
-  uniforms: (p) => packUniforms([p.n]),
+  workgroups: (p) => grid1d(Math.ceil(p.n / 4), 64),
+  uniforms: (p) => packUniforms([Math.ceil(p.n / 4)]),
   constants: (p) => activationConstants(p.activation, p.alpha),
 });
 
