@@ -1,14 +1,17 @@
 // Max pooling's input gradient as a gather (WGSL has no float atomics to scatter with):
 // dx[n, h, w, c] = Σ dy over the windows that contain (h, w) and whose argmax is this element.
 // Bindings: 0 dy (read), 1 argmax (read, i32, from max_pool2d_forward), 2 dx (write),
-// 3 params (PoolParams).
-// Thread → element: one input element per invocation, as lib/pool.wgsl's element() maps it.
+// 3 params (PoolParams), 4 dy and 5 argmax again as vec4s (read only when LANES is 4).
+// Thread → elements: LANES consecutive channels of one input pixel, as lib/pool.wgsl's element()
+// maps it; with LANES 4, vec4 reads, as in max_pool2d_forward.wgsl.
 //!include lib/pool.wgsl
 
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> argmax: array<i32>;
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(3) var<uniform> params: PoolParams;
+@group(0) @binding(4) var<storage, read> dy4: array<vec4f>;
+@group(0) @binding(5) var<storage, read> argmax4: array<vec4i>;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
@@ -17,7 +20,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let i = flat(e.x, e.y, e.z, e.w, params.in_h, params.in_w);
   let hs = split(e.y, params.stride_h, params.pad_top);
   let ws = split(e.z, params.stride_w, params.pad_left);
-  var acc = 0.0;
+  var acc = vec4f();
   for (var a = 0u; a <= hs.x && a * params.stride_h + hs.y < params.pool_h; a++) {
     let oh = hs.x - a;
     if (oh >= params.out_h) { continue; }
@@ -25,10 +28,19 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       let ow = ws.x - b;
       if (ow >= params.out_w) { continue; }
       let j = flat(e.x, oh, ow, e.w, params.out_h, params.out_w);
+      var g: vec4f;
+      var chosen: vec4i;
+      if (LANES == 4u) {
+        g = dy4[j / 4u];
+        chosen = argmax4[j / 4u];
+      } else {
+        g = vec4f(dy[j]);
+        chosen = vec4i(argmax[j]);
+      }
       // select, not an if around the load: ~3x faster on llvmpipe, and a NaN in dy of a window
       // whose argmax is another element cannot leak in.
-      acc += select(0.0, dy[j], argmax[j] == i32(i));
+      acc += select(vec4f(), g, chosen == i32(i) + vec4i(0, 1, 2, 3));
     }
   }
-  dx[i] = acc;
+  for (var q = 0u; q < LANES; q++) { dx[i + q] = acc[q]; }
 }

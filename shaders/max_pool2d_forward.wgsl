@@ -2,8 +2,11 @@
 // of the chosen element (read by max_pool2d_backward). Ties keep the first maximum in row-major scan
 // order; a NaN in the window wins and is kept (as IEEE max would propagate it). lib/activation.wgsl
 // is included for is_nan only.
-// Bindings: 0 x (read), 1 y (write), 2 argmax (write, i32), 3 params (PoolParams).
-// Thread → element: one output element per invocation, as lib/pool.wgsl's element() maps it.
+// Bindings: 0 x (read), 1 y (write), 2 argmax (write, i32), 3 params (PoolParams), 4 x again as
+// vec4s (read only when LANES is 4).
+// Thread → elements: LANES consecutive channels of one output pixel, as lib/pool.wgsl's element()
+// maps it. With LANES 4 each window element is one vec4 read, which llvmpipe does far faster than
+// four float reads; the channels are then compared side by side in the four components.
 //!include lib/pool.wgsl
 //!include lib/activation.wgsl
 
@@ -11,6 +14,11 @@
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<storage, read_write> argmax: array<i32>;
 @group(0) @binding(3) var<uniform> params: PoolParams;
+@group(0) @binding(4) var<storage, read> x4: array<vec4f>;
+
+fn is_nan4(v: vec4f) -> vec4<bool> {
+  return vec4<bool>(is_nan(v.x), is_nan(v.y), is_nan(v.z), is_nan(v.w));
+}
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
@@ -20,18 +28,20 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let rows = window(o.y, params.pool_h, params.stride_h, params.pad_top, params.in_h);
   let cols = window(o.z, params.pool_w, params.stride_w, params.pad_left, params.in_w);
   // Every window holds at least one input element ('same' pads less than a window).
-  var best = 0.0;
-  var best_index = -1;
+  var best = vec4f();
+  var best_index = vec4i(-1);
   for (var h = rows.x; h < rows.y; h++) {
     for (var w = cols.x; w < cols.y; w++) {
       let j = flat(o.x, h, w, o.w, params.in_h, params.in_w);
-      let v = x[j];
-      if (best_index < 0 || (!is_nan(best) && (v > best || is_nan(v)))) {
-        best = v;
-        best_index = i32(j);
-      }
+      var v: vec4f;
+      if (LANES == 4u) { v = x4[j / 4u]; } else { v = vec4f(x[j]); }
+      let take = (best_index < vec4i(0)) | (!is_nan4(best) & ((v > best) | is_nan4(v)));
+      best = select(best, v, take);
+      best_index = select(best_index, i32(j) + vec4i(0, 1, 2, 3), take);
     }
   }
-  y[i] = best;
-  argmax[i] = best_index;
+  for (var q = 0u; q < LANES; q++) {
+    y[i + q] = best[q];
+    argmax[i + q] = best_index[q];
+  }
 }

@@ -19,6 +19,9 @@ const cases: PoolCase[] = [
   { shape: [1, 7, 5, 5], pool: [3, 2], strides: [1, 2], padding: 'valid' },
   { shape: [1, 7, 5, 3], pool: [1, 1], strides: [2, 2], padding: 'valid' },
   { shape: [1, 5, 7, 3], pool: [3, 3], strides: [3, 3], padding: 'same' },
+  // Channels in fours: the max-pooling kernels take four channels per thread with vec4 reads.
+  { shape: [2, 7, 5, 4], pool: [2, 2], strides: [2, 2], padding: 'same' },
+  { shape: [1, 6, 7, 8], pool: [3, 3], strides: [2, 1], padding: 'valid' },
 ];
 
 const name = (p: PoolCase) => `${p.shape.join('×')} pool ${p.pool.join('×')} stride ${p.strides.join('×')} ${p.padding}`;
@@ -76,25 +79,26 @@ describe('pooling', () => {
     }
   });
 
-  it('max: ties pick the first maximum in row-major order; NaN propagates; -Infinity windows work', async () => {
-    // One 4×4 image, two channels: channel 0 all equal, channel 1 holds a NaN and an all -Infinity window.
-    const x = new Float32Array(32).fill(2);
-    for (let k = 1; k < 32; k += 2) x[k] = -Infinity;
-    x[2 * (0 * 4 + 1) + 1] = NaN; // (0, 1) channel 1: top-left window
-    x[2 * (1 * 4 + 3) + 1] = 5; //   (1, 3) channel 1: top-right window
+  // Two channels (one per thread) and four (a vec4 per thread: channels 2 and 3 repeat 0 and 1).
+  it.each([2, 4])('max: ties pick the first maximum in row-major order; NaN propagates; -Infinity windows work (%i channels)', async (c) => {
+    // One 4×4 image: channel 0 all equal, channel 1 holds a NaN and an all -Infinity window.
+    const x = new Float32Array(16 * c).fill(2);
+    for (let k = 1; k < 16 * c; k += 2) x[k] = -Infinity;
+    x[c * (0 * 4 + 1) + 1] = NaN; // (0, 1) channel 1: top-left window
+    x[c * (1 * 4 + 3) + 1] = 5; //   (1, 3) channel 1: top-right window
     const opts = { poolSize: 2, padding: 'valid' as const };
-    const { y, argmax } = maxPool2d(tensor(x, [1, 4, 4, 2]), opts);
+    const { y, argmax } = maxPool2d(tensor(x, [1, 4, 4, c]), opts);
     const ys = await y.data();
     const am = await argmax.data();
     // channel 0: each window's top-left element
-    expect([am[0], am[2], am[4], am[6]]).toEqual([0, 2 * 2, 2 * 8, 2 * 10]);
+    expect([am[0], am[c], am[2 * c], am[3 * c]]).toEqual([0, c * 2, c * 8, c * 10]);
     expect(Number.isNaN(ys[1])).toBe(true);
-    expect(am[1]).toBe(3);
-    expect([ys[3], ys[5], ys[7]]).toEqual([5, -Infinity, -Infinity]);
-    expect([am[3], am[5], am[7]]).toEqual([2 * 7 + 1, 2 * 8 + 1, 2 * 10 + 1]);
-    const dx = await maxPool2dBackward(tensor(new Float32Array(8).fill(1), [1, 2, 2, 2]), argmax, [1, 4, 4, 2], opts).data();
-    expect(Array.from(dx).reduce((a, b) => a + b, 0)).toBe(8);
-    expect([dx[0], dx[3], dx[15]]).toEqual([1, 1, 1]);
+    expect(am[1]).toBe(c + 1);
+    expect([ys[c + 1], ys[2 * c + 1], ys[3 * c + 1]]).toEqual([5, -Infinity, -Infinity]);
+    expect([am[c + 1], am[2 * c + 1], am[3 * c + 1]]).toEqual([c * 7 + 1, c * 8 + 1, c * 10 + 1]);
+    const dx = await maxPool2dBackward(tensor(new Float32Array(4 * c).fill(1), [1, 2, 2, c]), argmax, [1, 4, 4, c], opts).data();
+    expect(Array.from(dx).reduce((a, b) => a + b, 0)).toBe(4 * c);
+    expect([dx[0], dx[c + 1], dx[c * 7 + 1]]).toEqual([1, 1, 1]);
   });
 
   it('MaxPooling2D(1, 1) and AveragePooling2D(1, 1) are the identity', async () => {

@@ -10,12 +10,17 @@ struct PoolParams {
   pad_top: u32, pad_left: u32,
 }
 
+// Channels per thread: 4 where the max-pooling kernels read vec4s (channels % 4 == 0), else 1.
+override LANES: u32 = 1u;
+
 // Thread → element: x runs along one NHWC row (w, c), channels fastest so neighbouring lanes touch
 // neighbouring addresses; y is the row h, z the batch index n. Locating a thread then costs one
-// integer division (by channels): divisions are scalarised on the CPU adapters and dominated the
-// cost of a flat-index decode. Returns (n, h, w, c); w ≥ w_len marks a thread past the row's end.
+// integer division (by the channel groups of LANES): divisions are scalarised on the CPU adapters
+// and dominated the cost of a flat-index decode. Returns (n, h, w, c), c the thread's first channel;
+// w ≥ w_len marks a thread past the row's end.
 fn element(gid: vec3u) -> vec4u {
-  return vec4u(gid.z, gid.y, gid.x / params.channels, gid.x % params.channels);
+  let groups = params.channels / LANES;
+  return vec4u(gid.z, gid.y, gid.x / groups, (gid.x % groups) * LANES);
 }
 
 // Input positions [first, end) of output o's window, clipped to the input's length.

@@ -48,18 +48,25 @@ function geometry(op: string, xShape: Shape, options: Pool2DOptions): PoolGeomet
   return { threads: outShape, inH, inW, channels, outH, outW, pool, strides, pad, outShape };
 }
 
-function poolKernel(shader: Shader, bindings: BindingKind[]) {
+/** Channels per thread (lib/pool.wgsl's LANES): the max-pooling kernels read vec4s where channels come in fours. */
+const lanes = (g: PoolGeometry, vec4: boolean) => (vec4 && g.channels % 4 === 0 ? 4 : 1);
+
+function poolKernel(shader: Shader, bindings: BindingKind[], vec4 = false) {
   return defineKernel<PoolGeometry>({
     shader,
     bindings,
-    // x along a row's (width, channels), y the row, z the batch index: see lib/pool.wgsl.
-    workgroups: ({ threads: [batch, height, width], channels }) => [Math.ceil((width * channels) / 64), height, batch],
+    // x along a row's (width, channel groups), y the row, z the batch index: see lib/pool.wgsl.
+    workgroups: (g) => {
+      const [batch, height, width] = g.threads;
+      return [Math.ceil((width * g.channels) / lanes(g, vec4) / 64), height, batch];
+    },
     uniforms: (g) => packUniforms([g.inH, g.inW, g.channels, g.outH, g.outW, ...g.pool, ...g.strides, ...g.pad]),
+    constants: (g) => ({ LANES: lanes(g, vec4) }),
   });
 }
 
-const maxForward = /* @__PURE__ */ poolKernel(max_pool2d_forward, ['read', 'write', 'write', 'uniform']);
-const maxBackward = /* @__PURE__ */ poolKernel(max_pool2d_backward, ['read', 'read', 'write', 'uniform']);
+const maxForward = /* @__PURE__ */ poolKernel(max_pool2d_forward, ['read', 'write', 'write', 'uniform', 'read'], true);
+const maxBackward = /* @__PURE__ */ poolKernel(max_pool2d_backward, ['read', 'read', 'write', 'uniform', 'read', 'read'], true);
 const avgForward = /* @__PURE__ */ poolKernel(avg_pool2d_forward, ['read', 'write', 'uniform']);
 const avgBackward = /* @__PURE__ */ poolKernel(avg_pool2d_backward, ['read', 'write', 'uniform']);
 
@@ -81,7 +88,7 @@ export function maxPool2d(x: Tensor, options: Pool2DOptions): { y: Tensor; argma
   const g = geometry('maxPool2d', x.shape, options);
   const y = empty(g.outShape);
   const argmax = empty(g.outShape, 'int32');
-  maxForward.run([x.buffer, y.buffer, argmax.buffer], g);
+  maxForward.run([x.buffer, y.buffer, argmax.buffer, x.buffer], g);
   return { y, argmax };
 }
 
@@ -92,7 +99,7 @@ export function maxPool2dBackward(dy: Tensor, argmax: Tensor<'int32'>, xShape: S
     throw new Error(`maxPool2dBackward: argmax must be int32 of dy's shape ${formatShape(dy.shape)}, got ${argmax.dtype} ${formatShape(argmax.shape)}`);
   }
   const dx = empty(xShape);
-  maxBackward.run([dy.buffer, argmax.buffer, dx.buffer], g);
+  maxBackward.run([dy.buffer, argmax.buffer, dx.buffer, dy.buffer, argmax.buffer], g);
   return dx;
 }
 
