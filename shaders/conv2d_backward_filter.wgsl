@@ -41,11 +41,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   if (g >= p.groups) { return; }
   let f0 = i32(gid.y * 8u);
   let s = i32(gid.z);
-  let cGroups = (p.c + 3) / 4;
-  let c0 = (g % cGroups) * 4;
-  let tap = g / cGroups;
-  let u = tap / p.kw;
-  let v = tap % p.kw;
+  let rowGroup = filter_rows(g);
+  let c0 = rowGroup.x;
+  let tap = rowGroup.y;
+  let u = rowGroup.z;
+  let v = rowGroup.w;
   let rows = p.n * p.oh * p.ow;
   // Channels past C read the last one's values into rows never stored.
   let c1 = min(c0 + 1, p.c - 1);

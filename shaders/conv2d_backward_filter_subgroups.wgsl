@@ -61,11 +61,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
   let tn = BW * NB;
   let f0 = i32(wid.y * tn);
   let s = i32(wid.z);
-  let cGroups = (p.c + 3) / 4;
-  let c0 = (g % cGroups) * 4;
-  let tap = g / cGroups;
-  let u = tap / p.kw;
-  let v = tap % p.kw;
+  let rowGroup = filter_rows(g);
+  let c0 = rowGroup.x;
+  let tap = rowGroup.y;
+  let u = rowGroup.z;
+  let v = rowGroup.w;
 
   // The output pixel (ow, oh, n) of m, from the chunk's first, advanced one pixel at a time.
   let first = s * p.chunk;

@@ -17,6 +17,13 @@ fn window_origin(m: i32) -> vec3i {
   return vec3i(t / p.oh, (t % p.oh) * p.sh - p.ph, (m % p.ow) * p.sw - p.pw);
 }
 
+// Row group g of the filter gradient, 4 channels of one tap, as (first channel c0, tap, kh, kw).
+fn filter_rows(g: i32) -> vec4i {
+  let groups = (p.c + 3) / 4;
+  let tap = g / groups;
+  return vec4i((g % groups) * 4, tap, tap / p.kw, tap % p.kw);
+}
+
 // Output pixel m as counters (ow, oh, n), for kernels that walk the pixels in order (next_pixel).
 fn pixel_counters(m: i32) -> vec3i {
   return vec3i(m % p.ow, (m / p.ow) % p.oh, m / (p.ow * p.oh));
