@@ -91,6 +91,11 @@ export function context(): Context {
   return current;
 }
 
+/** The initialised context's device, or null (before init(), after release() or a lost device). */
+export function currentDevice(): GPUDevice | null {
+  return current?.device ?? null;
+}
+
 /** Throws (once) the first WebGPU error the device reported since the last check. */
 export function throwDeviceErrors(): void {
   if (deviceErrors.length === 0) return;

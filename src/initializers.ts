@@ -10,6 +10,56 @@ export type InitializerSpec =
   | InitializerName
   | { name: InitializerName; seed?: number; mean?: number; stddev?: number; minval?: number; maxval?: number; value?: number };
 
+const NAMES: ReadonlySet<string> = new Set<InitializerName>([
+  'glorotUniform', 'glorotNormal', 'heNormal', 'heUniform', 'lecunNormal', 'lecunUniform', 'zeros', 'ones', 'randomNormal', 'randomUniform',
+]);
+const NUMERIC_OPTIONS = ['seed', 'mean', 'stddev', 'minval', 'maxval', 'value'] as const;
+
+/**
+ * Throws a clear error for an initializer that is not one of ours or has non-numeric options, when
+ * a layer is configured rather than when its weights are made. Names come from model files too:
+ * a Set, so '__proto__' or 'toString' are unknown like any other.
+ */
+export function checkInitializer(spec: unknown, what = 'initializer'): asserts spec is InitializerSpec {
+  const o = (typeof spec === 'string' ? { name: spec } : spec) as Record<string, unknown> | null;
+  const name = o?.name;
+  if (typeof name !== 'string' || !NAMES.has(name)) {
+    throw new Error(`${what}: unknown initializer ${typeof name === 'string' ? `'${name}'` : JSON.stringify(spec) ?? String(spec)}; expected one of ${[...NAMES].join(', ')}`);
+  }
+  for (const key of NUMERIC_OPTIONS) {
+    const v = o![key];
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v))) throw new Error(`${what} '${name}': ${key} must be a finite number, got ${JSON.stringify(v) ?? String(v)}`);
+  }
+  if (typeof o!.stddev === 'number' && o!.stddev < 0) throw new Error(`${what} '${name}': stddev must be ≥ 0, got ${o!.stddev}`);
+  if (typeof o!.minval === 'number' && typeof o!.maxval === 'number' && o!.minval > o!.maxval) throw new Error(`${what} '${name}': minval ${o!.minval} is above maxval ${o!.maxval}`);
+}
+
+/** While a model from a file is built: how many bytes of weights its layers may still create. */
+let weightBudget: { limit: number; used: number; exceeded: (needed: number) => Error } | null = null;
+
+/**
+ * Runs `build` (synchronous) allowing its layers at most `bytes` of initial weights in all; the
+ * weight that would go over throws `exceeded(bytes needed so far, that one included)` before
+ * anything is allocated.
+ * Loading a model file uses this, so a topology declaring gigabytes of weights allocates nothing.
+ */
+export function withWeightBudget<T>(bytes: number, exceeded: (needed: number) => Error, build: () => T): T {
+  const outer = weightBudget;
+  weightBudget = { limit: bytes, used: 0, exceeded };
+  try {
+    return build();
+  } finally {
+    weightBudget = outer;
+  }
+}
+
+function spend(n: number): void {
+  if (!weightBudget) return;
+  const used = weightBudget.used + n * 4;
+  if (!(used <= weightBudget.limit)) throw weightBudget.exceeded(used);
+  weightBudget.used = used;
+}
+
 let globalSeed: number | null = null;
 let drawn = 0;
 
@@ -49,9 +99,11 @@ export function fans(shape: Shape): [number, number] {
 
 /** The initializer as a function of the weight's shape. */
 export function makeInitializer(spec: InitializerSpec): (shape: Shape) => Float32Array {
+  checkInitializer(spec);
   const o = typeof spec === 'string' ? { name: spec } : spec;
   return (shape) => {
     const n = shape.reduce((a, b) => a * b, 1);
+    spend(n);
     const random = seededRandom(o.seed ?? nextSeed());
     const [fanIn, fanOut] = fans(shape);
     const uniformIn = (limit: number) => Float32Array.from({ length: n }, () => (2 * random() - 1) * limit);

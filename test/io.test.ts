@@ -410,17 +410,17 @@ describe('fetch (http, https, page-relative URLs)', () => {
     const m = mixed();
     const a = await saved(m);
     const data = a.weightData as ArrayBuffer;
-    const json = JSON.stringify(toModelJSON(a, ['shard1of2.bin', '../w/shard2of2.bin']));
-    const files = { 'https://models.test/ae/model.json': json, 'https://models.test/ae/shard1of2.bin': data.slice(0, 100), 'https://models.test/w/shard2of2.bin': data.slice(100) };
+    const json = JSON.stringify(toModelJSON(a, ['shard1of2.bin', 'w/shard2of2.bin']));
+    const files = { 'https://models.test/ae/model.json': json, 'https://models.test/ae/shard1of2.bin': data.slice(0, 100), 'https://models.test/ae/w/shard2of2.bin': data.slice(100) };
     const requested = serve(files);
     const loaded = await loadModel('https://models.test/ae/model.json');
     expect(requested).toEqual(Object.keys(files));
     const x = batchFor(m.inputShape, 3);
     expect(Array.from(await predict(loaded, x))).toEqual(Array.from(await predict(m, x)));
 
-    serve({ ...files, 'https://models.test/w/shard2of2.bin': data.slice(100, -4) });
+    serve({ ...files, 'https://models.test/ae/w/shard2of2.bin': data.slice(100, -4) });
     await expect(loadModel('https://models.test/ae/model.json')).rejects.toThrow(
-      new RegExp(`weight files 'https://models.test/ae/shard1of2.bin', 'https://models.test/w/shard2of2.bin' have ${data.byteLength - 4} bytes but ${data.byteLength} were expected`),
+      new RegExp(`weight files 'https://models.test/ae/shard1of2.bin', 'https://models.test/ae/w/shard2of2.bin' have ${data.byteLength - 4} bytes but ${data.byteLength} were expected`),
     );
     serve({ 'https://models.test/ae/model.json': json });
     await expect(loadModel('https://models.test/ae/model.json')).rejects.toThrow(/fetching weight file 'https:\/\/models.test\/ae\/shard1of2.bin' failed: HTTP 404 Not Found/);

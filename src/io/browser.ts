@@ -1,7 +1,9 @@
 // Browser IOHandlers: 'downloads://name' saves name.json + name.weights.bin as downloads,
 // 'indexeddb://name' keeps models in wgslnet's own IndexedDB store, and http(s) or page-relative
-// URLs of a model.json load through fetch (the weight files resolved against the model.json URL).
-import { concatBuffers, fromModelJSON, saveResult, toModelJSON, type IOHandler, type ModelArtifacts, type ModelJSON } from './serialization.js';
+// URLs of a model.json load through fetch: weight files only beside the model.json (same origin,
+// same folder), every request with a timeout and a byte cap (see limits.ts).
+import { concatBuffers, fromModelJSON, saveResult, toModelJSON, type IOHandler, type ModelArtifacts } from './serialization.js';
+import { budgetedReader, checkManifest, loadLimits, overLimit, parseModelJson, readCapped, type LoadOptions } from './limits.js';
 
 function stripScheme(url: string, scheme: string): string {
   return url.slice(scheme.length);
@@ -78,19 +80,59 @@ export function indexedDBHandler(url: string): IOHandler {
   };
 }
 
-async function fetchOk(url: string, what: string): Promise<Response> {
-  let response: Response;
+/**
+ * GETs `url` under the load limits: the whole request (body included) within `timeoutMs`, at most
+ * `cap` body bytes (an endless body stops there). `allowed(finalUrl)` vets where redirects ended up.
+ */
+async function fetchCapped(url: string, what: string, cap: number, limits: Required<LoadOptions>, over: (bytes: number) => Error, allowed: (finalUrl: string) => void = () => {}): Promise<Uint8Array> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), limits.timeoutMs);
+  const timedOut = () => new Error(`fetching ${what} '${url}' took longer than ${limits.timeoutMs} ms (loadModel(source, { timeoutMs }) changes the limit)`);
   try {
-    response = await fetch(url);
-  } catch (e) {
-    throw new Error(`fetching ${what} '${url}' failed: ${(e as Error).message}`);
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: controller.signal });
+    } catch (e) {
+      throw controller.signal.aborted ? timedOut() : new Error(`fetching ${what} '${url}' failed: ${(e as Error).message}`);
+    }
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => {});
+      throw new Error(`fetching ${what} '${url}' failed: HTTP ${response.status} ${response.statusText}`);
+    }
+    if (response.url) allowed(response.url);
+    try {
+      return await readCapped(response, cap, over);
+    } catch (e) {
+      throw controller.signal.aborted ? timedOut() : e;
+    }
+  } finally {
+    clearTimeout(timer);
   }
-  if (!response.ok) throw new Error(`fetching ${what} '${url}' failed: HTTP ${response.status} ${response.statusText}`);
-  return response;
 }
 
-/** Loads the model.json at `url` (absolute, or relative to the page) and its weight files. */
-export function httpHandler(url: string): IOHandler {
+/**
+ * A weight path of the model.json at `jsonUrl`, as a URL on the same origin under the same folder:
+ * an absolute URL to another host, '//host/x', '../x' or an encoded slash is refused (the model
+ * file must not make the page fetch from elsewhere).
+ */
+function weightUrl(path: string, jsonUrl: string, source: string): string {
+  const base = new URL(jsonUrl);
+  const folder = base.pathname.slice(0, base.pathname.lastIndexOf('/') + 1);
+  let url: URL | null = null;
+  try {
+    url = new URL(path, base);
+  } catch {
+    // Not a URL at all: refused below.
+  }
+  const inside = url !== null && url.origin === base.origin && url.protocol === base.protocol && !url.username && !url.password &&
+    url.pathname.startsWith(folder) && !/%2f|%5c/i.test(url.pathname.slice(folder.length));
+  if (!inside) throw new Error(`weight path '${path}' in ${source} is outside the model's folder ${base.origin}${folder}; weight files must be beside model.json`);
+  return url!.href;
+}
+
+/** Loads the model.json at `url` (absolute, or relative to the page) and its weight files, under the load limits. */
+export function httpHandler(url: string, options: LoadOptions = {}): IOHandler {
+  const limits = loadLimits(options);
   return {
     async load() {
       let jsonUrl: string;
@@ -99,9 +141,19 @@ export function httpHandler(url: string): IOHandler {
       } catch {
         throw new Error(`'${url}' is not a URL${typeof location === 'undefined' ? " (to load files in Node, import 'wgslnet/node')" : ''}`);
       }
-      const json = (await (await fetchOk(jsonUrl, 'model')).json()) as ModelJSON;
-      const shardUrl = (path: string) => new URL(path, jsonUrl).href;
-      return fromModelJSON(json, `'${jsonUrl}'`, async (path) => (await fetchOk(shardUrl(path), 'weight file')).arrayBuffer(), shardUrl);
+      const source = `'${jsonUrl}'`;
+      const text = await fetchCapped(jsonUrl, 'model', limits.maxModelJsonBytes, limits, (n) => overLimit(`model ${source} has at least`, n, 'maxModelJsonBytes', limits.maxModelJsonBytes));
+      const json = parseModelJson(new TextDecoder().decode(text), source);
+      const groupBytes = checkManifest(json, source, limits);
+      // Every path is vetted before the first request.
+      for (const g of json.weightsManifest ?? []) for (const p of g.paths) weightUrl(p, jsonUrl, source);
+      const shardUrl = (path: string) => weightUrl(path, jsonUrl, source);
+      const read = budgetedReader(json, groupBytes, (path, cap) =>
+        fetchCapped(shardUrl(path), 'weight file', cap, limits, (n) => new Error(`weight file '${shardUrl(path)}' has more than the ${cap} bytes the manifest leaves for it (${n} bytes seen)`), (final) => {
+          if (final !== shardUrl(path)) weightUrl(final, jsonUrl, source);
+        }),
+      );
+      return fromModelJSON(json, source, read, shardUrl);
     },
   };
 }

@@ -7,14 +7,27 @@ import { empty, Tensor } from '../tensor.js';
 
 export type ActivationName = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'leakyRelu' | 'elu' | 'softplus';
 
-/** The ACT override constant of shaders/lib/activation.wgsl. */
-const ACT: Record<ActivationName, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3, leakyRelu: 4, elu: 5, softplus: 6 };
+/**
+ * The ACT override constant of shaders/lib/activation.wgsl. A Map, not an object literal: names
+ * come from model files and user code, and 'toString' or '__proto__' must be unknown, not inherited.
+ */
+const ACT = new Map<ActivationName, number>([['linear', 0], ['relu', 1], ['sigmoid', 2], ['tanh', 3], ['leakyRelu', 4], ['elu', 5], ['softplus', 6]]);
 /** Keras's defaults: LeakyReLU alpha 0.3 in tf.keras (TF.js uses 0.3 too), ELU alpha 1. */
-const DEFAULT_ALPHA: Partial<Record<ActivationName, number>> = { leakyRelu: 0.3, elu: 1 };
+const DEFAULT_ALPHA = new Map<ActivationName, number>([['leakyRelu', 0.3], ['elu', 1]]);
+
+export function isActivationName(name: unknown): name is ActivationName {
+  return typeof name === 'string' && ACT.has(name as ActivationName);
+}
+
+/** Throws the error for an activation name that is not one of ours (before any GPU work). */
+export function checkActivation(name: unknown): asserts name is ActivationName {
+  if (!isActivationName(name)) throw new Error(`unknown activation ${typeof name === 'string' ? `'${name}'` : `(a ${typeof name})`}; expected one of ${[...ACT.keys()].join(', ')}`);
+}
 
 export function activationConstants(name: ActivationName, alpha?: number): Record<string, number> {
-  if (!(name in ACT)) throw new Error(`unknown activation '${name}'; expected one of ${Object.keys(ACT).join(', ')}`);
-  return { ACT: ACT[name], ALPHA: alpha ?? DEFAULT_ALPHA[name] ?? 0 };
+  checkActivation(name);
+  if (alpha !== undefined && !Number.isFinite(alpha)) throw new Error(`activation '${name}': alpha must be a finite number, got ${alpha}`);
+  return { ACT: ACT.get(name)!, ALPHA: alpha ?? DEFAULT_ALPHA.get(name) ?? 0 };
 }
 
 interface Elementwise {
@@ -41,13 +54,17 @@ const backward = /* @__PURE__ */ defineKernel<Elementwise>({
 });
 
 /** y = act(x), elementwise. */
-export function activationForward(x: Tensor, activation: ActivationName, alpha?: number, y: Tensor = empty(x.shape)): Tensor {
+export function activationForward(x: Tensor, activation: ActivationName, alpha?: number, y?: Tensor): Tensor {
+  checkActivation(activation);
+  y ??= empty(x.shape);
   forward.run([x.buffer, y.buffer], { n: x.size, activation, alpha });
   return y;
 }
 
 /** dx = dy · act'(x), from the forward output y. */
-export function activationBackward(y: Tensor, dy: Tensor, activation: ActivationName, alpha?: number, dx: Tensor = empty(y.shape)): Tensor {
+export function activationBackward(y: Tensor, dy: Tensor, activation: ActivationName, alpha?: number, dx?: Tensor): Tensor {
+  checkActivation(activation);
+  dx ??= empty(y.shape);
   backward.run([y.buffer, dy.buffer, dx.buffer], { n: y.size, activation, alpha });
   return dx;
 }
