@@ -2,16 +2,27 @@
 // against), one fused kernel per parameter tensor (value, gradient and slots in one pass). apply()
 // only encodes work: no readback, no await. Slots are created on first use, keyed by the value
 // tensor, and stacked into one tensor per parameter ([slots, n]) so every kernel binds one buffer.
-import { defineKernel, grid1d, packUniforms, type Kernel, type Shader } from './runner.js';
+//
+// What Keras's optimizer base class adds, in its order (clip, decay, update), is fused into the
+// same kernels (shaders/lib/optimizer_step.wgsl): clipNorm / globalClipNorm (norms summed on the
+// GPU: grad_sumsq + clip_scale, two dispatches per step beyond the updates, no readback), clipValue,
+// and decoupled weightDecay (optimizers.adamw). The learning rate (a number, settable at any time,
+// or a schedule of the step) lives in a small GPU buffer, `hyper`, written with queue.writeBuffer
+// when it changes, so the uniform blocks and pipelines stay the same every step.
+import { context } from './device.js';
+import { defineKernel, flush, grid1d, packUniforms, submissions, type Kernel, type Shader } from './runner.js';
 import { adadelta_update } from './generated/adadelta_update.js';
 import { adagrad_update } from './generated/adagrad_update.js';
 import { adam_powers_update } from './generated/adam_powers_update.js';
 import { adam_update } from './generated/adam_update.js';
+import { clip_scale_forward } from './generated/clip_scale_forward.js';
+import { grad_sumsq_forward } from './generated/grad_sumsq_forward.js';
 import { rmsprop_update } from './generated/rmsprop_update.js';
 import { sgd_momentum_update } from './generated/sgd_momentum_update.js';
 import { sgd_update } from './generated/sgd_update.js';
 import { empty, formatShape, tensor, write, type Tensor } from './tensor.js';
 import { fill } from './ops/fill.js';
+import { formatValue, type LearningRateSchedule } from './schedules.js';
 
 export interface Param {
   value: Tensor;
@@ -20,32 +31,57 @@ export interface Param {
 
 export interface Optimizer {
   readonly name: string;
+  /** The settings, the learning rate as its value at the current step. */
   readonly config: Record<string, number | boolean>;
+  /** Updates applied so far (Keras's optimizer.iterations); a schedule is called with it. */
   iterations: number;
+  /** A rate ≥ 0 or a schedule; settable at any time, takes effect at the next step. */
+  learningRate: number | LearningRateSchedule;
   /** Encodes one update step for all params. */
   apply(params: Param[]): void;
   /** Frees the slot tensors. */
   dispose(): void;
 }
 
+/** What every optimizer takes besides its rule's settings (Keras's optimizer base class). */
+export interface OptimizerOptions {
+  learningRate?: number | LearningRateSchedule;
+  /** Each weight's gradient scaled to an L2 norm of at most this (Keras's clipnorm). */
+  clipNorm?: number;
+  /** Gradients clamped elementwise to ±clipValue (Keras's clipvalue). */
+  clipValue?: number;
+  /** All gradients scaled together to a global L2 norm of at most this (Keras's global_clipnorm). */
+  globalClipNorm?: number;
+  /** Decoupled weight decay: w ← w − lr·weightDecay·w before the update (Keras's weight_decay). */
+  weightDecay?: number;
+}
+
 import type { OptimizerName } from './optimizer_names.js';
 
 export type { OptimizerName };
 
-/** Uniform words of one update: the count of vec4s (the kernels update four elements per thread), then f32 hyper-parameters. */
+/** Uniform words of one update: the count of vec4s, the rule's f32 settings, then the shared tail of lib/optimizer_step.wgsl. */
 interface Update {
   n: number;
   floats: number[];
+  scaleIndex: number;
+  shared: SharedSettings;
   constants?: Record<string, number>;
+}
+
+interface SharedSettings {
+  clipValue: number;
+  weightDecay: number;
+  constants: { CLIP_NORM: number; CLIP_VALUE: number; DECAY: number };
 }
 
 function updateKernel(shader: Shader, slotted: boolean, extra: 'read'[] = []): Kernel<Update> {
   return defineKernel<Update>({
     shader,
-    bindings: ['write', 'read', ...(slotted ? (['write'] as const) : []), ...extra, 'uniform'],
+    bindings: ['write', 'read', ...(slotted ? (['write'] as const) : []), ...extra, 'read', 'uniform'],
     workgroups: (p) => grid1d(p.n, 64),
-    uniforms: (p) => packUniforms([p.n, ...p.floats.map((f32) => ({ f32 }))]),
-    constants: (p) => p.constants ?? {},
+    uniforms: (p) => packUniforms([p.n, ...p.floats.map((f32) => ({ f32 })), p.scaleIndex, { f32: p.shared.clipValue }, { f32: p.shared.weightDecay }]),
+    constants: (p) => ({ ...p.constants, ...p.shared.constants }),
   });
 }
 
@@ -65,33 +101,125 @@ const adamPowers = /* @__PURE__ */ defineKernel<{ beta1: number; beta2: number }
   uniforms: (p) => packUniforms([{ f32: p.beta1 }, { f32: p.beta2 }]),
 });
 
+/** Workgroups (and partial sums) per gradient in grad_sumsq_forward.wgsl. */
+const SUMSQ_GROUPS = 64;
+
+const gradSumsq = /* @__PURE__ */ defineKernel<{ n: number; slot: number }>({
+  shader: grad_sumsq_forward,
+  bindings: ['read', 'write', 'uniform'],
+  workgroups: () => [SUMSQ_GROUPS],
+  uniforms: (p) => packUniforms([p.n, p.slot]),
+});
+
+const clipScale = /* @__PURE__ */ defineKernel<{ count: number; clipNorm: number; global: boolean }>({
+  shader: clip_scale_forward,
+  bindings: ['read', 'write', 'uniform'],
+  workgroups: (p) => [p.count],
+  uniforms: (p) => packUniforms([p.count, { f32: p.clipNorm }]),
+  constants: (p) => ({ GLOBAL: Number(p.global) }),
+});
+
 interface Rule {
   name: OptimizerName;
+  /** The rule's own settings, validated by the caller (see settings()). */
   config: Record<string, number | boolean>;
   /** Slot tensors per parameter, and the value they start at. */
   slots: number;
   initial?: number;
-  /** Encodes the update of one parameter of n vec4s (slots: [slots, 4n] or null). */
-  update(value: Tensor, grad: Tensor, slots: Tensor | null, n: number): void;
+  /** Encodes the update of one parameter of n vec4s (slots: [slots, 4n] or null); `hyper` holds the rate and clip scales. */
+  update(value: Tensor, grad: Tensor, slots: Tensor | null, hyper: Tensor, step: Omit<Update, 'floats' | 'constants'>): void;
   /** Once per step, before the updates (Adam's bias-correction powers). */
   beginStep?(iterations: number): void;
   dispose?(): void;
 }
 
+/** A setting checked against its allowed range; the message names the optimizer, option and value. */
+interface Range {
+  min?: number;
+  /** Whether min itself is allowed (default true). */
+  minIncluded?: boolean;
+  max?: number;
+  maxIncluded?: boolean;
+}
+
+function checkSetting(optimizer: string, option: string, value: unknown, range: Range): void {
+  const { min, max, minIncluded = true, maxIncluded = true } = range;
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (min === undefined || (minIncluded ? value >= min : value > min)) &&
+    (max === undefined || (maxIncluded ? value <= max : value < max));
+  if (ok) return;
+  const bounds = [min === undefined ? '' : `${minIncluded ? '≥' : '>'} ${min}`, max === undefined ? '' : `${maxIncluded ? '≤' : '<'} ${max}`].filter(Boolean).join(' and ');
+  throw new Error(`optimizer ${optimizer}: ${option} must be a finite number${bounds ? ` ${bounds}` : ''}, got ${formatValue(value)}`);
+}
+
+function checkFlag(optimizer: string, option: string, value: unknown): void {
+  if (typeof value !== 'boolean') throw new Error(`optimizer ${optimizer}: ${option} must be true or false, got ${formatValue(value)}`);
+}
+
+function checkRate(optimizer: string, rate: unknown): void {
+  if (typeof rate === 'function') return;
+  checkSetting(optimizer, 'learningRate', rate, { min: 0 });
+}
+
 class GpuOptimizer implements Optimizer {
   iterations = 0;
   readonly name: string;
-  readonly config: Record<string, number | boolean>;
   readonly #rule: Rule;
+  readonly #options: Required<Omit<OptimizerOptions, 'learningRate'>>;
+  readonly #shared: SharedSettings;
   readonly #slots = new Map<Tensor, Tensor>();
+  #learningRate: number | LearningRateSchedule;
+  /** [rate, clip scale of parameter 0, 1, …]; see shaders/lib/optimizer_step.wgsl. */
+  #hyper: Tensor | null = null;
+  #writtenRate = NaN;
+  /** submissions() when this optimizer last encoded work that reads `hyper`. */
+  #encodedAt = -1;
 
-  constructor(rule: Rule) {
-    for (const [key, v] of Object.entries(rule.config)) {
-      if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`optimizer ${rule.name}: ${key} must be a finite number, got ${v}`);
-    }
+  constructor(rule: Rule, options: OptimizerOptions) {
+    const { learningRate = 0.001, weightDecay = 0 } = options;
+    checkRate(rule.name, learningRate);
+    const clips = (['clipNorm', 'clipValue', 'globalClipNorm'] as const).filter((option) => options[option] !== undefined);
+    for (const option of clips) checkSetting(rule.name, option, options[option], { min: 0, minIncluded: false });
+    // Keras applies only the first of them (and refuses clipnorm with global_clipnorm): say so instead.
+    if (clips.length > 1) throw new Error(`optimizer ${rule.name}: give only one of clipNorm, clipValue and globalClipNorm, got ${clips.map((o) => `${o} ${options[o]}`).join(', ')}`);
+    const { clipNorm = 0, clipValue = 0, globalClipNorm = 0 } = options;
+    checkSetting(rule.name, 'weightDecay', weightDecay, { min: 0 });
     this.#rule = rule;
     this.name = rule.name;
-    this.config = rule.config;
+    this.#learningRate = learningRate;
+    this.#options = { clipNorm, clipValue, globalClipNorm, weightDecay };
+    this.#shared = {
+      clipValue,
+      weightDecay,
+      constants: { CLIP_NORM: Number(clipNorm > 0 || globalClipNorm > 0), CLIP_VALUE: Number(clipValue > 0), DECAY: Number(weightDecay > 0) },
+    };
+  }
+
+  get learningRate(): number | LearningRateSchedule {
+    return this.#learningRate;
+  }
+
+  set learningRate(rate: number | LearningRateSchedule) {
+    checkRate(this.name, rate);
+    this.#learningRate = rate;
+  }
+
+  get config(): Record<string, number | boolean> {
+    const extra = Object.fromEntries(Object.entries(this.#options).filter(([, v]) => v !== 0));
+    return { learningRate: this.#rateAt(this.iterations), ...this.#rule.config, ...extra };
+  }
+
+  /** The rate for step `step`, checked (a schedule may return anything). */
+  #rateAt(step: number): number {
+    const rate = this.#learningRate;
+    if (typeof rate === 'number') return rate;
+    const value = rate(step);
+    if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
+      throw new Error(`optimizer ${this.name}: the learningRate schedule returned ${formatValue(value)} at step ${step}; it must return a finite number ≥ 0`);
+    }
+    return value;
   }
 
   apply(params: Param[]): void {
@@ -100,9 +228,46 @@ class GpuOptimizer implements Optimizer {
         throw new Error(`optimizer ${this.name}: parameter ${formatShape(value.shape)} (${value.dtype}) and its gradient ${formatShape(grad.shape)} (${grad.dtype}) must be float32 of the same size`);
       }
     }
+    const hyper = this.#prepareHyper(this.#rateAt(this.iterations), params.length);
+    this.#clipByNorm(params, hyper);
     this.#rule.beginStep?.(this.iterations);
-    for (const { value, grad } of params) this.#rule.update(value, grad, this.#slotsOf(value), vec4s(value));
+    params.forEach(({ value, grad }, k) => {
+      this.#rule.update(value, grad, this.#slotsOf(value), hyper, { n: vec4s(value), scaleIndex: 1 + k, shared: this.#shared });
+    });
+    this.#encodedAt = submissions();
     this.iterations++;
+  }
+
+  /** The hyper buffer for `count` parameters, holding this step's rate. */
+  #prepareHyper(rate: number, count: number): Tensor {
+    if (this.#hyper && this.#hyper.size < 1 + count) {
+      this.#hyper.dispose();
+      this.#hyper = null;
+    }
+    if (!this.#hyper) {
+      // Made once (or when a larger model comes): write() submits pending work first, safely.
+      this.#hyper = tensor(new Float32Array(1 + count).fill(1));
+      this.#writtenRate = NaN;
+    }
+    if (Math.fround(rate) !== this.#writtenRate) {
+      // The commands still in the shared encoder (this step's forward and backward) do not read
+      // `hyper`, unless this optimizer's previous step was not submitted yet.
+      if (this.#encodedAt === submissions()) flush();
+      context().device.queue.writeBuffer(this.#hyper.buffer, 0, Float32Array.of(rate));
+      this.#writtenRate = Math.fround(rate);
+    }
+    return this.#hyper;
+  }
+
+  /** Encodes hyper[1 + k] = c / max(‖g_k‖, c), per weight (clipNorm) or over all (globalClipNorm). */
+  #clipByNorm(params: Param[], hyper: Tensor): void {
+    const { clipNorm, globalClipNorm } = this.#options;
+    if (!(clipNorm > 0 || globalClipNorm > 0) || params.length === 0) return;
+    const partials = empty([params.length * SUMSQ_GROUPS]);
+    params.forEach(({ grad }, k) => gradSumsq.run([grad.buffer, partials.buffer], { n: vec4s(grad), slot: k * SUMSQ_GROUPS }));
+    clipScale.run([partials.buffer, hyper.buffer], { count: params.length, clipNorm: clipNorm || globalClipNorm, global: globalClipNorm > 0 });
+    // Back to the pool: a later kernel that reuses it is encoded after these.
+    partials.dispose();
   }
 
   #slotsOf(value: Tensor): Tensor | null {
@@ -120,32 +285,44 @@ class GpuOptimizer implements Optimizer {
   dispose(): void {
     for (const t of this.#slots.values()) t.dispose();
     this.#slots.clear();
+    this.#hyper?.dispose();
+    this.#hyper = null;
     this.#rule.dispose?.();
   }
 }
 
-function sgd({ learningRate = 0.01, momentum = 0, nesterov = false } = {}): Optimizer {
-  return new GpuOptimizer({
-    name: 'sgd',
-    config: { learningRate, momentum, nesterov },
-    slots: momentum === 0 ? 0 : 1,
-    update(value, grad, slots, n) {
-      if (!slots) return kernels.sgd.run([value.buffer, grad.buffer], { n, floats: [-learningRate] });
-      kernels.momentum.run([value.buffer, grad.buffer, slots.buffer], { n, floats: [-learningRate, momentum], constants: { NESTEROV: Number(nesterov) } });
+function sgd({ learningRate = 0.01, momentum = 0, nesterov = false, ...options }: OptimizerOptions & { momentum?: number; nesterov?: boolean } = {}): Optimizer {
+  checkSetting('sgd', 'momentum', momentum, { min: 0, max: 1 });
+  checkFlag('sgd', 'nesterov', nesterov);
+  return new GpuOptimizer(
+    {
+      name: 'sgd',
+      config: { momentum, nesterov },
+      slots: momentum === 0 ? 0 : 1,
+      update(value, grad, slots, hyper, step) {
+        if (!slots) return kernels.sgd.run([value.buffer, grad.buffer, hyper.buffer], { ...step, floats: [] });
+        kernels.momentum.run([value.buffer, grad.buffer, slots.buffer, hyper.buffer], { ...step, floats: [momentum], constants: { NESTEROV: Number(nesterov) } });
+      },
     },
-  });
+    { learningRate, ...options },
+  );
 }
 
-function adam({ learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 } = {}): Optimizer {
+type AdamOptions = OptimizerOptions & { beta1?: number; beta2?: number; epsilon?: number };
+
+function adamRule(name: 'adam' | 'adamw', { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 }: AdamOptions): Rule {
+  checkSetting(name, 'beta1', beta1, { min: 0, max: 1, maxIncluded: false });
+  checkSetting(name, 'beta2', beta2, { min: 0, max: 1, maxIncluded: false });
+  checkSetting(name, 'epsilon', epsilon, { min: 0 });
   // The step count t enters only as β^t. Uniform buffers are cached by content, so a per-step value
   // there would create a buffer every step; instead (β1^t, β2^t) live in a 2-element GPU tensor that
   // a one-thread kernel advances before each step's updates (TF.js's accBeta1/accBeta2, in float32).
   let powers: Tensor | null = null;
   let poweredAt = 0;
   const powersAt = (t: number) => [Math.fround(beta1) ** t, Math.fround(beta2) ** t];
-  return new GpuOptimizer({
-    name: 'adam',
-    config: { learningRate, beta1, beta2, epsilon },
+  return {
+    name: name as OptimizerName,
+    config: { beta1, beta2, epsilon },
     slots: 2,
     beginStep(iterations) {
       // `iterations` may have been set (a restored checkpoint): restart the powers from it.
@@ -154,50 +331,79 @@ function adam({ learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7
       adamPowers.run([powers.buffer], { beta1, beta2 });
       poweredAt = iterations + 1;
     },
-    update(value, grad, slots, n) {
-      const floats = [-learningRate, beta1, 1 - beta1, beta2, 1 - beta2, epsilon];
-      kernels.adam.run([value.buffer, grad.buffer, slots!.buffer, powers!.buffer], { n, floats });
+    update(value, grad, slots, hyper, step) {
+      const floats = [beta1, 1 - beta1, beta2, 1 - beta2, epsilon];
+      kernels.adam.run([value.buffer, grad.buffer, slots!.buffer, powers!.buffer, hyper.buffer], { ...step, floats });
     },
     dispose() {
       powers?.dispose();
       powers = null;
     },
-  });
+  };
 }
 
-function adadelta({ learningRate = 0.001, rho = 0.95, epsilon = 1e-7 } = {}): Optimizer {
-  return new GpuOptimizer({
-    name: 'adadelta',
-    config: { learningRate, rho, epsilon },
-    slots: 2,
-    update(value, grad, slots, n) {
-      kernels.adadelta.run([value.buffer, grad.buffer, slots!.buffer], { n, floats: [-learningRate, rho, 1 - rho, epsilon] });
+function adam({ learningRate = 0.001, beta1, beta2, epsilon, ...options }: AdamOptions = {}): Optimizer {
+  return new GpuOptimizer(adamRule('adam', { beta1, beta2, epsilon }), { learningRate, ...options });
+}
+
+/**
+ * Adam with decoupled weight decay (Keras's AdamW, default weightDecay 0.004): each step first
+ * w ← w − lr·weightDecay·w, then TF.js's Adam update (the same rule and epsilon as adam()).
+ */
+function adamw({ learningRate = 0.001, weightDecay = 0.004, beta1, beta2, epsilon, ...options }: AdamOptions = {}): Optimizer {
+  return new GpuOptimizer(adamRule('adamw', { beta1, beta2, epsilon }), { learningRate, weightDecay, ...options });
+}
+
+function adadelta({ learningRate = 0.001, rho = 0.95, epsilon = 1e-7, ...options }: OptimizerOptions & { rho?: number; epsilon?: number } = {}): Optimizer {
+  checkSetting('adadelta', 'rho', rho, { min: 0, max: 1 });
+  checkSetting('adadelta', 'epsilon', epsilon, { min: 0 });
+  return new GpuOptimizer(
+    {
+      name: 'adadelta',
+      config: { rho, epsilon },
+      slots: 2,
+      update(value, grad, slots, hyper, step) {
+        kernels.adadelta.run([value.buffer, grad.buffer, slots!.buffer, hyper.buffer], { ...step, floats: [rho, 1 - rho, epsilon] });
+      },
     },
-  });
+    { learningRate, ...options },
+  );
 }
 
-function rmsprop({ learningRate = 0.001, rho = 0.9, momentum = 0, epsilon = 1e-7, centered = false } = {}): Optimizer {
+function rmsprop({ learningRate = 0.001, rho = 0.9, momentum = 0, epsilon = 1e-7, centered = false, ...options }: OptimizerOptions & { rho?: number; momentum?: number; epsilon?: number; centered?: boolean } = {}): Optimizer {
+  checkSetting('rmsprop', 'rho', rho, { min: 0, max: 1 });
+  checkSetting('rmsprop', 'momentum', momentum, { min: 0, max: 1 });
+  checkSetting('rmsprop', 'epsilon', epsilon, { min: 0 });
+  checkFlag('rmsprop', 'centered', centered);
   const constants = { MOMENTUM: Number(momentum !== 0), CENTERED: Number(centered) };
-  return new GpuOptimizer({
-    name: 'rmsprop',
-    config: { learningRate, rho, momentum, epsilon, centered },
-    slots: 1 + constants.MOMENTUM + constants.CENTERED,
-    update(value, grad, slots, n) {
-      kernels.rmsprop.run([value.buffer, grad.buffer, slots!.buffer], { n, floats: [learningRate, rho, 1 - rho, momentum, epsilon], constants });
+  return new GpuOptimizer(
+    {
+      name: 'rmsprop',
+      config: { rho, momentum, epsilon, centered },
+      slots: 1 + constants.MOMENTUM + constants.CENTERED,
+      update(value, grad, slots, hyper, step) {
+        kernels.rmsprop.run([value.buffer, grad.buffer, slots!.buffer, hyper.buffer], { ...step, floats: [rho, 1 - rho, momentum, epsilon], constants });
+      },
     },
-  });
+    { learningRate, ...options },
+  );
 }
 
-function adagrad({ learningRate = 0.001, initialAccumulatorValue = 0.1, epsilon = 1e-7 } = {}): Optimizer {
-  return new GpuOptimizer({
-    name: 'adagrad',
-    config: { learningRate, initialAccumulatorValue, epsilon },
-    slots: 1,
-    initial: initialAccumulatorValue,
-    update(value, grad, slots, n) {
-      kernels.adagrad.run([value.buffer, grad.buffer, slots!.buffer], { n, floats: [-learningRate, epsilon] });
+function adagrad({ learningRate = 0.001, initialAccumulatorValue = 0.1, epsilon = 1e-7, ...options }: OptimizerOptions & { initialAccumulatorValue?: number; epsilon?: number } = {}): Optimizer {
+  checkSetting('adagrad', 'initialAccumulatorValue', initialAccumulatorValue, { min: 0 });
+  checkSetting('adagrad', 'epsilon', epsilon, { min: 0 });
+  return new GpuOptimizer(
+    {
+      name: 'adagrad',
+      config: { initialAccumulatorValue, epsilon },
+      slots: 1,
+      initial: initialAccumulatorValue,
+      update(value, grad, slots, hyper, step) {
+        kernels.adagrad.run([value.buffer, grad.buffer, slots!.buffer, hyper.buffer], { ...step, floats: [epsilon] });
+      },
     },
-  });
+    { learningRate, ...options },
+  );
 }
 
 /** Four elements per thread: tensor buffers are whole 16-byte multiples (see tensor.ts). */
@@ -205,7 +411,7 @@ function vec4s(t: Tensor): number {
   return Math.ceil(t.size / 4);
 }
 
-export const optimizers = { sgd, adam, adadelta, rmsprop, adagrad };
+export const optimizers = { sgd, adam, adamw, adadelta, rmsprop, adagrad };
 
 /** An optimizer by name with Keras's defaults, or the given one. */
 export function getOptimizer(o: OptimizerName | Optimizer): Optimizer {

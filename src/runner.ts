@@ -214,6 +214,16 @@ export function hasPendingWork(): boolean {
   return s.encoder !== null;
 }
 
+let submitted = 0;
+
+/**
+ * Command buffers submitted so far. A queue.writeBuffer runs before everything still in the shared
+ * encoder: a buffer whose readers were all encoded before the last flush can be written without one.
+ */
+export function submissions(): number {
+  return submitted;
+}
+
 /** Submits everything encoded so far as one command buffer. */
 export function flush(): void {
   const { device } = context();
@@ -221,6 +231,7 @@ export function flush(): void {
   if (!s.encoder) return;
   s.pass?.end();
   device.queue.submit([s.encoder.finish()]);
+  submitted++;
   s.encoder = null;
   s.pass = null;
   s.encodedDispatches = 0;

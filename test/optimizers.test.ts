@@ -82,8 +82,8 @@ describe('optimizers', () => {
     const afterFirst = memory();
     for (let i = 0; i < 3; i++) opt.apply([{ value, grad }]);
     expect(memory()).toEqual(afterFirst);
-    // ms, mom and mg stacked in one [3, 7] tensor
-    expect(afterFirst.numTensors - before).toBe(3);
+    // ms, mom and mg stacked in one [3, 7] tensor, and the learning-rate buffer
+    expect(afterFirst.numTensors - before).toBe(4);
     opt.dispose();
     expect(memory().numTensors - before).toBe(2);
     await value.data();
@@ -144,7 +144,7 @@ describe('getOptimizer', () => {
   });
 
   it('rejects unknown names, non-finite settings and gradients of another size', () => {
-    expect(() => getOptimizer('nadam' as OptimizerName)).toThrow("unknown optimizer 'nadam'; expected one of sgd, adam, adadelta, rmsprop, adagrad");
+    expect(() => getOptimizer('nadam' as OptimizerName)).toThrow("unknown optimizer 'nadam'; expected one of sgd, adam, adamw, adadelta, rmsprop, adagrad");
     expect(() => optimizers.adam({ learningRate: NaN })).toThrow(/adam: learningRate must be a finite number/);
     const value: Tensor = tensor(new Float32Array(6), [2, 3]);
     expect(() => getOptimizer('sgd').apply([{ value, grad: tensor(new Float32Array(5)) }])).toThrow(/sgd: parameter \[2,3\] \(float32\) and its gradient \[5\] \(float32\)/);

@@ -1,0 +1,25 @@
+// First half of clipping by norm (clipNorm, globalClipNorm): partial sums of squares of one
+// gradient, for clip_scale_forward.wgsl to finish. Always GROUPS = 64 workgroups per gradient, so
+// parameter k owns partials[64k … 64k+64) and the finishing kernel needs no table of offsets.
+// Bindings: 0 grad (read, n vec4s), 1 partials (read-write), 2 params { n, slot = 64k }.
+// Thread → element: workgroup w, thread t reads vec4s w·64 + t, then every GROUPS·64th after it
+// (coalesced); the 64 sums meet in lib/workgroup_sum.wgsl and thread 0 writes partials[slot + w].
+//!include lib/workgroup_sum.wgsl
+
+const GROUPS: u32 = 64u;
+
+struct Params { n: u32, slot: u32 }
+@group(0) @binding(0) var<storage, read> grad: array<vec4f>;
+@group(0) @binding(1) var<storage, read_write> partials: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+@compute @workgroup_size(64)
+fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wg: vec3u) {
+  var acc = 0.0;
+  for (var i = wg.x * 64u + t; i < params.n; i += GROUPS * 64u) {
+    let g = grad[i];
+    acc += dot(g, g);
+  }
+  let total = workgroup_sum(t, acc);
+  if (t == 0u) { partials[params.slot + wg.x] = total; }
+}
