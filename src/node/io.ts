@@ -1,9 +1,9 @@
 // 'file://dir' (or a plain path) in Node: dir/model.json + dir/weights.bin, as tfjs-node writes them.
-// A save writes both files into a fresh temp directory beside the target first and only then
-// renames them into place (the shard first, model.json last), so a save that fails while
-// serializing or writing leaves an existing model's files untouched. Importing this registers 'file://'.
+// Loading reads only files inside the model's folder, with size caps (model files are untrusted).
+// Saving is atomic as a whole: killed at any point, the folder holds the old model or the new one,
+// each loadable (see saveInto). Importing this registers 'file://'.
 import { constants } from 'node:fs';
-import { lstat, mkdir, mkdtemp, open, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { registerIOHandler } from '../io/index.js';
 import { budgetedReader, checkManifest, loadLimits, overLimit, parseModelJson, type LoadOptions } from '../io/limits.js';
@@ -69,6 +69,154 @@ async function weightFileInside(root: string, p: string, source: string, shown: 
   return real;
 }
 
+/** Hidden names a save uses inside and beside the model folder; anything so named and not in use is a leftover. */
+const STAGED = /^\.wgslnet-saving-\d+-[a-z0-9]+\.bin$/;
+const TEMP_FILE = /^\.wgslnet-\d+-[a-z0-9]+\.tmp$/;
+const LOCK = '.wgslnet-save.lock';
+const LOCK_WAIT_MS = 60_000;
+
+/**
+ * Tests set WGSLNET_SAVE_KILL_AT to a step name to have the process killed there (SIGKILL, as an
+ * out-of-memory kill or a power cut would), proving each intermediate state loads.
+ */
+function step(name: string): void {
+  if (process.env.WGSLNET_SAVE_KILL_AT === name) process.kill(process.pid, 'SIGKILL');
+}
+
+function uniqueId(): string {
+  return `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** Writes a file whole and flushed to disk before it is renamed into place; normal permissions (umask). */
+async function writeDurable(path: string, data: string | Uint8Array): Promise<void> {
+  const handle = await open(path, 'wx');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Holds `dir`'s save lock (an O_EXCL file naming its process) while `body` runs, so two saves into
+ * one folder, from one process or two, take turns and the last one wins whole. A lock left by a
+ * killed process is taken over.
+ */
+async function withSaveLock<T>(dir: string, body: () => Promise<T>): Promise<T> {
+  const lock = join(dir, LOCK);
+  for (const start = Date.now(); ; ) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = Number(await readFile(lock, 'utf8').catch(() => ''));
+      if (Number.isInteger(holder) && holder > 0 && !processAlive(holder)) {
+        await rm(lock, { force: true });
+        continue;
+      }
+      if (Date.now() - start > LOCK_WAIT_MS) throw new Error(`cannot save to '${dir}': another save into it has been running for over ${LOCK_WAIT_MS / 1000} s (${lock})`);
+      await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
+    }
+  }
+  try {
+    return await body();
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+/** Leftovers of killed saves in `dir`: staged shards model.json does not use, and temp files. */
+async function removeLeftovers(dir: string, keep: ReadonlySet<string>): Promise<void> {
+  for (const name of await readdir(dir)) {
+    if ((STAGED.test(name) || TEMP_FILE.test(name)) && !keep.has(name)) await rm(join(dir, name), { force: true });
+  }
+}
+
+/** The weight paths the folder's current model.json uses (none when it has none or is unreadable). */
+async function pathsInUse(dir: string): Promise<Set<string>> {
+  try {
+    const json = JSON.parse(await readFile(join(dir, MODEL_JSON), 'utf8')) as { weightsManifest?: { paths?: unknown[] }[] };
+    return new Set((json.weightsManifest ?? []).flatMap((g) => g.paths ?? []).filter((p): p is string => typeof p === 'string'));
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * Replaces the model in existing folder `dir` so that every state a kill can leave loads as the old
+ * model or the new one, never a mix: model.json is the commit point (an atomic rename), and it only
+ * ever names a weight file that is complete and belongs to it.
+ *   1. the new weights go to a staged file (.wgslnet-saving-ID.bin); the old model is untouched;
+ *   2. model.json is renamed over, naming the staged file: the new model, complete;
+ *   3. a copy of the staged file is renamed over weights.bin (the old model.json no longer uses it);
+ *   4. model.json is renamed over again, naming weights.bin; 5. staged and temp files are removed
+ *      (this save's, and any a killed save left). Other files in the folder stay. Runs under the folder's save lock.
+ */
+async function saveInto(dir: string, json: (paths: string[]) => string, weights: Uint8Array): Promise<void> {
+  await withSaveLock(dir, async () => {
+    await removeLeftovers(dir, await pathsInUse(dir));
+    const id = uniqueId();
+    const staged = `.wgslnet-saving-${id}.bin`;
+    const temp = (n: number) => join(dir, `.wgslnet-${id}${n}.tmp`);
+    await writeDurable(join(dir, staged), weights);
+    step('weights-staged');
+    await writeDurable(temp(1), json([staged]));
+    await rename(temp(1), join(dir, MODEL_JSON));
+    step('json-names-staged');
+    await copyFile(join(dir, staged), temp(2));
+    step('weights-copied');
+    await rename(temp(2), join(dir, WEIGHTS_BIN));
+    step('weights-renamed');
+    await writeDurable(temp(3), json([WEIGHTS_BIN]));
+    await rename(temp(3), join(dir, MODEL_JSON));
+    step('json-final');
+    await removeLeftovers(dir, new Set([WEIGHTS_BIN]));
+  });
+}
+
+/**
+ * A new model folder: written whole into a hidden folder beside it, then renamed into place. Hidden
+ * folders of killed saves (whose process is gone) are removed first. If the folder appeared
+ * meanwhile (a concurrent save), saves into it instead.
+ */
+async function saveNew(path: string, json: (paths: string[]) => string, weights: Uint8Array): Promise<void> {
+  const parent = dirname(path);
+  await mkdir(parent, { recursive: true });
+  const prefix = `.${basename(path)}.saving-`;
+  for (const name of await readdir(parent)) {
+    const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
+    if (name.startsWith(prefix) && !processAlive(pid)) await rm(join(parent, name), { recursive: true, force: true });
+  }
+  const temp = join(parent, `${prefix}${uniqueId()}`);
+  // mkdir, not mkdtemp: the folder gets the usual permissions (umask), not 0700.
+  await mkdir(temp);
+  try {
+    await writeDurable(join(temp, WEIGHTS_BIN), weights);
+    await writeDurable(join(temp, MODEL_JSON), json([WEIGHTS_BIN]));
+    step('new-folder-written');
+    try {
+      await rename(temp, path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+      await saveInto(path, json, weights);
+    }
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
+}
+
 /** An IOHandler for a model directory ('file://dir', 'dir'); load() also takes the path of a model.json. */
 export function fileHandler(url: string, options: LoadOptions = {}): IOHandler {
   const limits = loadLimits(options);
@@ -77,22 +225,11 @@ export function fileHandler(url: string, options: LoadOptions = {}): IOHandler {
     async save(artifacts) {
       const existing = await stat(path).catch(() => null);
       if (existing && !existing.isDirectory()) throw new Error(`cannot save to '${path}': it is a file; give a directory for model.json and ${WEIGHTS_BIN}`);
-      await mkdir(dirname(path), { recursive: true });
-      const temp = await mkdtemp(join(dirname(path), `.${basename(path)}.saving-`));
-      try {
-        await writeFile(join(temp, MODEL_JSON), JSON.stringify(toModelJSON(artifacts, [WEIGHTS_BIN])));
-        await writeFile(join(temp, WEIGHTS_BIN), new Uint8Array(concatBuffers(artifacts.weightData ?? [])));
-        if (existing) {
-          // Into the existing directory, leaving its other files: two renames, not one atomic step,
-          // but both files are complete by now and a rename within one file system has little left to fail on.
-          await rename(join(temp, WEIGHTS_BIN), join(path, WEIGHTS_BIN));
-          await rename(join(temp, MODEL_JSON), join(path, MODEL_JSON));
-        } else {
-          await rename(temp, path);
-        }
-      } finally {
-        await rm(temp, { recursive: true, force: true });
-      }
+      // Everything that can fail while serializing fails here, before the folder is touched.
+      const json = (paths: string[]) => JSON.stringify(toModelJSON(artifacts, paths));
+      json([WEIGHTS_BIN]);
+      const weights = new Uint8Array(concatBuffers(artifacts.weightData ?? []));
+      await (existing ? saveInto(path, json, weights) : saveNew(path, json, weights));
       return saveResult(artifacts);
     },
     async load() {
