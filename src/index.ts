@@ -15,6 +15,8 @@ export type { CompileArgs, FitArgs, PredictArgs, Callbacks, Logs } from './model
 export { optimizers, getOptimizer } from './optimizers.js';
 export type { Optimizer, OptimizerOptions, Param } from './optimizers.js';
 export { schedules } from './schedules.js';
+export { callbacks, Callback, EarlyStopping, ReduceLROnPlateau, ModelCheckpoint } from './callbacks.js';
+export type { TrainingParams, EarlyStoppingArgs, ReduceLROnPlateauArgs, ModelCheckpointArgs } from './callbacks.js';
 export type { LearningRateSchedule } from './schedules.js';
 export type { OptimizerName } from './optimizer_names.js';
 export { setRandomSeed, seededRandom } from './initializers.js';

@@ -15,6 +15,7 @@ import { seededRandom } from './initializers.js';
 import { ProgressBar } from './progress.js';
 import { saveModel, loadWeightsInto, type IOHandler, type SaveResult } from './io/index.js';
 import { empty, formatShape, Tensor, tensor, type Shape } from './tensor.js';
+import type { TrainingParams } from './callbacks.js';
 
 export interface CompileArgs {
   optimizer: OptimizerName | Optimizer;
@@ -30,6 +31,9 @@ export interface Logs {
 }
 
 export interface Callbacks {
+  /** Called by fit() before onTrainBegin (Keras's set_model / set_params; see callbacks.ts). */
+  setModel?(model: Model): void;
+  setParams?(params: TrainingParams): void;
   onTrainBegin?(): void | Promise<void>;
   onEpochBegin?(epoch: number): void | Promise<void>;
   /** Per-batch losses stay on the GPU (reading them would stall it): logs carry the batch size only. */
@@ -291,6 +295,12 @@ export class Model {
     const history = new History();
     const bar = new ProgressBar(numBatches, verbose);
     this.stopTraining = false;
+    const names = ['loss', ...this.metrics];
+    const params: TrainingParams = { epochs, steps: numBatches, metrics: args.validationData || split > 0 ? [...names, ...names.map((k) => `val_${k}`)] : names };
+    for (const c of callbacks) {
+      c.setModel?.(this);
+      c.setParams?.(params);
+    }
     try {
       for (const c of callbacks) await c.onTrainBegin?.();
       for (let epoch = 0; epoch < epochs && !this.stopTraining; epoch++) {

@@ -11,6 +11,8 @@ export { decodeImage, resizeImage, encodePng, writePng } from './image.js';
 export type { Image } from './image.js';
 export { imageGrid, lossPlot } from './plot.js';
 export { fileHandler } from './io.js';
+export { csvLogger, CsvLogger } from './callbacks.js';
+export type { CsvLoggerArgs } from './callbacks.js';
 export { loadExampleData } from './example-data.js';
 export type { ExampleData } from './example-data.js';
 
