@@ -27,6 +27,8 @@ export type { Example, ExampleName } from './examples.js';
 // Saving and loading (TF.js layers format)
 export { loadModel, registerIOHandler } from './io/index.js';
 export type { IOHandler, ModelArtifacts, ModelJSON, SaveResult, WeightSpec } from './io/index.js';
+// ONNX (exporter and importer load on first use)
+export { toOnnx, loadOnnx } from './io/index.js';
 
 // Data
 export { parseIdx, gunzip } from './data/idx.js';

@@ -25,6 +25,10 @@ export function downloadsHandler(url: string): IOHandler {
   return {
     async save(artifacts) {
       if (typeof document === 'undefined') throw new Error(`'${url}': downloads need a browser page (in Node save to 'file://dir')`);
+      if (artifacts.format === 'onnx') {
+        download(new Blob([artifacts.modelTopology as ArrayBuffer], { type: 'application/octet-stream' }), name);
+        return saveResult(artifacts);
+      }
       const weightsFile = `${name}.weights.bin`;
       const json = toModelJSON(artifacts, [`./${weightsFile}`]);
       download(new Blob([JSON.stringify(json)], { type: 'application/json' }), `${name}.json`);

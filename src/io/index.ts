@@ -1,6 +1,7 @@
 // Saving and loading models in TensorFlow.js's layers format through IOHandlers (TF.js's
 // interface: save(artifacts) / load()), chosen by URL scheme: 'downloads://', 'indexeddb://',
-// 'http(s)://' here, 'file://' once wgslnet/node is imported. A plain string is a file path where
+// 'http(s)://' here, 'file://' once wgslnet/node is imported. ONNX files: 'onnx://' (Node),
+// 'downloads://name.onnx', and loadOnnx(). A plain string is a file path where
 // 'file://' is registered (Node) and a URL relative to the page otherwise.
 import type { Model } from '../model.js';
 import { matchWeights, modelArtifacts, modelFromTopology, specsBytes, type IOHandler, type ModelArtifacts, type SaveResult } from './serialization.js';
@@ -40,10 +41,48 @@ function handlerFor(target: string | IOHandler, method: 'save' | 'load', options
   return handler as IOHandler & Required<Pick<IOHandler, typeof method>>;
 }
 
-/** Saves topology and weights (model.save). */
+/** 'onnx://path' (Node) and 'downloads://name.onnx' (browser) take an ONNX file instead of the layers format. */
+function isOnnxDestination(destination: string | IOHandler): boolean {
+  return typeof destination === 'string' && (/^onnx:\/\//i.test(destination) || /^downloads:\/\/.+\.onnx$/i.test(destination));
+}
+
+/** Saves topology and weights (model.save); ONNX destinations load the exporter on first use. */
 export async function saveModel(model: Model, destination: string | IOHandler): Promise<SaveResult> {
   const handler = handlerFor(destination, 'save');
-  return handler.save(await modelArtifacts(model));
+  if (!isOnnxDestination(destination)) return handler.save(await modelArtifacts(model));
+  const { toOnnx } = await import('./onnx/export.js');
+  const bytes = await toOnnx(model);
+  return handler.save({ format: 'onnx', modelTopology: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
+}
+
+/** The model as ONNX bytes (opset 18, NHWC in and out; see io/onnx/export.ts), the exporter loaded on first use. */
+export async function toOnnx(model: Model): Promise<Uint8Array> {
+  return (await import('./onnx/export.js')).toOnnx(model);
+}
+
+/** An ONNX file's bytes and, for a file or URL, a reader of its external-data files (io/onnx/import.ts checks their paths first). */
+export interface OnnxSource {
+  bytes: Uint8Array;
+  /** Where the file came from, for messages. */
+  name: string;
+  readExternal?: (location: string) => Promise<Uint8Array>;
+}
+
+/** 'onnx://path' (Node): an IOHandler whose load() returns ONNX artifacts with readExternal (src/node/onnx.ts). */
+export type OnnxArtifacts = ModelArtifacts & { format: 'onnx'; modelTopology: ArrayBuffer; readExternal?: OnnxSource['readExternal'] };
+
+/**
+ * A wgslnet Model from an ONNX file: bytes, a URL (fetched), or in Node a path or 'onnx://path'.
+ * The importer is loaded on first use; see io/onnx/import.ts for the ops it reads.
+ */
+export async function loadOnnx(source: Uint8Array | ArrayBuffer | string): Promise<Model> {
+  const { fromOnnx, fetchOnnx } = await import('./onnx/import.js');
+  if (typeof source !== 'string') return fromOnnx({ bytes: source instanceof Uint8Array ? source : new Uint8Array(source), name: 'the ONNX bytes' });
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(source)?.[1].toLowerCase();
+  if (scheme === 'http' || scheme === 'https' || (scheme === undefined && !handlers.has('onnx'))) return fromOnnx(await fetchOnnx(source));
+  const artifacts = (await handlerFor(scheme === undefined ? `onnx://${source}` : source, 'load').load()) as OnnxArtifacts;
+  if (artifacts.format !== 'onnx') throw new Error(`loadOnnx: '${source}' did not load as an ONNX file (use loadModel for the layers format)`);
+  return fromOnnx({ bytes: new Uint8Array(artifacts.modelTopology), name: `'${source}'`, readExternal: artifacts.readExternal });
 }
 
 /** Loads saved weights into a model (model.loadWeights): everything is checked first, so an error changes nothing. */

@@ -67,7 +67,7 @@ export interface ModelJSON {
 export interface SaveResult {
   modelArtifactsInfo: {
     dateSaved: Date;
-    modelTopologyType: 'JSON';
+    modelTopologyType: 'JSON' | 'ONNX';
     modelTopologyBytes?: number;
     weightSpecsBytes?: number;
     weightDataBytes?: number;
@@ -554,8 +554,8 @@ export function saveResult(artifacts: ModelArtifacts): SaveResult {
   return {
     modelArtifactsInfo: {
       dateSaved: new Date(),
-      modelTopologyType: 'JSON',
-      modelTopologyBytes: artifacts.modelTopology === undefined ? 0 : bytes(artifacts.modelTopology),
+      modelTopologyType: artifacts.format === 'onnx' ? 'ONNX' : 'JSON',
+      modelTopologyBytes: artifacts.modelTopology === undefined ? 0 : artifacts.modelTopology instanceof ArrayBuffer ? artifacts.modelTopology.byteLength : bytes(artifacts.modelTopology),
       weightSpecsBytes: artifacts.weightSpecs === undefined ? 0 : bytes(artifacts.weightSpecs),
       weightDataBytes: data === undefined ? 0 : data instanceof ArrayBuffer ? data.byteLength : data.reduce((n, b) => n + b.byteLength, 0),
     },

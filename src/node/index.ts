@@ -3,6 +3,7 @@
 import { init as initWith, type InitOptions, type Context } from '../device.js';
 import { dawnGpu } from './gpu.js';
 import { registerFileHandler } from './io.js';
+import { registerOnnxHandler } from './onnx.js';
 
 export * from '../index.js';
 export { datasets, makePhotos, photosFolder } from './datasets.js';
@@ -18,6 +19,8 @@ export type { ExampleData } from './example-data.js';
 
 // 'file://' URLs (and plain paths) for model.save() and loadModel().
 registerFileHandler();
+// 'onnx://path/model.onnx' for model.save() and loadOnnx().
+registerOnnxHandler();
 
 /** Like the browser init(), with Dawn (npm 'webgpu') as the default GPU. */
 export function init(options: InitOptions = {}): Promise<Context> {

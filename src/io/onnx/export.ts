@@ -1,0 +1,248 @@
+// Model → ONNX (opset 18): one ONNX node per layer call (plus its activation), weights as float32
+// initializers in ONNX's layouts. The graph's input and output are wgslnet's (NHWC, batch first,
+// the batch dimension named 'batch'); see layout.ts for where the Transposes go.
+import type { Model } from '../../model.js';
+import type { SymbolicTensor } from '../../graph.js';
+import type { Layer } from '../../layers/layer.js';
+import type { Dense } from '../../layers/dense.js';
+import type { ConvBase } from '../../layers/conv2d.js';
+import type { PoolingBase } from '../../layers/max_pooling2d.js';
+import type { UpSampling2D } from '../../layers/up_sampling2d.js';
+import type { Reshape } from '../../layers/reshape.js';
+import type { Activation } from '../../layers/activation.js';
+import type { ActivationName } from '../../ops/activation.js';
+import { AttributeType, DataType, encodeModel, type AttributeMsg, type NodeMsg, type TensorMsg, type ValueInfo } from './schema.js';
+import { EXPORT_OPSET, IR_VERSION, KERAS_TO_ONNX_KERNEL, TO_NCHW, TO_NHWC, kerasPads, permute, transposePads } from './layout.js';
+
+/** A value of the ONNX graph: its name, wgslnet's per-sample shape, and whether ONNX holds it as NCHW. */
+interface Value {
+  name: string;
+  shape: readonly number[];
+  nchw: boolean;
+}
+
+/** One layer call, as the exporter sees the graph: the only code that reads its structure. */
+interface Call {
+  layer: Layer;
+  inputs: SymbolicTensor[];
+  output: SymbolicTensor;
+}
+
+/** The model's calls in execution order (single-input nodes today; `inputs`/`outputs` once the graph has them). */
+export function modelCalls(model: Model): Call[] {
+  return model.nodes.map((node) => {
+    const n = node as unknown as { layer: Layer; input?: SymbolicTensor; inputs?: SymbolicTensor[]; output?: SymbolicTensor; outputs?: SymbolicTensor[] };
+    return { layer: n.layer, inputs: n.inputs ?? [n.input!], output: n.outputs?.[0] ?? n.output! };
+  });
+}
+
+export type Attr = number | string | readonly number[] | { floats: readonly number[] };
+
+function attribute(name: string, value: Attr): AttributeMsg {
+  if (typeof value === 'number') return { name, type: AttributeType.INT, i: value };
+  if (typeof value === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
+  if ('floats' in value) return { name, type: AttributeType.FLOATS, floats: [...value.floats] };
+  return { name, type: AttributeType.INTS, ints: [...value] };
+}
+
+/** Float attributes (LeakyRelu's alpha) need their own type: numbers alone would be INT. */
+const float = (name: string, f: number): AttributeMsg => ({ name, type: AttributeType.FLOAT, f });
+
+class GraphBuilder {
+  readonly nodes: NodeMsg[] = [];
+  readonly initializers: TensorMsg[] = [];
+  readonly #used = new Set<string>();
+
+  /** A fresh value name, derived from `base`. */
+  unique(base: string): string {
+    let name = base;
+    for (let k = 1; this.#used.has(name); k++) name = `${base}_${k}`;
+    this.#used.add(name);
+    return name;
+  }
+
+  /** Adds a node with one output; returns the output's name. */
+  node(op: string, name: string, inputs: string[], attrs: Record<string, Attr> = {}, extra: AttributeMsg[] = []): string {
+    const output = this.unique(`${name}/${op}`);
+    const attribute_ = Object.entries(attrs).map(([k, v]) => attribute(k, v));
+    this.nodes.push({ op_type: op, name: this.unique(`node:${name}/${op}`), input: inputs, output: [output], attribute: [...attribute_, ...extra] });
+    return output;
+  }
+
+  floats(name: string, data: Float32Array, dims: readonly number[]): string {
+    const unique = this.unique(name);
+    this.initializers.push({ name: unique, dims: [...dims], data_type: DataType.FLOAT, raw_data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+    return unique;
+  }
+
+  int64s(name: string, values: readonly number[]): string {
+    const unique = this.unique(name);
+    const raw = new BigInt64Array(values.map((v) => BigInt(v)));
+    this.initializers.push({ name: unique, dims: [values.length], data_type: DataType.INT64, raw_data: new Uint8Array(raw.buffer) });
+    return unique;
+  }
+
+  transpose(v: Value, perm: readonly number[], label: string): string {
+    return this.node('Transpose', label, [v.name], { perm });
+  }
+
+  /** The NHWC ONNX value of a 4-D wgslnet value (a Transpose when ONNX holds it as NCHW). */
+  nhwc(v: Value, label: string): string {
+    return v.nchw ? this.transpose(v, TO_NHWC, label) : v.name;
+  }
+
+  /** Renames a node output (the last one becomes the graph's output name). */
+  rename(from: string, to: string): void {
+    for (const n of this.nodes) {
+      n.input = n.input!.map((s) => (s === from ? to : s));
+      n.output = n.output!.map((s) => (s === from ? to : s));
+    }
+  }
+}
+
+/** ONNX's op for each activation with its attributes (Keras's alphas: LeakyReLU 0.3, ELU 1). */
+function activationNode(b: GraphBuilder, v: Value, activation: ActivationName | 'softmax', label: string): Value {
+  switch (activation) {
+    case 'linear': return v;
+    case 'relu': return { ...v, name: b.node('Relu', label, [v.name]) };
+    case 'sigmoid': return { ...v, name: b.node('Sigmoid', label, [v.name]) };
+    case 'tanh': return { ...v, name: b.node('Tanh', label, [v.name]) };
+    case 'softplus': return { ...v, name: b.node('Softplus', label, [v.name]) };
+    case 'leakyRelu': return { ...v, name: b.node('LeakyRelu', label, [v.name], {}, [float('alpha', 0.3)]) };
+    case 'elu': return { ...v, name: b.node('Elu', label, [v.name], {}, [float('alpha', 1)]) };
+    // Keras's softmax is over the last axis: the channels, axis 1 of an NCHW value.
+    case 'softmax': return { ...v, name: b.node('Softmax', label, [v.name], { axis: v.nchw ? 1 : -1 }) };
+  }
+  throw new Error(`toOnnx: no ONNX op for activation '${activation}'`);
+}
+
+function need4d(layer: Layer, v: Value): void {
+  if (!v.nchw) throw new Error(`toOnnx: layer '${layer.name}' (${layer.className}) expects a 4-D input, got per-sample shape [${v.shape.join(', ')}]`);
+}
+
+type LayerExporter = (b: GraphBuilder, layer: Layer, inputs: Value[], outShape: readonly number[], weights: Float32Array[]) => Value;
+
+/** One exporter per layer class; a layer not listed here is an error naming it. */
+const EXPORTERS: Record<string, LayerExporter> = {
+  Dense(b, layer, [x], outShape, [kernel, bias]) {
+    const l = layer as Dense;
+    const inputs = [x.name, b.floats(`${l.name}/kernel`, kernel, [x.shape[0], l.units])];
+    if (bias) inputs.push(b.floats(`${l.name}/bias`, bias, [l.units]));
+    const y = { name: b.node('Gemm', l.name, inputs), shape: outShape, nchw: false };
+    return activationNode(b, y, l.activation, l.name);
+  },
+  Conv2D(b, layer, [x], outShape, weights) {
+    const l = layer as ConvBase;
+    const inputs = convInputs(b, l, x, weights);
+    const attrs = { kernel_shape: l.kernelSize, strides: l.strides, dilations: [1, 1], group: 1, pads: kerasPads(x.shape, l.kernelSize, l.strides, l.padding) };
+    return activationNode(b, { name: b.node('Conv', l.name, inputs, attrs), shape: outShape, nchw: true }, l.activation, l.name);
+  },
+  Conv2DTranspose(b, layer, [x], outShape, weights) {
+    const l = layer as ConvBase;
+    const inputs = convInputs(b, l, x, weights);
+    const { pads, outputPadding } = transposePads(x.shape, outShape, l.kernelSize, l.strides, l.padding);
+    const attrs = { kernel_shape: l.kernelSize, strides: l.strides, dilations: [1, 1], group: 1, pads, output_padding: outputPadding };
+    return activationNode(b, { name: b.node('ConvTranspose', l.name, inputs, attrs), shape: outShape, nchw: true }, l.activation, l.name);
+  },
+  MaxPooling2D: pooling('MaxPool'),
+  AveragePooling2D: pooling('AveragePool'),
+  UpSampling2D(b, layer, [x], outShape) {
+    const l = layer as UpSampling2D;
+    need4d(l, x);
+    // Keras's nearest upsampling by integer factors: output pixel i reads input floor(i / s).
+    const scales = b.floats(`${l.name}/scales`, new Float32Array([1, 1, ...l.size]), [4]);
+    const attrs = { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' };
+    return { name: b.node('Resize', l.name, [x.name, '', scales], attrs), shape: outShape, nchw: true };
+  },
+  Flatten(b, layer, [x], outShape) {
+    return { name: b.node('Flatten', layer.name, [b.nhwc(x, layer.name)], { axis: 1 }), shape: outShape, nchw: false };
+  },
+  Reshape(b, layer, [x], outShape) {
+    const l = layer as Reshape;
+    // Batch 0: ONNX's "copy this dimension from the input".
+    const shape = b.int64s(`${l.name}/shape`, [0, ...l.targetShape]);
+    const y: Value = { name: b.node('Reshape', l.name, [b.nhwc(x, l.name), shape]), shape: outShape, nchw: false };
+    return outShape.length === 3 ? { ...y, name: b.transpose(y, TO_NCHW, l.name), nchw: true } : y;
+  },
+  Activation(b, layer, [x]) {
+    return activationNode(b, x, (layer as Activation).activation, layer.name);
+  },
+  // Identities at inference, which is all ONNX describes.
+  GaussianNoise: (_b, _layer, [x]) => x,
+  Dropout: (_b, _layer, [x]) => x,
+};
+
+/** Conv and ConvTranspose inputs: x, the kernel permuted to ONNX's layout, the bias. */
+function convInputs(b: GraphBuilder, l: ConvBase, x: Value, [kernel, bias]: Float32Array[]): string[] {
+  need4d(l, x);
+  const w = permute(kernel, l.kernel.shape, KERAS_TO_ONNX_KERNEL);
+  const inputs = [x.name, b.floats(`${l.name}/kernel`, w.data, w.shape)];
+  if (bias) inputs.push(b.floats(`${l.name}/bias`, bias, [l.filters]));
+  return inputs;
+}
+
+function pooling(op: 'MaxPool' | 'AveragePool'): LayerExporter {
+  return (b, layer, [x], outShape) => {
+    const l = layer as PoolingBase;
+    need4d(l, x);
+    const attrs: Record<string, Attr> = { kernel_shape: l.poolSize, strides: l.strides, pads: kerasPads(x.shape, l.poolSize, l.strides, l.padding) };
+    // Keras's 'same' average is over the window's elements inside the input.
+    if (op === 'AveragePool') attrs.count_include_pad = 0;
+    return { name: b.node(op, l.name, [x.name], attrs), shape: outShape, nchw: true };
+  };
+}
+
+function valueInfo(name: string, sampleShape: readonly number[]): ValueInfo {
+  const dim = [{ dim_param: 'batch' }, ...sampleShape.map((d) => ({ dim_value: d }))];
+  return { name, type: { tensor_type: { elem_type: DataType.FLOAT, shape: { dim } } } };
+}
+
+/** The layer classes toOnnx writes. */
+export const EXPORTABLE_LAYERS = Object.keys(EXPORTERS);
+
+/**
+ * The model as an ONNX file (ModelProto bytes). Async because the weights are read back from the
+ * GPU. Everything is checked before anything is read: a layer without an ONNX mapping is an error
+ * naming it.
+ */
+export async function toOnnx(model: Model): Promise<Uint8Array> {
+  const calls = modelCalls(model);
+  for (const { layer } of calls) {
+    if (!EXPORTERS[layer.className]) throw new Error(`toOnnx: layer '${layer.name}' (${layer.className}) has no ONNX export; exportable: ${EXPORTABLE_LAYERS.join(', ')}`);
+  }
+  const weights = new Map<Layer, Float32Array[]>();
+  for (const { layer } of calls) if (!weights.has(layer)) weights.set(layer, await layer.getWeights());
+
+  const b = new GraphBuilder();
+  const inputName = b.unique(model.input.name);
+  const outputName = b.unique(model.output.name);
+  const values = new Map<SymbolicTensor, Value>();
+  const x: Value = { name: inputName, shape: model.input.sampleShape, nchw: false };
+  values.set(model.input, x.shape.length === 3 ? { ...x, name: b.transpose(x, TO_NCHW, 'input'), nchw: true } : x);
+
+  for (const { layer, inputs, output } of calls) {
+    const ins = inputs.map((t) => values.get(t)!);
+    values.set(output, EXPORTERS[layer.className](b, layer, ins, output.sampleShape, weights.get(layer)!));
+  }
+
+  let y = values.get(model.output)!;
+  if (y.nchw) y = { ...y, name: b.transpose(y, TO_NHWC, 'output'), nchw: false };
+  // The last node writes the graph output; a model that computes nothing gets an Identity.
+  if (y.name === inputName || b.initializers.some((t) => t.name === y.name)) y = { ...y, name: b.node('Identity', 'output', [y.name]) };
+  b.rename(y.name, outputName);
+
+  return encodeModel({
+    ir_version: IR_VERSION,
+    opset_import: [{ domain: '', version: EXPORT_OPSET }],
+    producer_name: 'wgslnet',
+    producer_version: '0.1.0',
+    doc_string: `wgslnet model '${model.name}': takes and returns wgslnet's layout (NHWC, batch first)`,
+    graph: {
+      name: model.name,
+      node: b.nodes,
+      initializer: b.initializers,
+      input: [valueInfo(inputName, model.input.sampleShape)],
+      output: [valueInfo(outputName, model.output.sampleShape)],
+    },
+  });
+}

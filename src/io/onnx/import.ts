@@ -1,0 +1,621 @@
+// ONNX → Model: reads what wgslnet's exporter writes and what torch.onnx.export writes for an
+// equivalent model (Conv, ConvTranspose, Gemm/MatMul+Add, pooling, Resize nearest, Flatten,
+// Reshape, activations, Constant, Identity/Dropout), and refuses anything else by op and node.
+//
+// Everything is checked and every value read before the first GPU buffer is made; a failure
+// after that (none is expected) frees what was made. So an error never leaves half a model.
+//
+// Layout: ONNX's 4-D values are NCHW, wgslnet's NHWC. The imported model takes and returns NHWC,
+// batch first: a graph that transposes its NHWC input to NCHW (as wgslnet's export does) keeps its
+// interface; one whose input is NCHW (PyTorch's) is fed NHWC in wgslnet. A flat vector made from an
+// NCHW value (ONNX Flatten) is in CHW order where wgslnet's Flatten gives HWC: the next Dense's
+// kernel rows are permuted to match, and a Dense whose output is reshaped to NCHW gets its columns
+// permuted, so no transpose runs.
+import { context } from '../../device.js';
+import { input, type SymbolicTensor } from '../../graph.js';
+import { model as makeModel, type Model } from '../../model.js';
+import type { Layer } from '../../layers/layer.js';
+import { dense } from '../../layers/dense.js';
+import { conv2d } from '../../layers/conv2d.js';
+import { conv2dTranspose } from '../../layers/conv2d_transpose.js';
+import { maxPooling2d } from '../../layers/max_pooling2d.js';
+import { averagePooling2d } from '../../layers/average_pooling2d.js';
+import { upSampling2d } from '../../layers/up_sampling2d.js';
+import { flatten } from '../../layers/flatten.js';
+import { reshape } from '../../layers/reshape.js';
+import { activation as activationLayer } from '../../layers/activation.js';
+import type { ActivationName } from '../../ops/activation.js';
+import type { Padding } from '../../ops/shapes.js';
+import { conv2dTransposeOutputShape } from '../../ops/conv2d.js';
+import type { OnnxSource } from '../index.js';
+import { DataType, EXTERNAL, decodeModel, type AttributeMsg, type ModelMsg, type NodeMsg, type TensorMsg, type ValueInfo } from './schema.js';
+import { MAX_OPSET, MIN_OPSET, ONNX_TO_KERAS_KERNEL, TO_NCHW, TO_NHWC, kerasPads, permute, sameArray, transposePads } from './layout.js';
+
+/** ONNX ops the importer reads, for the error that names one it does not. */
+export const IMPORTABLE_OPS = [
+  'Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'Add', 'MaxPool', 'AveragePool', 'Resize', 'Flatten', 'Reshape', 'Transpose',
+  'Relu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'Elu', 'Softplus', 'Softmax', 'Identity', 'Dropout', 'Constant',
+];
+
+/** Ops that read NCHW: a value reshaped to 4-D for one of them is NCHW. */
+const NCHW_OPS = new Set(['Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'Resize', 'BatchNormalization']);
+
+/** Fused into the Dense or Conv before them, or a layer of their own. */
+const ACTIVATIONS: Record<string, ActivationName | 'softmax'> = { Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', LeakyRelu: 'leakyRelu', Elu: 'elu', Softplus: 'softplus', Softmax: 'softmax' };
+
+/** The lowest IR version with opset 13's semantics, and the newest ONNX Runtime 1.2x reads. */
+const MIN_IR = 7;
+const MAX_IR = 11;
+
+/** A float32 or int64 constant: an initializer or a Constant node's value. */
+interface Constant {
+  name: string;
+  dims: number[];
+  floats?: Float32Array;
+  ints?: number[];
+}
+
+/**
+ * How an ONNX value lives in wgslnet: the symbolic tensor and its layout. 'plain': the same array;
+ * 'nchw': ONNX's NCHW of wgslnet's NHWC tensor; 'chw': an ONNX flat vector in CHW order of
+ * wgslnet's flat vector in HWC order ([C, H, W] given).
+ */
+interface Value {
+  t: SymbolicTensor;
+  layout: 'plain' | 'nchw' | { chw: [number, number, number] };
+}
+
+/** A layer made here and the Keras-layout weights it gets once the whole graph has been read. */
+interface Made {
+  layer: Layer;
+  weights: Float32Array[];
+}
+
+const fail = (message: string): never => {
+  throw new Error(`loadOnnx: ${message}`);
+};
+
+function describeNode(node: NodeMsg): string {
+  return `node '${node.name || node.output?.[0] || '?'}' (${node.op_type})`;
+}
+
+function attr(node: NodeMsg, name: string): AttributeMsg | undefined {
+  return node.attribute?.find((a) => a.name === name);
+}
+const intAttr = (node: NodeMsg, name: string, dflt: number) => attr(node, name)?.i ?? dflt;
+const floatAttr = (node: NodeMsg, name: string, dflt: number) => attr(node, name)?.f ?? dflt;
+const intsAttr = (node: NodeMsg, name: string) => attr(node, name)?.ints;
+const stringAttr = (node: NodeMsg, name: string, dflt: string) => {
+  const s = attr(node, name)?.s;
+  return s ? new TextDecoder().decode(s) : dflt;
+};
+
+/** Refuses attributes whose non-default values wgslnet cannot honour. */
+function requireAttr(node: NodeMsg, name: string, ok: (a: AttributeMsg) => boolean, why: string): void {
+  const a = attr(node, name);
+  if (a && !ok(a)) fail(`${describeNode(node)}: ${why}`);
+}
+
+const sizeOfDims = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+
+/** External-data locations must name a file inside the model's folder. */
+function checkExternalLocation(location: string, tensor: string): void {
+  const parts = location.split(/[\\/]+/);
+  if (!location || /^([a-z][a-z0-9+.-]*:|[\\/])/i.test(location) || parts.includes('..')) {
+    fail(`initializer '${tensor}': external data location '${location}' is outside the model's folder; only relative paths inside it are read`);
+  }
+}
+
+function externalEntry(t: TensorMsg, key: string): string | undefined {
+  return t.external_data?.find((e) => e.key === key)?.value;
+}
+
+const ELEMENT_BYTES: Record<number, number> = { [DataType.FLOAT]: 4, [DataType.INT64]: 8, [DataType.INT32]: 4, [DataType.DOUBLE]: 8 };
+
+/** A tensor's raw bytes (inline or external), checked against its dims. */
+async function tensorBytes(t: TensorMsg, source: OnnxSource): Promise<Uint8Array | null> {
+  const name = t.name ?? '?';
+  const dims = t.dims ?? [];
+  const need = sizeOfDims(dims) * (ELEMENT_BYTES[t.data_type ?? 0] ?? 0);
+  let bytes: Uint8Array | null = t.raw_data ?? null;
+  if (t.data_location === EXTERNAL) {
+    const location = externalEntry(t, 'location') ?? '';
+    checkExternalLocation(location, name);
+    if (!source.readExternal) fail(`initializer '${name}' keeps its values in the external file '${location}': load the model from its file or URL so that file can be found`);
+    const file = await source.readExternal!(location);
+    const offset = Number(externalEntry(t, 'offset') ?? 0);
+    const length = Number(externalEntry(t, 'length') ?? file.length - offset);
+    if (!(offset >= 0 && length >= 0 && offset + length <= file.length)) fail(`initializer '${name}': external file '${location}' has ${file.length} bytes, too few for offset ${offset} and length ${length}`);
+    bytes = file.subarray(offset, offset + length);
+  }
+  if (bytes && bytes.length !== need) fail(`initializer '${name}' has ${bytes.length} bytes of data but its dims [${dims.join(', ')}] need ${need}`);
+  return bytes;
+}
+
+/** The bytes in a buffer of their own: decoded bytes may be views (Node Buffers) at offsets typed arrays cannot start at. */
+const copy = (bytes: Uint8Array): ArrayBuffer => new Uint8Array(bytes).buffer;
+
+/** A float32 or int64 tensor's values; other types are refused by name. */
+async function readConstant(t: TensorMsg, source: OnnxSource): Promise<Constant> {
+  const name = t.name ?? '?';
+  const dims = t.dims ?? [];
+  const n = sizeOfDims(dims);
+  const bytes = await tensorBytes(t, source);
+  const count = (have: number) => {
+    if (have !== n) fail(`initializer '${name}' has ${have} values but its dims [${dims.join(', ')}] need ${n}`);
+  };
+  switch (t.data_type) {
+    case DataType.FLOAT: {
+      const floats = bytes ? new Float32Array(copy(bytes)) : Float32Array.from(t.float_data ?? []);
+      count(floats.length);
+      return { name, dims, floats };
+    }
+    case DataType.INT64: {
+      const ints = bytes ? Array.from(new BigInt64Array(copy(bytes)), Number) : (t.int64_data ?? []).map(Number);
+      count(ints.length);
+      return { name, dims, ints };
+    }
+    case DataType.INT32: {
+      const ints = bytes ? Array.from(new Int32Array(copy(bytes))) : [...(t.int32_data ?? [])];
+      count(ints.length);
+      return { name, dims, ints };
+    }
+  }
+  return fail(`initializer '${name}' has data type ${t.data_type}; wgslnet reads float32 weights and int64 shapes`);
+}
+
+function decode(source: OnnxSource): ModelMsg {
+  let proto: ModelMsg;
+  try {
+    proto = decodeModel(source.bytes);
+  } catch (e) {
+    return fail(`${source.name} is not an ONNX model (truncated or another format: ${(e as Error).message})`);
+  }
+  if (!proto.ir_version || !proto.graph || !proto.opset_import?.length) fail(`${source.name} is not an ONNX model (no IR version, graph or opset)`);
+  if (proto.ir_version! < MIN_IR || proto.ir_version! > MAX_IR) fail(`${source.name} has IR version ${proto.ir_version}; wgslnet reads ${MIN_IR}–${MAX_IR}`);
+  const opset = proto.opset_import!.find((o) => !o.domain || o.domain === 'ai.onnx')?.version;
+  if (opset === undefined) fail(`${source.name} imports no version of the default ONNX opset`);
+  if (opset! < MIN_OPSET) fail(`${source.name} uses opset ${opset}, too old: wgslnet reads opsets ${MIN_OPSET}–${MAX_OPSET} (re-export with a newer opset)`);
+  if (opset! > MAX_OPSET) fail(`${source.name} uses opset ${opset}, newer than wgslnet reads (${MIN_OPSET}–${MAX_OPSET})`);
+  if (proto.graph!.sparse_initializer?.length) fail(`${source.name} has sparse initializers, which wgslnet does not read`);
+  return proto;
+}
+
+/** Per-sample dims of a graph input or output, batch first; every dim but the batch must be known. */
+function declaredShape(v: ValueInfo, what: string): number[] {
+  const t = v.type?.tensor_type;
+  if (!t) return fail(`${what} '${v.name}' is not a tensor`);
+  if (t.elem_type !== DataType.FLOAT) fail(`${what} '${v.name}' has element type ${t.elem_type}; wgslnet takes float32`);
+  const dims = t.shape?.dim ?? [];
+  const sample = dims.slice(1).map((d) => d.dim_value ?? -1);
+  if (dims.length < 2 || sample.some((d) => !(d > 0))) fail(`${what} '${v.name}' needs a known shape after the batch dimension, got [${dims.map((d) => d.dim_value ?? d.dim_param ?? '?').join(', ')}]`);
+  return sample;
+}
+
+/** The largest buffer this adapter can bind: a weight over it cannot be loaded at all. */
+function maxWeightBytes(): number {
+  const { limits } = context();
+  return Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+}
+
+/** Reads an ONNX model (see the top of this file for what it accepts). */
+export async function fromOnnx(source: OnnxSource): Promise<Model> {
+  const proto = decode(source);
+  const graph = proto.graph!;
+  const nodes = graph.node ?? [];
+
+  // The default domain only; every op is one wgslnet knows.
+  for (const node of nodes) {
+    if ((node.domain && node.domain !== 'ai.onnx') || !IMPORTABLE_OPS.includes(node.op_type ?? '')) {
+      fail(`${describeNode(node)}${node.domain ? ` in domain '${node.domain}'` : ''} is not supported; wgslnet imports ${IMPORTABLE_OPS.join(', ')}`);
+    }
+  }
+
+  // Sizes first, from the dims alone: nothing is read for a model this adapter cannot hold.
+  const limit = maxWeightBytes();
+  for (const t of graph.initializer ?? []) {
+    const bytes = sizeOfDims(t.dims ?? []) * (ELEMENT_BYTES[t.data_type ?? 0] ?? 4);
+    if (bytes > limit) fail(`initializer '${t.name}' [${(t.dims ?? []).join(', ')}] is ${bytes} bytes; this adapter's buffers hold at most ${limit} bytes`);
+  }
+  const constants = new Map<string, Constant>();
+  for (const t of graph.initializer ?? []) constants.set(t.name ?? '', await readConstant(t, source));
+  for (const node of nodes) {
+    if (node.op_type !== 'Constant') continue;
+    const t = attr(node, 'value')?.t;
+    if (!t) fail(`${describeNode(node)}: only a 'value' tensor is supported`);
+    constants.set(node.output![0], await readConstant({ ...t!, name: node.output![0] }, source));
+  }
+
+  const inputs = (graph.input ?? []).filter((v) => !constants.has(v.name ?? ''));
+  if (inputs.length !== 1 || graph.output?.length !== 1) fail(`${source.name} has ${inputs.length} inputs and ${graph.output?.length ?? 0} outputs; wgslnet imports one of each`);
+  return new Importer(source, nodes, constants).run(inputs[0], graph.output![0], graph.name || 'onnx_model');
+}
+
+class Importer {
+  readonly #values = new Map<string, Value>();
+  readonly #made: Made[] = [];
+  /** The Dense (and its column count) whose output, after its fused activation, is this value. */
+  readonly #denseOf = new Map<string, Made>();
+  readonly #consumers = new Map<string, NodeMsg[]>();
+  readonly #done = new Set<NodeMsg>();
+  #outputName = '';
+
+  constructor(
+    readonly source: OnnxSource,
+    readonly nodes: NodeMsg[],
+    readonly constants: Map<string, Constant>,
+  ) {
+    for (const node of nodes) for (const name of node.input ?? []) if (name) this.#consumers.set(name, [...(this.#consumers.get(name) ?? []), node]);
+  }
+
+  run(inputInfo: ValueInfo, outputInfo: ValueInfo, name: string): Model {
+    const inShape = declaredShape(inputInfo, 'graph input');
+    const outShape = declaredShape(outputInfo, 'graph output');
+    this.#outputName = outputInfo.name ?? '';
+    const consumers = this.#consumers.get(inputInfo.name ?? '') ?? [];
+    // A 4-D input either goes through Transpose(NHWC → NCHW) first (wgslnet's export) or is NCHW.
+    const transposed = inShape.length === 3 && consumers.length > 0 && consumers.every((n) => n.op_type === 'Transpose' && sameArray(intsAttr(n, 'perm'), TO_NCHW));
+    const nchwInput = inShape.length === 3 && !transposed;
+    const x = input({ shape: nchwInput ? [inShape[1], inShape[2], inShape[0]] : inShape, name: inputInfo.name || 'input' });
+    this.#values.set(inputInfo.name ?? '', { t: x, layout: nchwInput ? 'nchw' : 'plain' });
+    try {
+      for (const node of this.nodes) if (!this.#done.has(node)) this.#node(node);
+      const y = this.#value(this.#outputName, 'the graph output');
+      if (typeof y.layout === 'object') fail(`graph output '${this.#outputName}' is a flattened NCHW value; wgslnet's flatten order differs (end the graph with a Dense or a 4-D value)`);
+      const computed = this.#onnxShape(y);
+      if (!sameArray(computed, outShape)) fail(`graph output '${this.#outputName}' is declared [batch, ${outShape.join(', ')}] but the graph computes [batch, ${computed.join(', ')}]`);
+      const m = makeModel({ inputs: x, outputs: y.t, name });
+      for (const { layer, weights } of this.#made) layer.setWeights(weights);
+      return m;
+    } catch (e) {
+      for (const { layer } of this.#made) for (const w of layer.weights) w.value.dispose();
+      throw e;
+    }
+  }
+
+  #value(name: string, what: string): Value {
+    const v = this.#values.get(name);
+    if (!v) return fail(`${what} reads '${name}', which no earlier node computes${this.constants.has(name) ? ' (it is a constant, which wgslnet takes only as a weight, shape or scale)' : ''}`);
+    return v;
+  }
+
+  /** The ONNX per-sample shape of a value. */
+  #onnxShape(v: Value): number[] {
+    const s = v.t.sampleShape;
+    if (v.layout === 'nchw') return [s[2], s[0], s[1]];
+    return [...s];
+  }
+
+  #constant(node: NodeMsg, index: number, what: string): Constant {
+    const name = node.input?.[index] ?? '';
+    const c = this.constants.get(name);
+    if (!c) return fail(`${describeNode(node)}: its ${what} '${name}' must be an initializer or a Constant`);
+    return c;
+  }
+
+  #floats(node: NodeMsg, index: number, what: string, dims?: number[]): Float32Array {
+    const c = this.#constant(node, index, what);
+    if (!c.floats) fail(`${describeNode(node)}: its ${what} '${c.name}' is not float32`);
+    if (dims && !sameArray(c.dims, dims)) fail(`initializer '${c.name}' (${what} of ${describeNode(node)}) has shape [${c.dims.join(', ')}] but the graph needs [${dims.join(', ')}]`);
+    return c.floats!;
+  }
+
+  /** The single consumer of `name` if it is one of `ops` and `name` is not the graph output. */
+  #soleConsumer(name: string, ops: (op: string) => boolean): NodeMsg | null {
+    const users = this.#consumers.get(name) ?? [];
+    return users.length === 1 && name !== this.#outputName && ops(users[0].op_type ?? '') ? users[0] : null;
+  }
+
+  /** An activation node right after `name` that can join the layer's epilogue (Softmax cannot). */
+  #fusable(name: string): { node: NodeMsg; activation: ActivationName } | null {
+    const node = this.#soleConsumer(name, (op) => op in ACTIVATIONS && op !== 'Softmax');
+    if (!node) return null;
+    return { node, activation: this.#activationOf(node) as ActivationName };
+  }
+
+  #activationOf(node: NodeMsg): ActivationName | 'softmax' {
+    // wgslnet's activations use Keras's fixed alphas.
+    if (node.op_type === 'LeakyRelu' && Math.abs(floatAttr(node, 'alpha', 0.01) - 0.3) > 1e-6) fail(`${describeNode(node)}: alpha ${floatAttr(node, 'alpha', 0.01)}; wgslnet's leakyRelu has alpha 0.3`);
+    if (node.op_type === 'Elu' && Math.abs(floatAttr(node, 'alpha', 1) - 1) > 1e-6) fail(`${describeNode(node)}: alpha ${floatAttr(node, 'alpha', 1)}; wgslnet's elu has alpha 1`);
+    return ACTIVATIONS[node.op_type!];
+  }
+
+  /** Applies a layer; its weights are set once the whole graph has been read. */
+  #apply(layer: Layer, x: Value, weights: Float32Array[]): SymbolicTensor {
+    const made = { layer, weights };
+    this.#made.push(made);
+    const t = layer.apply(x.t);
+    return t;
+  }
+
+  /** Records the output of a layer with an optional fused activation: the name after the activation. */
+  #finish(node: NodeMsg, fused: { node: NodeMsg } | null, value: Value): string {
+    const name = fused ? fused.node.output![0] : node.output![0];
+    if (fused) this.#done.add(fused.node);
+    this.#values.set(name, value);
+    return name;
+  }
+
+  #need(node: NodeMsg, x: Value, layout: 'nchw' | 'flat'): void {
+    if (layout === 'nchw' && x.layout !== 'nchw') fail(`${describeNode(node)} needs an NCHW 4-D input; '${node.input![0]}' is [batch, ${this.#onnxShape(x).join(', ')}]`);
+    if (layout === 'flat' && (x.t.sampleShape.length !== 1 || x.layout === 'nchw')) fail(`${describeNode(node)} needs a [batch, features] input; '${node.input![0]}' is [batch, ${this.#onnxShape(x).join(', ')}]`);
+  }
+
+  /** Keras's padding that places this window as the node's pads do, or an error. */
+  #padding(node: NodeMsg, inHW: number[], kernel: number[], strides: number[], pads: number[] | undefined): Padding {
+    const autoPad = stringAttr(node, 'auto_pad', 'NOTSET');
+    if (autoPad === 'VALID') return 'valid';
+    if (autoPad === 'SAME_UPPER') return 'same';
+    if (autoPad !== 'NOTSET') fail(`${describeNode(node)}: auto_pad ${autoPad}; wgslnet pads as Keras ('same' = SAME_UPPER)`);
+    const p = pads ?? [0, 0, 0, 0];
+    if (p.every((v) => v === 0)) return 'valid';
+    if (sameArray(p, kerasPads(inHW, kernel, strides, 'same'))) return 'same';
+    return fail(`${describeNode(node)}: pads [${p.join(', ')}] are neither 'valid' nor Keras's 'same' for a ${inHW.join('×')} input`);
+  }
+
+  #window(node: NodeMsg, kernel: number[]): number[] {
+    const strides = intsAttr(node, 'strides') ?? [1, 1];
+    requireAttr(node, 'dilations', (a) => (a.ints ?? []).every((d) => d === 1), 'dilations other than 1 are not supported');
+    if (kernel.length !== 2 || strides.length !== 2) fail(`${describeNode(node)}: only 2-D windows are supported`);
+    return strides;
+  }
+
+  #node(node: NodeMsg): void {
+    const op = node.op_type!;
+    const out = node.output![0];
+    if (op === 'Constant') return;
+    const x = this.#value(node.input![0], describeNode(node));
+    switch (op) {
+      case 'Identity':
+        this.#values.set(out, x);
+        return;
+      case 'Dropout':
+        // Inference: the identity. A mask output or a training_mode input would need training semantics.
+        if ((node.output?.length ?? 0) > 1 && node.output![1]) fail(`${describeNode(node)}: its mask output is not supported`);
+        this.#values.set(out, x);
+        return;
+      case 'Transpose': {
+        const perm = intsAttr(node, 'perm');
+        if (x.layout === 'plain' && x.t.sampleShape.length === 3 && sameArray(perm, TO_NCHW)) this.#values.set(out, { t: x.t, layout: 'nchw' });
+        else if (x.layout === 'nchw' && sameArray(perm, TO_NHWC)) this.#values.set(out, { t: x.t, layout: 'plain' });
+        else fail(`${describeNode(node)}: perm [${perm?.join(', ') ?? 'reversed'}] on [batch, ${this.#onnxShape(x).join(', ')}]; wgslnet reads only NHWC ↔ NCHW transposes`);
+        return;
+      }
+      case 'Conv':
+      case 'ConvTranspose':
+        return this.#conv(node, x);
+      case 'Gemm':
+      case 'MatMul':
+        return this.#dense(node, x);
+      case 'MaxPool':
+      case 'AveragePool':
+        return this.#pool(node, x);
+      case 'Resize':
+        return this.#resize(node, x);
+      case 'Flatten': {
+        const axis = intAttr(node, 'axis', 1);
+        if (axis !== 1) fail(`${describeNode(node)}: axis ${axis}; wgslnet flattens everything after the batch (axis 1)`);
+        return this.#flatten(node, x);
+      }
+      case 'Reshape':
+        return this.#reshape(node, x);
+      case 'Add':
+        return fail(`${describeNode(node)}: an Add that is not the bias of a MatMul is not supported`);
+    }
+    if (op in ACTIVATIONS) {
+      const activation = this.#activationOf(node);
+      if (activation === 'softmax') {
+        const rank = this.#onnxShape(x).length + 1;
+        const axis = intAttr(node, 'axis', -1);
+        const channelAxis = x.layout === 'nchw' ? 1 : rank - 1;
+        if ((axis + rank) % rank !== channelAxis || typeof x.layout === 'object') fail(`${describeNode(node)}: softmax over axis ${axis}; wgslnet's is over the channels (the last NHWC axis)`);
+      }
+      this.#values.set(out, { t: this.#apply(activationLayer({ activation }), x, []), layout: x.layout });
+      return;
+    }
+    fail(`${describeNode(node)} is not supported`);
+  }
+
+  #conv(node: NodeMsg, x: Value): void {
+    const transpose = node.op_type === 'ConvTranspose';
+    this.#need(node, x, 'nchw');
+    const [h, w, c] = x.t.sampleShape;
+    const wc = this.#constant(node, 1, 'weight');
+    if (!wc.floats || wc.dims.length !== 4) fail(`${describeNode(node)}: weight '${wc.name}' must be a 4-D float32 initializer, got [${wc.dims.join(', ')}]`);
+    const [d0, d1, kh, kw] = wc.dims;
+    // Conv: [F, C, kh, kw]; ConvTranspose: [C, F, kh, kw].
+    const filters = transpose ? d1 : d0;
+    if ((transpose ? d0 : d1) !== c) fail(`initializer '${wc.name}' (weight of ${describeNode(node)}) has shape [${wc.dims.join(', ')}] but its input has ${c} channels`);
+    requireAttr(node, 'group', (a) => a.i === 1, 'grouped convolutions are not supported');
+    const kernel = intsAttr(node, 'kernel_shape') ?? [kh, kw];
+    if (!sameArray(kernel, [kh, kw])) fail(`${describeNode(node)}: kernel_shape [${kernel.join(', ')}] contradicts weight '${wc.name}' [${wc.dims.join(', ')}]`);
+    const strides = this.#window(node, kernel);
+    let padding: Padding;
+    if (transpose) {
+      if (attr(node, 'output_shape')) fail(`${describeNode(node)}: output_shape is not supported (give pads)`);
+      const pads = intsAttr(node, 'pads') ?? [0, 0, 0, 0];
+      const outputPadding = intsAttr(node, 'output_padding') ?? [0, 0];
+      const match = (['valid', 'same'] as const).find((p) => {
+        const [, oh, ow] = conv2dTransposeOutputShape([1, h, w, c], [kh, kw, filters, c], { strides: strides as [number, number], padding: p });
+        const expected = transposePads([h, w], [oh, ow], kernel, strides, p);
+        return sameArray(pads, expected.pads) && sameArray(outputPadding, expected.outputPadding);
+      });
+      if (!match) fail(`${describeNode(node)}: pads [${pads.join(', ')}] with output_padding [${outputPadding.join(', ')}] are neither Keras's 'valid' nor 'same' for a ${h}×${w} input`);
+      padding = match!;
+    } else {
+      padding = this.#padding(node, [h, w], kernel, strides, intsAttr(node, 'pads'));
+    }
+    const bias = node.input![2] ? this.#floats(node, 2, 'bias', [filters]) : null;
+    const fused = this.#fusable(out(node));
+    const config = { filters, kernelSize: [kh, kw] as [number, number], strides: strides as [number, number], padding, useBias: bias !== null, activation: fused?.activation, kernelInitializer: 'zeros' as const };
+    const layer = transpose ? conv2dTranspose(config) : conv2d(config);
+    const keras = permute(wc.floats!, wc.dims, ONNX_TO_KERAS_KERNEL).data;
+    const t = this.#apply(layer, x, bias ? [keras, bias] : [keras]);
+    this.#finish(node, fused, { t, layout: 'nchw' });
+  }
+
+  #dense(node: NodeMsg, x: Value): void {
+    this.#need(node, x, 'flat');
+    const features = x.t.sampleShape[0];
+    const wc = this.#constant(node, 1, 'weight');
+    const gemm = node.op_type === 'Gemm';
+    if (gemm) {
+      requireAttr(node, 'transA', (a) => a.i === 0, 'transA is not supported');
+      requireAttr(node, 'alpha', (a) => a.f === 1, 'alpha other than 1 is not supported');
+    }
+    const transB = gemm && intAttr(node, 'transB', 0) === 1;
+    if (!wc.floats || wc.dims.length !== 2) fail(`${describeNode(node)}: weight '${wc.name}' must be a 2-D float32 initializer, got [${wc.dims.join(', ')}]`);
+    const [k, units] = transB ? [wc.dims[1], wc.dims[0]] : wc.dims;
+    if (k !== features) fail(`initializer '${wc.name}' (weight of ${describeNode(node)}) has shape [${wc.dims.join(', ')}] but its input has ${features} features`);
+    let kernel = transB ? permute(wc.floats!, wc.dims, [1, 0]).data : wc.floats!;
+
+    // The bias: Gemm's C, or the Add of a constant right after a MatMul (PyTorch writes both).
+    let bias: Float32Array | null = null;
+    let last = node;
+    if (gemm && node.input![2]) {
+      requireAttr(node, 'beta', (a) => a.f === 1, 'beta other than 1 is not supported');
+      const c = this.#constant(node, 2, 'bias');
+      if (sizeOfDims(c.dims) !== units || c.dims.length > 2 || (c.dims.length === 2 && c.dims[0] !== 1)) fail(`initializer '${c.name}' (bias of ${describeNode(node)}) has shape [${c.dims.join(', ')}] but the graph needs [${units}]`);
+      bias = this.#floats(node, 2, 'bias');
+    } else if (!gemm) {
+      const add = this.#soleConsumer(out(node), (op) => op === 'Add');
+      const other = add?.input?.find((n) => n !== out(node));
+      if (add && other && this.constants.has(other)) {
+        bias = this.#floats(add, add.input!.indexOf(other), 'bias', [units]);
+        this.#done.add(add);
+        last = add;
+      }
+    }
+
+    // A CHW-ordered input: wgslnet's row j (HWC order) is ONNX's row chwIndex(j).
+    if (typeof x.layout === 'object') kernel = permuteRows(kernel, hwcToChw(x.layout.chw), units);
+
+    const fused = this.#fusable(out(last));
+    const layer = dense({ units, useBias: bias !== null, activation: fused?.activation, kernelInitializer: 'zeros' });
+    const made: Float32Array[] = bias ? [kernel, bias] : [kernel];
+    const t = this.#apply(layer, x, made);
+    const name = this.#finish(last, fused, { t, layout: 'plain' });
+    this.#denseOf.set(name, this.#made.at(-1)!);
+  }
+
+  #pool(node: NodeMsg, x: Value): void {
+    this.#need(node, x, 'nchw');
+    const [h, w] = x.t.sampleShape;
+    const kernel = intsAttr(node, 'kernel_shape') ?? fail(`${describeNode(node)}: kernel_shape is required`);
+    const strides = this.#window(node, kernel);
+    requireAttr(node, 'ceil_mode', (a) => a.i === 0, 'ceil_mode 1 is not supported');
+    requireAttr(node, 'storage_order', (a) => a.i === 0, 'storage_order 1 is not supported');
+    const padding = this.#padding(node, [h, w], kernel, strides, intsAttr(node, 'pads'));
+    const average = node.op_type === 'AveragePool';
+    // Keras averages over the window's elements inside the input only.
+    if (average && padding === 'same' && intAttr(node, 'count_include_pad', 0) !== 0) fail(`${describeNode(node)}: count_include_pad 1 with padding; Keras averages over the unpadded elements`);
+    const config = { poolSize: kernel as [number, number], strides: strides as [number, number], padding };
+    this.#values.set(out(node), { t: this.#apply(average ? averagePooling2d(config) : maxPooling2d(config), x, []), layout: 'nchw' });
+  }
+
+  #resize(node: NodeMsg, x: Value): void {
+    this.#need(node, x, 'nchw');
+    const [h, w, c] = x.t.sampleShape;
+    const mode = stringAttr(node, 'mode', 'nearest');
+    const transform = stringAttr(node, 'coordinate_transformation_mode', 'half_pixel');
+    const nearest = stringAttr(node, 'nearest_mode', 'round_prefer_floor');
+    // For integer factors s, output pixel i reads floor(i / s) under 'asymmetric' + 'floor' and
+    // under half-pixel rounding too ((i + ½)/s − ½ never lands on a tie).
+    const exact = (transform === 'asymmetric' && nearest === 'floor') || (['half_pixel', 'pytorch_half_pixel'].includes(transform) && nearest.startsWith('round_prefer'));
+    if (mode !== 'nearest' || !exact) fail(`${describeNode(node)}: mode '${mode}', coordinate_transformation_mode '${transform}', nearest_mode '${nearest}'; wgslnet upsamples nearest by integer factors ('asymmetric' + 'floor')`);
+    requireAttr(node, 'axes', () => false, 'axes are not supported');
+    let scales: number[];
+    if (node.input![2]) scales = [...this.#floats(node, 2, 'scales', [4])];
+    else if (node.input![3]) {
+      const sizes = this.#constant(node, 3, 'sizes').ints ?? [];
+      scales = [1, sizes[1] / c, sizes[2] / h, sizes[3] / w];
+    } else return fail(`${describeNode(node)}: needs scales or sizes`);
+    if (scales[0] !== 1 || scales[1] !== 1 || !(Number.isInteger(scales[2]) && scales[2] >= 1 && Number.isInteger(scales[3]) && scales[3] >= 1)) {
+      fail(`${describeNode(node)}: scales [${scales.join(', ')}]; wgslnet upsamples height and width by integer factors`);
+    }
+    this.#values.set(out(node), { t: this.#apply(upSampling2d({ size: [scales[2], scales[3]] }), x, []), layout: 'nchw' });
+  }
+
+  #flatten(node: NodeMsg, x: Value): void {
+    if (typeof x.layout === 'object') {
+      this.#values.set(out(node), x);
+      return;
+    }
+    const t = x.t.sampleShape.length === 1 ? x.t : this.#apply(flatten(), x, []);
+    const [h, w, c] = x.t.sampleShape;
+    this.#values.set(out(node), { t, layout: x.layout === 'nchw' ? { chw: [c, h, w] } : 'plain' });
+  }
+
+  #reshape(node: NodeMsg, x: Value): void {
+    requireAttr(node, 'allowzero', (a) => a.i === 0, 'allowzero 1 is not supported');
+    const shape = this.#constant(node, 1, 'shape').ints ?? fail(`${describeNode(node)}: its shape must be int64`);
+    const from = this.#onnxShape(x);
+    const size = sizeOfDims(from);
+    if (!(shape[0] === 0 || shape[0] === -1)) fail(`${describeNode(node)}: shape [${shape.join(', ')}] must keep the batch dimension first (0 or -1)`);
+    const sample = shape.slice(1).map((d, i) => (d === 0 ? from[i] : d));
+    const known = sizeOfDims(sample.filter((d) => d !== -1));
+    const target = sample.map((d) => (d === -1 ? size / known : d));
+    if (sizeOfDims(target) !== size || !target.every((d) => Number.isInteger(d) && d > 0)) fail(`${describeNode(node)}: cannot reshape [batch, ${from.join(', ')}] to [${shape.join(', ')}]`);
+    if (target.length === 1) return this.#flatten(node, x);
+    if (x.layout !== 'plain') fail(`${describeNode(node)}: reshaping an NCHW value to [batch, ${target.join(', ')}] is not supported (only flattening it)`);
+    const users = this.#consumers.get(out(node)) ?? [];
+    if (target.length === 3 && users.some((n) => NCHW_OPS.has(n.op_type ?? ''))) {
+      // ONNX reads this as NCHW [C, H, W]: wgslnet needs the flat vector in HWC order, which the
+      // Dense that computed it gives by permuting its columns.
+      const dense = this.#denseOf.get(node.input![0]);
+      if (!dense || (this.#consumers.get(node.input![0]) ?? []).length !== 1) fail(`${describeNode(node)}: reshaping to NCHW [${target.join(', ')}] needs a Dense (Gemm/MatMul) right before it`);
+      const [c, h, w] = target;
+      const order = hwcToChw([c, h, w]);
+      const units = order.length;
+      dense!.weights[0] = permuteColumns(dense!.weights[0], order, units);
+      if (dense!.weights[1]) dense!.weights[1] = Float32Array.from(order, (i) => dense!.weights[1][i]);
+      this.#values.set(out(node), { t: this.#apply(reshape({ targetShape: [h, w, c] }), x, []), layout: 'nchw' });
+      return;
+    }
+    this.#values.set(out(node), { t: this.#apply(reshape({ targetShape: target }), x, []), layout: 'plain' });
+  }
+}
+
+const out = (node: NodeMsg) => node.output![0];
+
+/** For each HWC-ordered index j of a [C, H, W] value, its CHW-ordered index. */
+function hwcToChw([c, h, w]: [number, number, number] | number[]): number[] {
+  const order = new Array<number>(c * h * w);
+  for (let y = 0, j = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++, j++) order[j] = (k * h + y) * w + x;
+  return order;
+}
+
+/** Rows of a [rows, cols] matrix taken in `order`. */
+function permuteRows(m: Float32Array, order: number[], cols: number): Float32Array {
+  const outM = new Float32Array(m.length);
+  order.forEach((src, j) => outM.set(m.subarray(src * cols, (src + 1) * cols), j * cols));
+  return outM;
+}
+
+/** Columns of a [rows, cols] matrix taken in `order`. */
+function permuteColumns(m: Float32Array, order: number[], cols: number): Float32Array {
+  const outM = new Float32Array(m.length);
+  for (let r = 0; r < m.length / cols; r++) order.forEach((src, j) => (outM[r * cols + j] = m[r * cols + src]));
+  return outM;
+}
+
+/** An ONNX file at a URL (absolute, or relative to the page); its external data resolves beside it. */
+export async function fetchOnnx(url: string): Promise<OnnxSource> {
+  let href: string;
+  try {
+    href = new URL(url, typeof location === 'undefined' ? undefined : location.href).href;
+  } catch {
+    return fail(`'${url}' is not a URL${typeof location === 'undefined' ? " (to load files in Node, import 'wgslnet/node')" : ''}`);
+  }
+  const get = async (u: string): Promise<Uint8Array> => {
+    let response: Response;
+    try {
+      response = await fetch(u);
+    } catch (e) {
+      return fail(`fetching '${u}' failed: ${(e as Error).message}`);
+    }
+    if (!response.ok) fail(`fetching '${u}' failed: HTTP ${response.status} ${response.statusText}`);
+    return new Uint8Array(await response.arrayBuffer());
+  };
+  return { bytes: await get(href), name: `'${href}'`, readExternal: (location) => get(new URL(location, href).href) };
+}
