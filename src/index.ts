@@ -36,18 +36,31 @@ export { loadFashionMnist, FASHION_MNIST_CLASSES } from './data/fashion-mnist.js
 export type { FashionMnist } from './data/fashion-mnist.js';
 export { trainTestSplit, addGaussianNoise, toFloat, flatten, take } from './data/transforms.js';
 
+// Differentiable ops (TF.js names) and the gradient tape
+export {
+  add, sub, mul, div, pow, maximum, minimum, squaredDifference,
+  neg, exp, log, sqrt, square, abs, reciprocal, relu, sigmoid, tanh, clipByValue,
+  sum, mean, max, min, reshape, concat, slice, split, matMul, randomNormal, randomUniform,
+} from './math.js';
+export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, tidy, keep } from './tape.js';
+export type { TensorContainer, Variable } from './tape.js';
+
 // Ops (the kernels, for building your own layers)
 export { activationForward, activationBackward } from './ops/activation.js';
 export type { ActivationName } from './ops/activation.js';
 export { fill, zeros } from './ops/fill.js';
-export { sum, mean } from './ops/reduce.js';
-export { add } from './ops/elementwise.js';
 export { matmul, biasGrad } from './ops/matmul.js';
 export { conv2d, conv2dBackwardInput, conv2dBackwardFilter, conv2dTranspose, conv2dTransposeBackwardInput, conv2dTransposeBackwardFilter } from './ops/conv2d.js';
 export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward } from './ops/pooling.js';
 export { upSampling2d, upSampling2dBackward } from './ops/upsampling.js';
 export { softmax, softmaxBackward } from './ops/softmax.js';
-export { gaussianNoise, dropout, dropoutBackward } from './ops/random.js';
+export { gaussianNoise, dropout, dropoutBackward, randomNormalTensor, randomUniformTensor } from './ops/random.js';
+export { binary, binaryGrads, broadcastTo } from './ops/binary.js';
+export type { BinaryOp, Operand } from './ops/binary.js';
+export { unary, unaryGrad } from './ops/unary.js';
+export type { UnaryOp } from './ops/unary.js';
+export { reduce, reduceToShape, sliceAxis, sliceAxisBackward, copy } from './ops/axis.js';
+export type { ReduceOp } from './ops/axis.js';
 export { lossForward, lossBackward } from './ops/loss.js';
 export type { LossName } from './ops/loss.js';
 export { l1l2Penalty, l1l2Backward, contractivePenalty, contractiveBackward } from './ops/regularizers.js';

@@ -81,7 +81,8 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-function nextSeed(): number {
+/** A seed for a draw with none of its own: from setRandomSeed's sequence when set, else random. */
+export function nextSeed(): number {
   return globalSeed === null ? Math.floor(Math.random() * 2 ** 31) : (globalSeed * 1_000_003 + ++drawn * 7919) >>> 0;
 }
 

@@ -37,6 +37,12 @@ interface DeviceTensors {
 const perDevice = new WeakMap<GPUDevice, DeviceTensors>();
 /** The tensors made inside disposeIfThrows(), innermost call. */
 let collecting: Set<Tensor> | null = null;
+/** Told of every new tensor while set: how tidy() scopes (src/tape.ts) learn what a function created. */
+let onCreate: ((t: Tensor) => void) | null = null;
+
+export function trackTensors(fn: ((t: Tensor) => void) | null): void {
+  onCreate = fn;
+}
 
 function tensorsOf(device: GPUDevice): DeviceTensors {
   let t = perDevice.get(device);
@@ -132,6 +138,7 @@ export class Tensor<D extends DType = DType> {
     this.#buffer = buffer ?? acquire(this.#device, bytes, `a ${dtype} tensor of shape ${formatShape(shape)}`);
     tensorsOf(this.#device).live.add(this);
     collecting?.add(this);
+    onCreate?.(this);
   }
 
   get buffer(): GPUBuffer {

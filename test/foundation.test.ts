@@ -1,6 +1,7 @@
 // The ground layer: device, tensors, the kernel runner, an elementwise kernel and a reduction.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { init, context, tensor, empty, memory, sum, mean, sync, activationForward, activationBackward, zeros, fill } from '../src/index.js';
+import { sum, mean } from '../src/ops/reduce.js';
+import { init, context, tensor, empty, memory, sync, activationForward, activationBackward, zeros, fill } from '../src/index.js';
 import { defineKernel, grid1d, packUniforms } from '../src/runner.js';
 import { setup, uniform, expectClose } from './helpers.js';
 import { activate, activateGrad, type Act } from './reference/activation.js';

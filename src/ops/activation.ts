@@ -1,5 +1,5 @@
-// Standalone activations (the fused forms live in the GEMM and conv epilogues). softmax is its own
-// kernel because it reduces along the last axis.
+// Standalone activations (the fused forms live in the GEMM and conv epilogues), and the unary ops
+// of src/ops/unary.ts on the same kernels. softmax is its own kernel because it reduces along the last axis.
 import { defineKernel, grid1d, packUniforms } from '../runner.js';
 import { activation_backward } from '../generated/activation_backward.js';
 import { activation_forward } from '../generated/activation_forward.js';
@@ -35,36 +35,42 @@ interface Elementwise {
   n: number;
   activation: ActivationName;
   alpha?: number;
+  /** A unary op applied after the activation (shaders/lib/unary.wgsl's OP; src/ops/unary.ts). */
+  unary?: number;
+  /** clipByValue's bounds. */
+  lo?: number;
+  hi?: number;
 }
 
-const forward = /* @__PURE__ */ defineKernel<Elementwise>({
-  shader: activation_forward,
-  bindings: ['read', 'write', 'uniform'],
-  workgroups: (p) => grid1d(Math.ceil(p.n / 4), 64),
-  uniforms: (p) => packUniforms([Math.ceil(p.n / 4)]),
-  constants: (p) => activationConstants(p.activation, p.alpha),
-});
+const elementwiseKernel = {
+  workgroups: (p: Elementwise) => grid1d(Math.ceil(p.n / 4), 64),
+  uniforms: (p: Elementwise) => packUniforms([Math.ceil(p.n / 4), { f32: p.lo ?? 0 }, { f32: p.hi ?? 0 }]),
+  constants: (p: Elementwise) => ({ ...activationConstants(p.activation, p.alpha), OP: p.unary ?? 255 }),
+};
 
-const backward = /* @__PURE__ */ defineKernel<Elementwise>({
-  shader: activation_backward,
-  bindings: ['read', 'read', 'write', 'uniform'],
-  workgroups: (p) => grid1d(Math.ceil(p.n / 4), 64),
-  uniforms: (p) => packUniforms([Math.ceil(p.n / 4)]),
-  constants: (p) => activationConstants(p.activation, p.alpha),
-});
+const forward = /* @__PURE__ */ defineKernel<Elementwise>({ shader: activation_forward, bindings: ['read', 'write', 'uniform'], ...elementwiseKernel });
+const backward = /* @__PURE__ */ defineKernel<Elementwise>({ shader: activation_backward, bindings: ['read', 'read', 'write', 'uniform'], ...elementwiseKernel });
+
+/** y = f(x), elementwise, for an activation and/or a unary op. */
+export function elementwiseForward(x: Tensor, p: Omit<Elementwise, 'n'>, y: Tensor = empty(x.shape)): Tensor {
+  forward.run([x.buffer, y.buffer], { ...p, n: x.size });
+  return y;
+}
+
+/** dx = dy · f'(s), from s = the forward output (activations) or input (unary ops). */
+export function elementwiseBackward(s: Tensor, dy: Tensor, p: Omit<Elementwise, 'n'>, dx: Tensor = empty(s.shape)): Tensor {
+  backward.run([s.buffer, dy.buffer, dx.buffer], { ...p, n: s.size });
+  return dx;
+}
 
 /** y = act(x), elementwise. */
 export function activationForward(x: Tensor, activation: ActivationName, alpha?: number, y?: Tensor): Tensor {
   checkActivation(activation);
-  y ??= empty(x.shape);
-  forward.run([x.buffer, y.buffer], { n: x.size, activation, alpha });
-  return y;
+  return elementwiseForward(x, { activation, alpha }, y ?? empty(x.shape));
 }
 
 /** dx = dy · act'(x), from the forward output y. */
 export function activationBackward(y: Tensor, dy: Tensor, activation: ActivationName, alpha?: number, dx?: Tensor): Tensor {
   checkActivation(activation);
-  dx ??= empty(y.shape);
-  backward.run([y.buffer, dy.buffer, dx.buffer], { n: y.size, activation, alpha });
-  return dx;
+  return elementwiseBackward(y, dy, { activation, alpha }, dx ?? empty(y.shape));
 }

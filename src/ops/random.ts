@@ -4,7 +4,8 @@
 import { defineKernel, grid1d, packUniforms } from '../runner.js';
 import { dropout_forward } from '../generated/dropout_forward.js';
 import { gaussian_noise_forward } from '../generated/gaussian_noise_forward.js';
-import { empty, formatShape, type Tensor } from '../tensor.js';
+import { random_forward } from '../generated/random_forward.js';
+import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
 
 /** Which draw: seed identifies the layer/run, step the training step. Non-negative integers below 2^53. */
 export interface RandomKey {
@@ -55,6 +56,22 @@ const dropoutKernel = /* @__PURE__ */ defineKernel<DropoutParams>({
   uniforms: (p) => packUniforms([p.n, ...p.key, p.threshold, { f32: p.scale }]),
 });
 
+interface DrawParams {
+  n: number;
+  key: number[];
+  normal: boolean;
+  a: number;
+  b: number;
+}
+
+const drawKernel = /* @__PURE__ */ defineKernel<DrawParams>({
+  shader: random_forward,
+  bindings: ['write', 'uniform'],
+  workgroups: (p) => grid1d(Math.ceil(p.n / 4), 64),
+  uniforms: (p) => packUniforms([Math.ceil(p.n / 4), ...p.key, { f32: p.a }, { f32: p.b }]),
+  constants: (p) => ({ DIST: p.normal ? 0 : 1 }),
+});
+
 /** [seed_lo, seed_hi, step_lo, step_hi]: the Philox key and the step half of its counter. */
 function keyWords(op: string, { seed, step }: RandomKey): number[] {
   for (const [name, v] of [['seed', seed], ['step', step]] as const) {
@@ -95,4 +112,20 @@ export function dropout(x: Tensor, options: DropoutOptions): Tensor {
 /** dx = dy masked and scaled exactly as dropout(x, options) was: the mask is regenerated from (seed, step). */
 export function dropoutBackward(dy: Tensor, options: DropoutOptions): Tensor {
   return applyDropout('dropoutBackward', dy, options);
+}
+
+/** A new tensor of N(mean, stddev²) samples; (seed, step) reproduces it exactly. */
+export function randomNormalTensor(shape: Shape, { mean = 0, stddev = 1, ...key }: RandomKey & { mean?: number; stddev?: number }): Tensor {
+  if (!Number.isFinite(mean) || !(stddev >= 0 && Number.isFinite(stddev))) throw new Error(`randomNormal: mean must be finite and stdDev finite and ≥ 0, got ${mean} and ${stddev}`);
+  const y = empty(shape);
+  drawKernel.run([y.buffer], { n: y.size, key: keyWords('randomNormal', key), normal: true, a: mean, b: stddev });
+  return y;
+}
+
+/** A new tensor of U[minval, maxval) samples; (seed, step) reproduces it exactly. */
+export function randomUniformTensor(shape: Shape, { minval = 0, maxval = 1, ...key }: RandomKey & { minval?: number; maxval?: number }): Tensor {
+  if (!(Number.isFinite(minval) && Number.isFinite(maxval) && minval <= maxval)) throw new Error(`randomUniform: needs finite minval ≤ maxval, got ${minval} and ${maxval}`);
+  const y = empty(shape);
+  drawKernel.run([y.buffer], { n: y.size, key: keyWords('randomUniform', key), normal: false, a: minval, b: maxval });
+  return y;
 }
