@@ -73,16 +73,18 @@ export type OnnxArtifacts = ModelArtifacts & { format: 'onnx'; modelTopology: Ar
 
 /**
  * A wgslnet Model from an ONNX file: bytes, a URL (fetched), or in Node a path or 'onnx://path'.
- * The importer is loaded on first use; see io/onnx/import.ts for the ops it reads.
+ * The importer is loaded on first use; see io/onnx/import.ts for the ops it reads. `options.maxWeightBytes`
+ * bounds the weights a file may declare (1 GiB by default), as for loadModel.
  */
-export async function loadOnnx(source: Uint8Array | ArrayBuffer | string): Promise<Model> {
+export async function loadOnnx(source: Uint8Array | ArrayBuffer | string, options?: LoadOptions): Promise<Model> {
+  const limits = loadLimits(options);
   const { fromOnnx, fetchOnnx } = await import('./onnx/import.js');
-  if (typeof source !== 'string') return fromOnnx({ bytes: source instanceof Uint8Array ? source : new Uint8Array(source), name: 'the ONNX bytes' });
+  if (typeof source !== 'string') return fromOnnx({ bytes: source instanceof Uint8Array ? source : new Uint8Array(source), name: 'the ONNX bytes' }, limits);
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(source)?.[1].toLowerCase();
-  if (scheme === 'http' || scheme === 'https' || (scheme === undefined && !handlers.has('onnx'))) return fromOnnx(await fetchOnnx(source));
-  const artifacts = (await handlerFor(scheme === undefined ? `onnx://${source}` : source, 'load').load()) as OnnxArtifacts;
+  if (scheme === 'http' || scheme === 'https' || (scheme === undefined && !handlers.has('onnx'))) return fromOnnx(await fetchOnnx(source), limits);
+  const artifacts = (await handlerFor(scheme === undefined ? `onnx://${source}` : source, 'load', limits).load()) as OnnxArtifacts;
   if (artifacts.format !== 'onnx') throw new Error(`loadOnnx: '${source}' did not load as an ONNX file (use loadModel for the layers format)`);
-  return fromOnnx({ bytes: new Uint8Array(artifacts.modelTopology), name: `'${source}'`, readExternal: artifacts.readExternal });
+  return fromOnnx({ bytes: new Uint8Array(artifacts.modelTopology), name: `'${source}'`, readExternal: artifacts.readExternal }, limits);
 }
 
 /** Loads saved weights into a model (model.loadWeights): everything is checked first, so an error changes nothing. */

@@ -1,9 +1,10 @@
 // 'onnx://path/model.onnx' in Node: model.save() writes the ONNX file (through a temp file beside
 // it, renamed into place, so a failed save leaves an existing file untouched); loadOnnx() reads it
 // and resolves external-data files inside the model's folder only (symlinks included).
-import { mkdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { registerIOHandler, type IOHandler, type OnnxArtifacts } from '../io/index.js';
+import { registerIOHandler, type IOHandler, type LoadOptions, type OnnxArtifacts } from '../io/index.js';
+import { DEFAULT_LOAD_LIMITS } from '../io/limits.js';
 import { saveResult } from '../io/serialization.js';
 
 async function readOrFail(path: string, what: string): Promise<Uint8Array> {
@@ -19,7 +20,11 @@ function inside(folder: string, path: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
-export function onnxFileHandler(url: string): IOHandler {
+/** Bytes an ONNX file may hold beyond its weights (graph, names, attributes). */
+const GRAPH_SLACK = 64 * 2 ** 20;
+
+export function onnxFileHandler(url: string, options: LoadOptions = {}): IOHandler {
+  const maxBytes = (options.maxWeightBytes ?? DEFAULT_LOAD_LIMITS.maxWeightBytes) + GRAPH_SLACK;
   const path = resolve(url.replace(/^onnx:\/\//i, ''));
   return {
     async save(artifacts) {
@@ -35,6 +40,9 @@ export function onnxFileHandler(url: string): IOHandler {
       return saveResult(artifacts);
     },
     async load(): Promise<OnnxArtifacts> {
+      // Refused before it is read: a file over the weight limit cannot hold a model loadOnnx accepts.
+      const size = (await stat(path).catch(() => null))?.size ?? 0;
+      if (size > maxBytes) throw new Error(`loadOnnx: '${path}' is ${size} bytes, over the limit of ${maxBytes} bytes (loadOnnx(source, { maxWeightBytes }) raises it)`);
       const bytes = await readOrFail(path, 'ONNX file');
       const folder = dirname(path);
       return {

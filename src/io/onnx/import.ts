@@ -28,6 +28,8 @@ import type { ActivationName } from '../../ops/activation.js';
 import type { Padding } from '../../ops/shapes.js';
 import { conv2dTransposeOutputShape } from '../../ops/conv2d.js';
 import type { OnnxSource } from '../index.js';
+import type { LoadOptions } from '../limits.js';
+import { disposeIfThrows } from '../../tensor.js';
 import { DataType, EXTERNAL, decodeModel, type AttributeMsg, type ModelMsg, type NodeMsg, type TensorMsg, type ValueInfo } from './schema.js';
 import { MAX_OPSET, MIN_OPSET, ONNX_TO_KERAS_KERNEL, TO_NCHW, TO_NHWC, kerasPads, permute, sameArray, transposePads } from './layout.js';
 
@@ -199,7 +201,7 @@ function maxWeightBytes(): number {
 }
 
 /** Reads an ONNX model (see the top of this file for what it accepts). */
-export async function fromOnnx(source: OnnxSource): Promise<Model> {
+export async function fromOnnx(source: OnnxSource, limits: Required<LoadOptions>): Promise<Model> {
   const proto = decode(source);
   const graph = proto.graph!;
   const nodes = graph.node ?? [];
@@ -213,10 +215,13 @@ export async function fromOnnx(source: OnnxSource): Promise<Model> {
 
   // Sizes first, from the dims alone: nothing is read for a model this adapter cannot hold.
   const limit = maxWeightBytes();
+  let total = 0;
   for (const t of graph.initializer ?? []) {
     const bytes = sizeOfDims(t.dims ?? []) * (ELEMENT_BYTES[t.data_type ?? 0] ?? 4);
     if (bytes > limit) fail(`initializer '${t.name}' [${(t.dims ?? []).join(', ')}] is ${bytes} bytes; this adapter's buffers hold at most ${limit} bytes`);
+    total += bytes;
   }
+  if (total > limits.maxWeightBytes) fail(`${source.name} declares ${total} bytes of initializers, over the limit of ${limits.maxWeightBytes} bytes (loadOnnx(source, { maxWeightBytes }) raises it)`);
   const constants = new Map<string, Constant>();
   for (const t of graph.initializer ?? []) constants.set(t.name ?? '', await readConstant(t, source));
   for (const node of nodes) {
@@ -258,7 +263,8 @@ class Importer {
     const nchwInput = inShape.length === 3 && !transposed;
     const x = input({ shape: nchwInput ? [inShape[1], inShape[2], inShape[0]] : inShape, name: inputInfo.name || 'input' });
     this.#values.set(inputInfo.name ?? '', { t: x, layout: nchwInput ? 'nchw' : 'plain' });
-    try {
+    // Layers allocate their weights as they are applied: a graph refused halfway frees them.
+    return disposeIfThrows(() => {
       for (const node of this.nodes) if (!this.#done.has(node)) this.#node(node);
       const y = this.#value(this.#outputName, 'the graph output');
       if (typeof y.layout === 'object') fail(`graph output '${this.#outputName}' is a flattened NCHW value; wgslnet's flatten order differs (end the graph with a Dense or a 4-D value)`);
@@ -267,10 +273,7 @@ class Importer {
       const m = makeModel({ inputs: x, outputs: y.t, name });
       for (const { layer, weights } of this.#made) layer.setWeights(weights);
       return m;
-    } catch (e) {
-      for (const { layer } of this.#made) for (const w of layer.weights) w.value.dispose();
-      throw e;
-    }
+    });
   }
 
   #value(name: string, what: string): Value {
