@@ -1,6 +1,5 @@
 // Advances Adam's bias-correction powers by one step: powers = (β1^t, β2^t) → (β1^(t+1), β2^(t+1)).
 // Repeated float32 products, exactly as TF.js accumulates accBeta1 / accBeta2.
-// Bindings: 0 powers (read-write, 2 elements), 1 params { beta1, beta2 }.
 // Thread → element: a single invocation.
 struct Params { beta1: f32, beta2: f32 }
 @group(0) @binding(0) var<storage, read_write> powers: array<f32>;

@@ -1,6 +1,5 @@
 // Average pooling's input gradient as a gather: dx[n, h, w, c] = Σ dy[window] / count(window) over
 // the windows that contain (h, w), count being the window's unpadded elements (as in the forward).
-// Bindings: 0 dy (read), 1 dx (write), 2 params (PoolParams).
 // Thread → element: one input element per invocation, as lib/pool.wgsl's element() maps it.
 //!include lib/pool.wgsl
 

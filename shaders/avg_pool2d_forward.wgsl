@@ -1,6 +1,5 @@
 // Average pooling, NHWC: y[n, oh, ow, c] = mean of x over the window's input elements; with 'same'
 // padding the padded positions are left out of both the sum and the count, as Keras does.
-// Bindings: 0 x (read), 1 y (write), 2 params (PoolParams).
 // Thread → element: one output element per invocation, as lib/pool.wgsl's element() maps it.
 //!include lib/pool.wgsl
 

@@ -1,7 +1,7 @@
 // Column sums of dy [M, N]: out[r, n] = Σ dy[m, n] over the rows m of chunk r, i.e. rows
 // [r·rows_per_chunk, min(M, (r+1)·rows_per_chunk)). With one chunk this is the bias gradient
 // itself; with several, src/ops/matmul.ts sums the [chunks, N] partials with a second pass.
-// Bindings: 0 dy (read), 1 out (read_write, [chunks, N]), 2 params { m, n, rows_per_chunk }.
+// out is [chunks, N].
 // Thread → element: invocation x of workgroup (X, Y) sums column 64·X + x over chunk Y.
 struct Params { m: u32, n: u32, rows_per_chunk: u32 }
 @group(0) @binding(0) var<storage, read> dy: array<f32>;

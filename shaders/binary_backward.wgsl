@@ -1,8 +1,7 @@
 // The gradient of y = a OP b with respect to one operand, at y's (broadcast) shape: dx = dy · ∂y/∂a
 // (WRT_B false) or dy · ∂y/∂b (WRT_B true), from lib/binary.wgsl's grad(). The host then sums dx
 // over the axes that operand was broadcast along (src/ops/axis.ts, reduceToShape).
-// Bindings: 0 a (read), 1 b (read), 2 dy (read, y's shape), 3 dx (write, y's shape), 4 params
-// (lib/binary.wgsl); all as vec4 arrays. Thread → elements: as binary_forward.wgsl.
+// dy and dx have y's shape; all arrays are of vec4s. Thread → elements: as binary_forward.wgsl.
 //!include lib/binary.wgsl
 
 override WRT_B: bool = false;

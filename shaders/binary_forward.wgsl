@@ -1,6 +1,6 @@
 // y = a OP b with broadcasting (lib/binary.wgsl), four outputs per invocation.
-// Bindings: 0 a (read), 1 b (read; the other operand's buffer again when one is a constant),
-// 2 y (write), 3 params (lib/binary.wgsl); all as vec4 arrays (tensor buffers are whole vec4s).
+// b is the other operand's buffer again when one is a constant; all arrays are of vec4s (tensor
+// buffers are whole vec4s).
 // Thread → elements: t = gid.x + gid.y * (num_workgroups.x * 64) writes y[4t .. 4t+3] as one vec4
 // (elements past n are computed from in-bounds offsets and land in the buffer's padding).
 //!include lib/binary.wgsl

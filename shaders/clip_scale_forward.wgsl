@@ -4,7 +4,7 @@
 // as in TensorFlow, where max() on a GPU could have returned c and hidden it).
 // GLOBAL = false: workgroup k sums parameter k's 64 partials (grad_sumsq_forward.wgsl) → hyper[1 + k].
 // GLOBAL = true: every workgroup sums all count·64 partials (the global norm) → hyper[1 + k].
-// Bindings: 0 partials (read, count·64), 1 hyper (read-write), 2 params { count, clipNorm }.
+// partials holds count·64 values.
 // Thread → element: one workgroup of 64 per parameter; thread t sums partials t, t+64, … of its range.
 //!include lib/workgroup_sum.wgsl
 

@@ -3,8 +3,7 @@
 //   dh[b, j] += c · w_j · 2·act'(h[b, j]) · d act'/dh (h[b, j])      (h [rows, units])
 //   dW[i, j] += c · s_j · 2·W[i, j]                                    (W [inputs, units])
 // act' and its slope are written in terms of the output h, like lib/activation.wgsl.
-// Bindings: 0 h (read), 1 W (read), 2 stats (read), 3 dh (read-write), 4 dW (read-write),
-// 5 params { rows, inputs, units, scale = c }.
+// params.scale is c.
 // Thread → element: one element per invocation over dh's rows·units elements followed by dW's
 // inputs·units, k = gid.x + gid.y * (num_workgroups.x * 64).
 //!include lib/activation.wgsl

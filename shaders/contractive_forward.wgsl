@@ -3,7 +3,6 @@
 // PRODUCT: out[j] = w_j·s_j, the penalty's terms (the host sums them with scale λ/rows);
 // otherwise out[j] = w_j and out[units + j] = s_j, which contractive_backward.wgsl reads.
 // act' comes from the output h (lib/activation.wgsl's activate_grad, ACT / ALPHA overrides).
-// Bindings: 0 h (read), 1 W (read), 2 out (write), 3 params { rows, inputs, units }.
 // Thread → element: workgroup j = wg.x + wg.y * num_workgroups.x owns column j; its 64 threads
 // stride down the column (thread t takes rows t, t + 64, ...), then combine in a workgroup tree.
 //!include lib/activation.wgsl

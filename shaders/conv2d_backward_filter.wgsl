@@ -2,8 +2,7 @@
 // columns f, inner dimension the output pixels m = (n, oh, ow), split into chunks of p.chunk pixels:
 //   part[s, r, f] = Σ_{m in chunk s} x[n, oh·SH − PH + kh, ow·SW − PW + kw, c] · dy[m, f]
 // (conv2d_backward_filter_reduce sums the parts; with one chunk part is dkernel itself).
-// Bindings: 0 x [N,H,W,C], 1 dy [N,OH,OW,F], 2 part [S,KH,KW,C,F] (write), 3 params (lib/conv2d.wgsl;
-// groups = KH·KW·⌈C/4⌉).
+// Shapes: x [N,H,W,C], dy [N,OH,OW,F], part [S,KH,KW,C,F]; params.groups = KH·KW·⌈C/4⌉.
 // Thread → elements: a register tile of 4 consecutive channels of one tap (kh, kw) × 8 consecutive
 // filters, so one bounds test serves its 4 rows. Row group = gid.x (lanes), filter group f0 =
 // 8·workgroup_id.y, chunk s = workgroup_id.z: all lanes walk the same pixels, so dy reads are uniform.

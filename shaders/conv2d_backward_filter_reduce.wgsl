@@ -1,5 +1,5 @@
 // dkernel[i] = Σ_s part[s·n + i]: adds up the per-chunk parts of conv2d_backward_filter.
-// Bindings: 0 part [S, n] (read), 1 dkernel [n] (write), 2 params { n, splits }.
+// part is [splits, n], dkernel [n].
 // Thread → element: one kernel element per invocation, i = gid.x + gid.y·(num_workgroups.x·64);
 // neighbouring lanes read neighbouring elements of each part.
 struct Params { n: u32, splits: u32 }

@@ -2,9 +2,8 @@ enable subgroups;
 // conv2d_backward_filter.wgsl's implicit GEMM (part[s, (kh, kw, c), f] = Σ over chunk s of the output
 // pixels m of x[n, oh·SH − PH + kh, ow·SW − PW + kw, c] · dy[m, f]) for SIMD-on-CPU adapters: see
 // lib/conv2d_subgroups.wgsl.
-// Bindings: 0 x [N,H,W,C], 1 dy [N,OH,OW,F], 2 part [S,KH,KW,C,F] (write), 3 params (lib/conv2d.wgsl;
-// groups = KH·KW·⌈C/4⌉), 4 x and 5 dy again as vec4 arrays (read only when
-// VEC_X: C % 4 == 0, and VEC_DY: F % 4 == 0).
+// Shapes: x [N,H,W,C], dy [N,OH,OW,F], part [S,KH,KW,C,F]; params.groups = KH·KW·⌈C/4⌉. x4 and dy4
+// are x and dy again as vec4 arrays, read only when VEC_X: C % 4 == 0, and VEC_DY: F % 4 == 0.
 // Thread → elements: 4 consecutive channels of one tap (kh, kw) × TN consecutive filters. Row group
 // g = gid.x (lanes past the last one repeat it and store nothing), filters f0 = workgroup_id.y·TN,
 // chunk s = workgroup_id.z: all lanes walk the same pixels, whose dy values the subgroup reads once

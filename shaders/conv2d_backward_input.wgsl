@@ -2,8 +2,8 @@
 // pixels (n, h, w), columns channels c, inner dimension (kh, kw, f) over the taps that reach the pixel:
 //   dx[n,h,w,c] = Σ dy[n, (h + PH − kh)/SH, (w + PW − kw)/SW, f] · kernel[kh,kw,c,f], exact quotients only.
 // With HAS_BIAS and ACT it is also Conv2DTranspose's forward pass: act(dx + bias[c]).
-// Bindings: 0 dy [N,OH,OW,F], 1 kernel [KH,KW,C,F], 2 bias [C] (read only when HAS_BIAS), 3 dx [N,H,W,C]
-// (write), 4 params (lib/conv2d.wgsl; groups = N·H·SW·⌈⌈W/SW⌉/4⌉).
+// Shapes: dy [N,OH,OW,F], kernel [KH,KW,C,F], bias [C] (read only when HAS_BIAS), dx [N,H,W,C];
+// params.groups = N·H·SW·⌈⌈W/SW⌉/4⌉.
 // Thread → elements: a register tile of 4 pixels × 8 consecutive channels. The 4 pixels lie in one
 // row h at the same phase w mod SW (w = phase + SW·(4·q + j)), so one thread's pixels take the same
 // taps and it skips the stride's holes instead of testing them. Thread index

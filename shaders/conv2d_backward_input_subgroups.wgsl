@@ -2,9 +2,9 @@ enable subgroups;
 // conv2d_backward_input.wgsl's implicit GEMM (dx = the transposed convolution of dy, or Conv2DTranspose's
 // act(· + bias); rows are input pixels, columns channels c, inner dimension the taps (kh, kw) that reach
 // the pixel × f) for SIMD-on-CPU adapters: see lib/conv2d_subgroups.wgsl.
-// Bindings: 0 dy [N,OH,OW,F], 1 kernel [KH,KW,C,F], 2 bias [C] (read only when HAS_BIAS), 3 dx [N,H,W,C]
-// (write), 4 params (lib/conv2d.wgsl; groups = N·SH·SW·blocks workgroups), 5 dy and 6 kernel again as
-// vec4 arrays (read only when VEC: F % 4 == 0).
+// Shapes: dy [N,OH,OW,F], kernel [KH,KW,C,F], bias [C] (read only when HAS_BIAS), dx [N,H,W,C];
+// params.groups = N·SH·SW·blocks workgroups. dy4 and kernel4 are dy and kernel again as vec4
+// arrays, read only when VEC: F % 4 == 0.
 // Thread → elements: a workgroup takes WG·TM pixels of one image at one stride phase (h mod SH,
 // w mod SW), so the taps that can reach them are the same for the whole subgroup (as its broadcasts
 // require; which of them do is a per-pixel mask). The phase's pixels h = ph + SH·a, w = pw + SW·b form

@@ -1,7 +1,7 @@
 // y = act(conv2d(x, kernel) + bias) as an implicit GEMM: rows m = (n, oh, ow) (N·OH·OW of them),
 // columns f (F), inner dimension (kh, kw, c) read straight from x, never materialised.
-// Bindings: 0 x [N,H,W,C], 1 kernel [KH,KW,C,F], 2 bias [F] (read only when HAS_BIAS), 3 y [N,OH,OW,F]
-// (write), 4 params (lib/conv2d.wgsl; groups = ⌈N·OH·OW / 4⌉).
+// Shapes: x [N,H,W,C], kernel [KH,KW,C,F], bias [F] (read only when HAS_BIAS), y [N,OH,OW,F];
+// params.groups = ⌈N·OH·OW / 4⌉.
 // Thread → elements: a register tile of 4 consecutive rows × 8 consecutive filters. The x lanes of a
 // workgroup take consecutive row groups, g = gid.x + gid.y·(num_workgroups.x·64) (folded past 65535
 // workgroups), and share one filter group f0 = 8·workgroup_id.z: their kernel reads are uniform (one

@@ -1,9 +1,9 @@
 enable subgroups;
 // conv2d_forward.wgsl's implicit GEMM (y = act(conv2d(x, kernel) + bias); rows m = (n, oh, ow), columns
 // f, inner dimension (kh, kw, c)) for SIMD-on-CPU adapters: see lib/conv2d_subgroups.wgsl.
-// Bindings: 0 x [N,H,W,C], 1 kernel [KH,KW,C,F], 2 bias [F] (read only when HAS_BIAS), 3 y [N,OH,OW,F]
-// (write), 4 params (lib/conv2d.wgsl; groups = ⌈N·OH·OW / TM⌉), 5 x and 6 kernel again as vec4 arrays
-// (read only when VEC_X: C % 4 == 0, and VEC_W: F % 4 == 0).
+// Shapes: x [N,H,W,C], kernel [KH,KW,C,F], bias [F] (read only when HAS_BIAS), y [N,OH,OW,F];
+// params.groups = ⌈N·OH·OW / TM⌉. x4 and kernel4 are x and kernel again as vec4 arrays, read only
+// when VEC_X: C % 4 == 0, and VEC_W: F % 4 == 0.
 // Thread → elements: TM consecutive rows (lane-varying x reads, 4 channels at a time) × TN consecutive
 // filters, f0 = workgroup_id.z·TN, whose weights the subgroup reads once and broadcasts. Row group
 // g = gid.x + gid.y·(num_workgroups.x·WG) (folded past 65535 workgroups); lanes past the last group

@@ -1,7 +1,6 @@
 // Inverted dropout: y = x · scale where Philox's u32 for the element is ≥ threshold, else 0
 // (threshold = rate · 2³², scale = 1 / (1 - rate)). The same kernel applied to dy is the backward
 // pass: a (seed, step) regenerates exactly the same mask, so no mask is stored.
-// Bindings: 0 x (read), 1 y (write), 2 params { n, seed_lo, seed_hi, step_lo, step_hi, threshold, scale }.
 // Thread → element: invocation t draws one Philox block (counter (t, step, STREAM)) and writes the
 // four elements 4t .. 4t+3, element 4t+k kept by word k; t = gid.x + gid.y * (num_workgroups.x * 64).
 //!include lib/random.wgsl

@@ -1,7 +1,6 @@
 // Batch assembly on the GPU: out[r, c] = scale * src[indices[first + r], c] for r < rows, c < rowLength.
 // The whole data set stays on the GPU; a shuffled epoch is one index buffer, a batch one dispatch.
 // UINT8: src holds bytes packed four to a u32 word (raw pixels, scaled here, e.g. by 1/255).
-// Bindings: 0 src (read), 1 indices (read, i32), 2 out (write), 3 params { rowLength, rows, first, scale }.
 // Thread → element: one output element per invocation, i = gid.x + gid.y * (num_workgroups.x * 64);
 // consecutive invocations read consecutive elements of one source row.
 override UINT8: bool = false;

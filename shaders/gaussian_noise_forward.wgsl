@@ -1,6 +1,5 @@
 // y = x + stddev · N(0, 1), clipped to [lo, hi] when CLIP (a NaN stays NaN: clamp() might turn it
 // into a bound). The noise is Philox's (lib/random.wgsl): a (seed, step) reproduces it exactly.
-// Bindings: 0 x (read), 1 y (write), 2 params { n, seed_lo, seed_hi, step_lo, step_hi, stddev, lo, hi }.
 // Thread → element: invocation t draws one Philox block (counter (t, step, STREAM)) and writes the
 // four elements 4t .. 4t+3; t = gid.x + gid.y * (num_workgroups.x * 64).
 //!include lib/random.wgsl

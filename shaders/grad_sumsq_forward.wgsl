@@ -1,7 +1,7 @@
 // First half of clipping by norm (clipNorm, globalClipNorm): partial sums of squares of one
 // gradient, for clip_scale_forward.wgsl to finish. Always GROUPS = 64 workgroups per gradient, so
 // parameter k owns partials[64k … 64k+64) and the finishing kernel needs no table of offsets.
-// Bindings: 0 grad (read, n vec4s), 1 partials (read-write), 2 params { n, slot = 64k }.
+// grad holds n vec4s; params.slot = 64k.
 // Thread → element: workgroup w, thread t reads vec4s w·64 + t, then every GROUPS·64th after it
 // (coalesced); the 64 sums meet in lib/workgroup_sum.wgsl and thread 0 writes partials[slot + w].
 //!include lib/workgroup_sum.wgsl

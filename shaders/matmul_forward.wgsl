@@ -1,7 +1,6 @@
 // C = op(A)·op(B) (+ bias, activation; or C += ...), the portable kernel: no subgroups, no
 // workgroup memory, any shapes. Used where the faster kernels do not apply (see src/tuning.ts).
-// Bindings: 0 a (read, f32), 1 b (read, f32), 2 bias (read, f32 [N]; any buffer when !HAS_BIAS),
-// 3 c (read_write, f32 [M, N]), 4 params { m, n, k }.
+// Shapes: c [M, N], bias [N] (any buffer when !HAS_BIAS).
 // Thread → elements: invocation x of workgroup (X, Y, Z) computes the 8×8 block of C at rows
 // 8·(Y + Z·num_workgroups.y) + i (folded past 65535 row blocks), columns 8·(32·X + x) + j. Loads are clamped to valid indices, so edge threads read real (unused)
 // values and never fault; only in-range elements are stored.

@@ -5,8 +5,7 @@
 // registers allow: a 4 × ROWS block of A feeds ROWS × 32 outputs per step of 4 along K.
 // Needs: subgroups of at least 8 lanes holding the whole workgroup; vec4-aligned rows, i.e. N, and
 // K or M (whichever is A's row length), and K when B is transposed, multiples of 4 (src/tuning.ts).
-// Bindings: 0 a (read), 1 b (read), 2 bias (read, [N]; any buffer when !HAS_BIAS), 3 c (read_write,
-// [M, N]), 4 params { m, n, k }; arrays of vec4 along rows.
+// Shapes: c [M, N], bias [N] (any buffer when !HAS_BIAS); arrays of vec4 along rows.
 // Thread → elements: workgroup (X, Y) computes rows ROWS·Y .. ROWS·Y + ROWS - 1 and columns
 // 32·X .. 32·X + 31 of C; lane l holds columns 4·(8·X + l) .. +3 of each of those rows.
 // Per step of 4 along K, lane l loads:

@@ -4,8 +4,7 @@
 // of B into workgroup memory (consecutive invocations read consecutive addresses in either layout),
 // then each reading its 4 rows and 4 columns from there for every step. Any shapes: the copies
 // fill positions outside the matrices with zeros, and only elements inside C are stored.
-// Bindings: 0 a (read, f32), 1 b (read, f32), 2 bias (read, f32 [N]; any buffer when !HAS_BIAS),
-// 3 c (read_write, f32 [M, N]), 4 params { m, n, k }.
+// Shapes: c [M, N], bias [N] (any buffer when !HAS_BIAS).
 // Thread → elements: invocation (x, y) of workgroup (X, Y) computes rows 64·Y + 4·y + i and
 // columns 64·X + 4·x + j of C, i, j < 4.
 //!include lib/matmul.wgsl

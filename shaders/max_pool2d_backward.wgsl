@@ -1,7 +1,7 @@
 // Max pooling's input gradient as a gather (WGSL has no float atomics to scatter with):
 // dx[n, h, w, c] = Σ dy over the windows that contain (h, w) and whose argmax is this element.
-// Bindings: 0 dy (read), 1 argmax (read, i32, from max_pool2d_forward), 2 dx (write),
-// 3 params (PoolParams), 4 dy and 5 argmax again as vec4s (read only when LANES is 4).
+// argmax comes from max_pool2d_forward; dy4 and argmax4 are dy and argmax again as vec4s, read only
+// when LANES is 4.
 // Thread → elements: LANES consecutive channels of one input pixel, as lib/pool.wgsl's element()
 // maps it; with LANES 4, vec4 reads, as in max_pool2d_forward.wgsl.
 //!include lib/pool.wgsl

@@ -2,8 +2,7 @@
 // of the chosen element (read by max_pool2d_backward). Ties keep the first maximum in row-major scan
 // order; a NaN in the window wins and is kept (as IEEE max would propagate it). lib/activation.wgsl
 // is included for is_nan only.
-// Bindings: 0 x (read), 1 y (write), 2 argmax (write, i32), 3 params (PoolParams), 4 x again as
-// vec4s (read only when LANES is 4).
+// x4 is x again as vec4s, read only when LANES is 4.
 // Thread → elements: LANES consecutive channels of one output pixel, as lib/pool.wgsl's element()
 // maps it. With LANES 4 each window element is one vec4 read, which llvmpipe does far faster than
 // four float reads; the channels are then compared side by side in the four components.

@@ -4,8 +4,7 @@
 // through sum_forward.wgsl's tree instead.
 // OP (override): 0 sum (double-float accumulation, lib/exact_sum.wgsl: the true sum rounded once),
 // 1 max, 2 min (a NaN anywhere gives NaN, as TF.js).
-// Bindings: 0 x (read), 1 out (write), 2 params { outCount, redCount, keptRank, redRank, scale, zero,
-// kept shape/strides, reduced shape/strides (dimension d at [d / 4][d % 4]) }.
+// In params, the kept and reduced shapes and strides hold dimension d at [d / 4][d % 4].
 // Thread → element: one output per invocation, o = gid.x + gid.y * (num_workgroups.x * 64); it walks
 // its reduced elements with the innermost reduced axis as the inner loop (neighbouring outputs read
 // neighbouring elements when the kept axis is innermost, e.g. a column sum).
@@ -14,7 +13,7 @@
 override OP: u32 = 0u;
 
 struct Params {
-  out_count: u32, red_count: u32, kept_rank: u32, red_rank: u32, scale: f32, zero: u32, pad0: u32, pad1: u32,
+  out_count: u32, red_count: u32, kept_rank: u32, red_rank: u32, scale: f32, zero: u32,
   kept_shape: array<vec4u, 2>, kept_strides: array<vec4u, 2>, red_shape: array<vec4u, 2>, red_strides: array<vec4u, 2>,
 }
 @group(0) @binding(0) var<storage, read> x: array<f32>;

@@ -1,8 +1,7 @@
 // A strided block copy: y[r·yRow + yOffset + c] = x[r·xRow + xOffset + c] for r < rows, c < cols.
 // With x's rows whole it writes one input of concat into its columns of the output; with y's rows
 // whole it reads one slice (split, concat's backward) out of x.
-// Bindings: 0 x (read), 1 y (write; other columns of y are left as they are), 2 params
-// { rows, cols, xRow, xOffset, yRow, yOffset }.
+// Other columns of y are left as they are.
 // Thread → element: one element per invocation, i = gid.x + gid.y * (num_workgroups.x * 64),
 // r = i / cols, c = i % cols (consecutive threads copy consecutive elements of a row).
 struct Params { rows: u32, cols: u32, x_row: u32, x_offset: u32, y_row: u32, y_offset: u32 }

@@ -1,5 +1,4 @@
 // Softmax's input gradient over the last axis, from its output y: dx = y · (dy - Σ dy·y) per row.
-// Bindings: 0 y (read), 1 dy (read), 2 dx (write), 3 params { rows, len }.
 // Thread → element: one row per invocation, two passes over it;
 // r = gid.x + gid.y * (num_workgroups.x * 64).
 struct Params { rows: u32, len: u32 }

@@ -2,7 +2,7 @@
 // A NaN anywhere in a row makes the whole row NaN: it is carried in m and written out explicitly,
 // since exp() of a NaN is not NaN everywhere (SwiftShader returns Inf) and max() may drop a NaN.
 // lib/activation.wgsl is included for is_nan only.
-// Bindings: 0 x (read), 1 y (write), 2 params { rows, len } (x is rows × len, row-major).
+// x is rows × len, row-major.
 // Thread → element: one row per invocation (rows are short: class scores), three passes over it
 // with no barriers; r = gid.x + gid.y * (num_workgroups.x * 64).
 //!include lib/activation.wgsl

@@ -3,8 +3,8 @@
 // until one partial is left. Partials are double-float pairs (hi, lo) summed with TwoSum, which is
 // exact, so the result is the true sum rounded once to f32 (sum of 1…10^7 comes out exact to float32
 // rounding) and no single thread ever loops over the whole array.
-// Bindings: 0 x (read: n f32 values, or n (hi, lo) pairs when PAIRS), 1 out (write: one (hi, lo)
-// pair per workgroup; when FINAL, out[outIndex] = scale * (hi + lo) as one f32, or += with ACCUMULATE), 2 params { n, perGroup, scale, zero = 0, outIndex }.
+// x holds n f32 values, or n (hi, lo) pairs when PAIRS; out one (hi, lo) pair per workgroup, or when
+// FINAL out[outIndex] = scale * (hi + lo) as one f32 (+= with ACCUMULATE). params.zero is 0.
 // Thread → element: workgroup g owns elements [g*perGroup, (g+1)*perGroup); thread t reads every
 // 64th of them (coalesced), then the 64 threads' pairs are combined in a workgroup-memory tree.
 override PAIRS: bool = false;

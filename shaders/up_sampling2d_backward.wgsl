@@ -1,6 +1,5 @@
 // Nearest-neighbour upsampling's input gradient: dx[n, h, w, c] sums dy over the size_h × size_w
 // block that (h, w) was copied to.
-// Bindings: 0 dy (read), 1 dx (write), 2 params { in_h, in_w, channels, size_h, size_w }.
 // Thread → element: one input element per invocation; x runs along dx's row (w, c), channels
 // fastest, y is the row h, z the batch index n.
 struct Params { in_h: u32, in_w: u32, channels: u32, size_h: u32, size_w: u32 }

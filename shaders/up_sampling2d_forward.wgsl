@@ -1,5 +1,4 @@
 // Nearest-neighbour upsampling, NHWC: y[n, h, w, c] = x[n, h / size_h, w / size_w, c].
-// Bindings: 0 x (read), 1 y (write), 2 params { in_h, in_w, channels, size_h, size_w }.
 // Thread → element: one output element per invocation; x runs along y's row (w, c), channels
 // fastest, y is the row h, z the batch index n, so few integer divisions locate a thread (they are
 // scalarised on the CPU adapters).

@@ -10,7 +10,7 @@
 // or a schedule of the step) lives in a small GPU buffer, `hyper`, written with queue.writeBuffer
 // when it changes, so the uniform blocks and pipelines stay the same every step.
 import { context } from './device.js';
-import { defineKernel, flush, grid1d, packUniforms, submissions, type Kernel, type Shader } from './runner.js';
+import { defineKernel, flush, grid1d, submissions, type Kernel, type KernelDef, type Shader } from './runner.js';
 import { adadelta_update } from './generated/adadelta_update.js';
 import { adagrad_update } from './generated/adagrad_update.js';
 import { adam_powers_update } from './generated/adam_powers_update.js';
@@ -60,12 +60,16 @@ import type { OptimizerName } from './optimizer_names.js';
 
 export type { OptimizerName };
 
-/** Uniform words of one update: the count of vec4s, the rule's f32 settings, then the shared tail of lib/optimizer_step.wgsl. */
-interface Update {
+/** What every update kernel's skeleton (lib/update.wgsl) reads: the count of vec4s, where its clip scale is, the shared settings. */
+interface Step {
   n: number;
-  floats: number[];
   scaleIndex: number;
   shared: SharedSettings;
+}
+
+/** One update: the skeleton's part, and the rule's own uniform fields by name (its shader's Params less the shared ones). */
+interface Update<R> extends Step {
+  rule: R;
   constants?: Record<string, number>;
 }
 
@@ -75,47 +79,49 @@ interface SharedSettings {
   constants: { CLIP_NORM: number; CLIP_VALUE: number; DECAY: number };
 }
 
-function updateKernel(shader: Shader, slotted: boolean, extra: 'read'[] = []): Kernel<Update> {
-  return defineKernel<Update>({
+/** The uniform fields lib/update.wgsl and lib/optimizer_step.wgsl read in every update kernel. */
+type StepFields = { n: number; scaleIndex: number; clipValue: number; weightDecay: number };
+
+function updateKernel<U extends StepFields, S extends readonly string[]>(shader: Shader<U, S>): Kernel<Update<Omit<U, keyof StepFields>>, S> {
+  const def = {
     shader,
-    bindings: ['write', 'read', ...(slotted ? (['write'] as const) : []), ...extra, 'read', 'uniform'],
-    workgroups: (p) => grid1d(p.n, 64),
-    uniforms: (p) => packUniforms([p.n, ...p.floats.map((f32) => ({ f32 })), p.scaleIndex, { f32: p.shared.clipValue }, { f32: p.shared.weightDecay }]),
-    constants: (p) => ({ ...p.constants, ...p.shared.constants }),
-  });
+    workgroups: (p: Update<unknown>) => grid1d(p.n, 64),
+    uniforms: (p: Update<object>) => ({ ...p.rule, n: p.n, scaleIndex: p.scaleIndex, clipValue: p.shared.clipValue, weightDecay: p.shared.weightDecay }),
+    constants: (p: Update<unknown>) => ({ ...p.constants, ...p.shared.constants }),
+  };
+  // TypeScript cannot resolve KernelDef's exactness check for a generic U; each rule's fields are
+  // checked against its shader's where they are written, in run().
+  return defineKernel(def as unknown as KernelDef<Update<Omit<U, keyof StepFields>>, U, S, U>);
 }
 
 const kernels = {
-  sgd: /* @__PURE__ */ updateKernel(sgd_update, false),
-  momentum: /* @__PURE__ */ updateKernel(sgd_momentum_update, true),
-  adam: /* @__PURE__ */ updateKernel(adam_update, true, ['read']),
-  adadelta: /* @__PURE__ */ updateKernel(adadelta_update, true),
-  rmsprop: /* @__PURE__ */ updateKernel(rmsprop_update, true),
-  adagrad: /* @__PURE__ */ updateKernel(adagrad_update, true),
+  sgd: /* @__PURE__ */ updateKernel(sgd_update),
+  momentum: /* @__PURE__ */ updateKernel(sgd_momentum_update),
+  adam: /* @__PURE__ */ updateKernel(adam_update),
+  adadelta: /* @__PURE__ */ updateKernel(adadelta_update),
+  rmsprop: /* @__PURE__ */ updateKernel(rmsprop_update),
+  adagrad: /* @__PURE__ */ updateKernel(adagrad_update),
 };
 
-const adamPowers = /* @__PURE__ */ defineKernel<{ beta1: number; beta2: number }>({
+const adamPowers = /* @__PURE__ */ defineKernel({
   shader: adam_powers_update,
-  bindings: ['write', 'uniform'],
   workgroups: () => [1],
-  uniforms: (p) => packUniforms([{ f32: p.beta1 }, { f32: p.beta2 }]),
+  uniforms: (p: { beta1: number; beta2: number }) => p,
 });
 
 /** Workgroups (and partial sums) per gradient in grad_sumsq_forward.wgsl. */
 const SUMSQ_GROUPS = 64;
 
-const gradSumsq = /* @__PURE__ */ defineKernel<{ n: number; slot: number }>({
+const gradSumsq = /* @__PURE__ */ defineKernel({
   shader: grad_sumsq_forward,
-  bindings: ['read', 'write', 'uniform'],
   workgroups: () => [SUMSQ_GROUPS],
-  uniforms: (p) => packUniforms([p.n, p.slot]),
+  uniforms: (p: { n: number; slot: number }) => p,
 });
 
-const clipScale = /* @__PURE__ */ defineKernel<{ count: number; clipNorm: number; global: boolean }>({
+const clipScale = /* @__PURE__ */ defineKernel({
   shader: clip_scale_forward,
-  bindings: ['read', 'write', 'uniform'],
-  workgroups: (p) => [p.count],
-  uniforms: (p) => packUniforms([p.count, { f32: p.clipNorm }]),
+  workgroups: (p: { count: number; clipNorm: number; global: boolean }) => [p.count],
+  uniforms: ({ count, clipNorm }) => ({ count, clipNorm }),
   constants: (p) => ({ GLOBAL: Number(p.global) }),
 });
 
@@ -127,7 +133,7 @@ interface Rule {
   slots: number;
   initial?: number;
   /** Encodes the update of one parameter of n vec4s (slots: [slots, 4n] or null); `hyper` holds the rate and clip scales. */
-  update(value: Tensor, grad: Tensor, slots: Tensor | null, hyper: Tensor, step: Omit<Update, 'floats' | 'constants'>): void;
+  update(value: Tensor, grad: Tensor, slots: Tensor | null, hyper: Tensor, step: Step): void;
   /** Once per step, before the updates (Adam's bias-correction powers). */
   beginStep?(iterations: number): void;
   dispose?(): void;
@@ -300,8 +306,8 @@ function sgd({ learningRate = 0.01, momentum = 0, nesterov = false, ...options }
       config: { momentum, nesterov },
       slots: momentum === 0 ? 0 : 1,
       update(value, grad, slots, hyper, step) {
-        if (!slots) return kernels.sgd.run([value.buffer, grad.buffer, hyper.buffer], { ...step, floats: [] });
-        kernels.momentum.run([value.buffer, grad.buffer, slots.buffer, hyper.buffer], { ...step, floats: [momentum], constants: { NESTEROV: Number(nesterov) } });
+        if (!slots) return kernels.sgd.run([value.buffer, grad.buffer, hyper.buffer], { ...step, rule: {} });
+        kernels.momentum.run([value.buffer, grad.buffer, slots.buffer, hyper.buffer], { ...step, rule: { momentum }, constants: { NESTEROV: Number(nesterov) } });
       },
     },
     { learningRate, ...options },
@@ -332,8 +338,8 @@ function adamRule(name: 'adam' | 'adamw', { beta1 = 0.9, beta2 = 0.999, epsilon 
       poweredAt = iterations + 1;
     },
     update(value, grad, slots, hyper, step) {
-      const floats = [beta1, 1 - beta1, beta2, 1 - beta2, epsilon];
-      kernels.adam.run([value.buffer, grad.buffer, slots!.buffer, powers!.buffer, hyper.buffer], { ...step, floats });
+      const rule = { beta1, oneMinusBeta1: 1 - beta1, beta2, oneMinusBeta2: 1 - beta2, epsilon };
+      kernels.adam.run([value.buffer, grad.buffer, slots!.buffer, powers!.buffer, hyper.buffer], { ...step, rule });
     },
     dispose() {
       powers?.dispose();
@@ -363,7 +369,7 @@ function adadelta({ learningRate = 0.001, rho = 0.95, epsilon = 1e-7, ...options
       config: { rho, epsilon },
       slots: 2,
       update(value, grad, slots, hyper, step) {
-        kernels.adadelta.run([value.buffer, grad.buffer, slots!.buffer, hyper.buffer], { ...step, floats: [rho, 1 - rho, epsilon] });
+        kernels.adadelta.run([value.buffer, grad.buffer, slots!.buffer, hyper.buffer], { ...step, rule: { rho, oneMinusRho: 1 - rho, epsilon } });
       },
     },
     { learningRate, ...options },
@@ -382,7 +388,7 @@ function rmsprop({ learningRate = 0.001, rho = 0.9, momentum = 0, epsilon = 1e-7
       config: { rho, momentum, epsilon, centered },
       slots: 1 + constants.MOMENTUM + constants.CENTERED,
       update(value, grad, slots, hyper, step) {
-        kernels.rmsprop.run([value.buffer, grad.buffer, slots!.buffer, hyper.buffer], { ...step, floats: [rho, 1 - rho, momentum, epsilon], constants });
+        kernels.rmsprop.run([value.buffer, grad.buffer, slots!.buffer, hyper.buffer], { ...step, rule: { rho, oneMinusRho: 1 - rho, momentum, epsilon }, constants });
       },
     },
     { learningRate, ...options },
@@ -399,7 +405,7 @@ function adagrad({ learningRate = 0.001, initialAccumulatorValue = 0.1, epsilon 
       slots: 1,
       initial: initialAccumulatorValue,
       update(value, grad, slots, hyper, step) {
-        kernels.adagrad.run([value.buffer, grad.buffer, slots!.buffer, hyper.buffer], { ...step, floats: [epsilon] });
+        kernels.adagrad.run([value.buffer, grad.buffer, slots!.buffer, hyper.buffer], { ...step, rule: { epsilon } });
       },
     },
     { learningRate, ...options },

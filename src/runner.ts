@@ -1,6 +1,7 @@
 // The one way to run a kernel. A kernel is registered once under its op name (= the stem of its
 // shaders/<op>_<direction>.wgsl file, embedded as an export of src/generated/<kernel>.ts) with its
-// binding order and how its dispatch size follows from the op's parameters. `run` encodes a dispatch into a shared command encoder; `flush`
+// interface as the shader states it (bindings, uniform fields by name) and how its dispatch size
+// follows from the op's parameters. `run` encodes a dispatch into a shared command encoder; `flush`
 // submits everything encoded so far as one command buffer. Pipelines, bind groups and uniform
 // buffers are cached by key, so a training step that repeats the same shapes creates nothing.
 import { context, throwDeviceErrors } from './device.js';
@@ -9,44 +10,131 @@ import { BufferUsage, ShaderStage } from './gpu-flags.js';
 /** How a binding is used: read-only storage, read-write storage, or the uniform block of parameters. */
 export type BindingKind = 'read' | 'write' | 'uniform';
 
-/** A kernel's WGSL and its op name (src/generated/<kernel>.ts exports one per shaders/*.wgsl). */
-export interface Shader {
-  name: string;
-  code: string;
+/** Where the fields of a kernel's uniform block lie: [name, word type, byte offset, words]. */
+export interface UniformLayout {
+  size: number;
+  fields: readonly (readonly [name: string, word: 'u32' | 'i32' | 'f32', offset: number, count: number])[];
 }
 
-export interface KernelDef<P> {
-  /** The kernel's WGSL: an export of src/generated/<kernel>.ts, or a user's own { name, code }. */
-  shader: Shader;
+/**
+ * A kernel's WGSL and its interface as the shader declares it: src/generated/<kernel>.ts exports one
+ * per shaders/*.wgsl, generated from its `@binding` declarations and uniform struct. U is the
+ * uniform block by field name (null without one), S the storage bindings' names in binding order.
+ */
+export interface Shader<U = unknown, S extends readonly string[] = readonly string[]> {
+  name: string;
+  code: string;
   bindings: readonly BindingKind[];
+  storage: S;
+  uniforms: UniformLayout | null;
+  /** Runs of code lines from one .wgsl file: [first code line, file under shaders/, its line there]. */
+  sources?: readonly (readonly [number, string, number])[];
+  /** Type only: the uniform block's fields. */
+  readonly fieldTypes?: U;
+}
+
+/** R with no key U lacks: an op's uniforms that name a field the shader does not declare fail to build. */
+type Exactly<U, R> = R & { [K in Exclude<keyof R, keyof U>]: never };
+
+interface KernelBase<P, U, S extends readonly string[]> {
+  shader: Shader<U, S>;
   /** Workgroups to dispatch for these parameters. */
   workgroups(p: P): readonly [number, number?, number?];
-  /** The uniform block's contents (u32/i32/f32 words), when the kernel has a 'uniform' binding. */
-  uniforms?(p: P): ArrayBuffer;
   /** WGSL `override` constants for these parameters (tile sizes, activation...). */
   constants?(p: P): Record<string, number>;
 }
 
-export interface Kernel<P> extends KernelDef<P> {
+/** A kernel: its shader, dispatch size and, when the shader has a uniform block, its fields by name. */
+export type KernelDef<P, U, S extends readonly string[], R> = KernelBase<P, U, S> &
+  ([U] extends [null] ? { uniforms?: undefined } : { uniforms(p: P): Exactly<U, R> });
+
+/** One GPUBuffer per storage binding, in binding order. */
+export type Buffers<S extends readonly string[]> = { readonly [K in keyof S]: GPUBuffer };
+
+export interface Kernel<P, S extends readonly string[] = readonly string[]> {
   readonly name: string;
+  readonly shader: Shader<unknown, S>;
   /** Encodes one dispatch: storage buffers in binding order (without the uniform block). */
-  run(buffers: readonly GPUBuffer[], p: P): void;
+  run(buffers: Buffers<S>, p: P): void;
 }
 
-const registry = new Map<string, KernelDef<unknown>>();
+/** What the dispatcher needs, whichever way the kernel was defined. */
+interface Resolved<P> {
+  shader: Shader;
+  workgroups(p: P): readonly [number, number?, number?];
+  uniforms?(p: P): ArrayBuffer;
+  constants?(p: P): Record<string, number>;
+}
+
+const registry = new Map<string, Resolved<unknown>>();
 
 /** Prints each kernel's WGSL when its pipeline is first created (like TF.js's WEBGPU_PRINT_SHADER). */
 export const debug = { printShaders: false };
 
 /**
+ * The old way, kept while kernels written before the generated interfaces are converted: bindings
+ * listed again beside a hand-written shader, uniforms packed positionally with packUniforms().
+ * @deprecated state the interface in the WGSL and pass the generated Shader instead.
+ */
+export interface LegacyKernelDef<P> {
+  shader: { name: string; code: string };
+  bindings: readonly BindingKind[];
+  workgroups(p: P): readonly [number, number?, number?];
+  uniforms?(p: P): ArrayBuffer;
+  constants?(p: P): Record<string, number>;
+}
+
+/**
  * Registers a kernel. Without side effects at definition time beyond the registry, so the op
  * modules mark their calls pure and a bundler drops the kernels (and their WGSL) an app never uses.
  */
-export function defineKernel<P>(def: KernelDef<P>): Kernel<P> {
-  const { name } = def.shader;
+export function defineKernel<P, U, S extends readonly string[], R extends U = U>(def: KernelDef<P, U, S, R>): Kernel<P, S>;
+/** @deprecated see LegacyKernelDef. */
+export function defineKernel<P>(def: LegacyKernelDef<P>): Kernel<P>;
+export function defineKernel<P>(def: LegacyKernelDef<P> | (KernelBase<P, unknown, readonly string[]> & { uniforms?(p: P): unknown })): Kernel<P> {
+  const resolved = 'bindings' in def ? legacy(def) : generated(def);
+  const { name } = resolved.shader;
   if (registry.has(name)) throw new Error(`kernel '${name}' is registered twice`);
-  registry.set(name, def as KernelDef<unknown>);
-  return { ...def, name, run: (buffers, p) => dispatch(def, buffers, p) };
+  registry.set(name, resolved as Resolved<unknown>);
+  return { name, shader: resolved.shader, run: (buffers, p) => dispatch(resolved, buffers, p) };
+}
+
+function legacy<P>(def: LegacyKernelDef<P>): Resolved<P> {
+  const storage = def.bindings.filter((b) => b !== 'uniform').map((_, i) => `binding ${i}`);
+  return { ...def, shader: { ...def.shader, bindings: def.bindings, storage, uniforms: null } };
+}
+
+function generated<P>(def: KernelBase<P, unknown, readonly string[]> & { uniforms?(p: P): unknown }): Resolved<P> {
+  const { shader } = def;
+  if (!shader.uniforms !== !def.uniforms) {
+    throw new Error(`kernel '${shader.name}': ${shader.uniforms ? 'its shader has a uniform block but the kernel gives no uniforms()' : 'uniforms() given but its shader has no uniform block'}`);
+  }
+  const { uniforms } = def;
+  return { ...def, uniforms: uniforms && ((p) => packUniformBlock(shader, uniforms(p) as Record<string, number | readonly number[]>)) };
+}
+
+/** The uniform block's bytes from its fields by name, each checked against its WGSL type. */
+function packUniformBlock(shader: Shader, values: Record<string, number | readonly number[]>): ArrayBuffer {
+  const layout = shader.uniforms!;
+  const data = new ArrayBuffer(layout.size);
+  const view = new DataView(data);
+  for (const key of Object.keys(values)) {
+    if (!layout.fields.some(([name]) => name === key)) throw new Error(`kernel '${shader.name}': uniform '${key}' is not a field of its uniform block`);
+  }
+  for (const [name, word, offset, count] of layout.fields) {
+    const v = values[name];
+    const words = typeof v === 'number' ? [v] : v;
+    if (!Array.isArray(words) || words.length !== count) throw new Error(`kernel '${shader.name}': uniform '${name}' needs ${count} number(s), got ${JSON.stringify(v)}`);
+    words.forEach((w: number, i: number) => {
+      const at = offset + 4 * i;
+      if (word === 'f32') return view.setFloat32(at, w, true);
+      const [lo, hi] = word === 'u32' ? [0, 2 ** 32 - 1] : [-(2 ** 31), 2 ** 31 - 1];
+      if (!Number.isInteger(w) || w < lo || w > hi) throw new Error(`kernel '${shader.name}': uniform '${name}' is ${word} but got ${w}`);
+      if (word === 'u32') view.setUint32(at, w, true);
+      else view.setInt32(at, w, true);
+    });
+  }
+  return data;
 }
 
 export function kernelNames(): string[] {
@@ -60,6 +148,8 @@ interface DeviceState {
   /** Keys of the cached bind groups that name each buffer, to forget them when it is destroyed. */
   bindGroupsOfBuffer: Map<number, string[]>;
   uniformBuffers: Map<string, GPUBuffer>;
+  /** Pipelines whose build failed, by key, with the error that said so. */
+  failedPipelines: Map<string, Error>;
   compileChecks: Promise<void>[];
   encoder: GPUCommandEncoder | null;
   pass: GPUComputePassEncoder | null;
@@ -80,7 +170,7 @@ const MAX_CACHED_UNIFORMS = 4096;
 function state(device: GPUDevice): DeviceState {
   let s = states.get(device);
   if (!s) {
-    s = { layouts: new Map(), pipelines: new Map(), bindGroups: new Map(), bindGroupsOfBuffer: new Map(), uniformBuffers: new Map(), compileChecks: [], encoder: null, pass: null, encodedDispatches: 0, unsyncedDispatches: 0 };
+    s = { layouts: new Map(), pipelines: new Map(), bindGroups: new Map(), bindGroupsOfBuffer: new Map(), uniformBuffers: new Map(), failedPipelines: new Map(), compileChecks: [], encoder: null, pass: null, encodedDispatches: 0, unsyncedDispatches: 0 };
     states.set(device, s);
   }
   return s;
@@ -106,32 +196,50 @@ function layoutFor(device: GPUDevice, s: DeviceState, bindings: readonly Binding
   return layout;
 }
 
-function pipelineFor(device: GPUDevice, s: DeviceState, def: KernelDef<unknown>, constants: Record<string, number> | undefined): GPUComputePipeline {
-  const { name, code } = def.shader;
+function pipelineFor(device: GPUDevice, s: DeviceState, shader: Shader, constants: Record<string, number> | undefined): GPUComputePipeline {
+  const { name, code } = shader;
   const key = constants ? `${name}|${Object.entries(constants).map(([k, v]) => `${k}=${v}`).join(',')}` : name;
+  const failure = s.failedPipelines.get(key);
+  // A pipeline that failed to build is never dispatched again: its dispatches would be dropped by
+  // the device and leave their outputs as they were, which a later readback would take for results.
+  if (failure) throw failure;
   let pipeline = s.pipelines.get(key);
   if (pipeline) return pipeline;
   if (debug.printShaders) console.log(`// ---- ${key} ----\n${code}`);
+  let module: GPUShaderModule | undefined;
   device.pushErrorScope('validation');
-  const module = device.createShaderModule({ label: name, code });
-  pipeline = device.createComputePipeline({
-    label: key,
-    layout: device.createPipelineLayout({ label: key, bindGroupLayouts: [layoutFor(device, s, def.bindings)] }),
-    compute: { module, entryPoint: 'main', constants },
-  });
-  // Compilation is checked asynchronously; a failure is thrown by the next flush() or sync().
-  s.compileChecks.push(
-    device.popErrorScope().then(async (error) => {
-      if (!error) return;
-      const info = await module.getCompilationInfo();
-      const lines = info.messages
-        .filter((m) => m.type === 'error')
-        .map((m) => `${name}:${m.lineNum}:${m.linePos}: ${m.message}`);
-      throw new Error(`kernel '${key}' failed to build:\n${lines.length ? lines.join('\n') : error.message}`);
-    }),
-  );
+  try {
+    module = device.createShaderModule({ label: name, code });
+    pipeline = device.createComputePipeline({
+      label: key,
+      layout: device.createPipelineLayout({ label: key, bindGroupLayouts: [layoutFor(device, s, shader.bindings)] }),
+      compute: { module, entryPoint: 'main', constants },
+    });
+  } finally {
+    // Popped whatever happened above: a scope left open would swallow every later validation error.
+    const built = module;
+    // Compilation is checked asynchronously; a failure is thrown by the next flush() or sync().
+    s.compileChecks.push(
+      device.popErrorScope().then(async (error) => {
+        if (!error) return;
+        s.pipelines.delete(key);
+        const info = built ? await built.getCompilationInfo() : { messages: [] };
+        const lines = info.messages.filter((m) => m.type === 'error').map((m) => `${sourceLine(shader, m.lineNum)}:${m.linePos}: ${m.message}`);
+        const failed = new Error(`kernel '${key}' failed to build:\n${lines.length ? lines.join('\n') : error.message}`);
+        s.failedPipelines.set(key, failed);
+        throw failed;
+      }),
+    );
+  }
   s.pipelines.set(key, pipeline);
   return pipeline;
+}
+
+/** Where line `line` of a shader's inlined code comes from: shaders/<file>:<line> through any //!include. */
+function sourceLine(shader: Shader, line: number): string {
+  let run: readonly [number, string, number] | undefined;
+  for (const r of shader.sources ?? []) if (r[0] <= line) run = r;
+  return run ? `shaders/${run[1]}:${run[2] + line - run[0]}` : `${shader.name}:${line}`;
 }
 
 function uniformBuffer(device: GPUDevice, s: DeviceState, data: ArrayBuffer): GPUBuffer {
@@ -148,10 +256,10 @@ function uniformBuffer(device: GPUDevice, s: DeviceState, data: ArrayBuffer): GP
   return buffer;
 }
 
-function dispatch<P>(def: KernelDef<P>, buffers: readonly GPUBuffer[], p: P): void {
+function dispatch<P>(def: Resolved<P>, buffers: readonly GPUBuffer[], p: P): void {
   const { device, limits } = context();
   const s = state(device);
-  const storageCount = def.bindings.filter((b) => b !== 'uniform').length;
+  const storageCount = def.shader.bindings.filter((b) => b !== 'uniform').length;
   if (buffers.length !== storageCount) throw new Error(`kernel '${def.shader.name}': expected ${storageCount} buffers, got ${buffers.length}`);
   const [x, y = 1, z = 1] = def.workgroups(p);
   const maxGroups = limits.maxComputeWorkgroupsPerDimension;
@@ -160,10 +268,10 @@ function dispatch<P>(def: KernelDef<P>, buffers: readonly GPUBuffer[], p: P): vo
   }
   if (x === 0 || y === 0 || z === 0) return;
   const constants = def.constants?.(p);
-  const pipeline = pipelineFor(device, s, def as KernelDef<unknown>, constants);
+  const pipeline = pipelineFor(device, s, def.shader, constants);
   const resources: GPUBuffer[] = [];
   let storage = 0;
-  for (const kind of def.bindings) {
+  for (const kind of def.shader.bindings) {
     if (kind === 'uniform') {
       if (!def.uniforms) throw new Error(`kernel '${def.shader.name}' has a uniform binding but no uniforms()`);
       resources.push(uniformBuffer(device, s, def.uniforms(p)));
@@ -178,7 +286,7 @@ function dispatch<P>(def: KernelDef<P>, buffers: readonly GPUBuffer[], p: P): vo
     }
     bindGroup = device.createBindGroup({
       label: def.shader.name,
-      layout: layoutFor(device, s, def.bindings),
+      layout: layoutFor(device, s, def.shader.bindings),
       entries: resources.map((buffer, binding) => ({ binding, resource: { buffer } })),
     });
     s.bindGroups.set(key, bindGroup);

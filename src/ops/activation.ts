@@ -1,6 +1,6 @@
 // Standalone activations (the fused forms live in the GEMM and conv epilogues), and the unary ops
 // of src/ops/unary.ts on the same kernels. softmax is its own kernel because it reduces along the last axis.
-import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { defineKernel, grid1d } from '../runner.js';
 import { activation_backward } from '../generated/activation_backward.js';
 import { activation_forward } from '../generated/activation_forward.js';
 import { empty, Tensor } from '../tensor.js';
@@ -44,12 +44,12 @@ interface Elementwise {
 
 const elementwiseKernel = {
   workgroups: (p: Elementwise) => grid1d(Math.ceil(p.n / 4), 64),
-  uniforms: (p: Elementwise) => packUniforms([Math.ceil(p.n / 4), { f32: p.lo ?? 0 }, { f32: p.hi ?? 0 }]),
+  uniforms: (p: Elementwise) => ({ n: Math.ceil(p.n / 4), lo: p.lo ?? 0, hi: p.hi ?? 0 }),
   constants: (p: Elementwise) => ({ ...activationConstants(p.activation, p.alpha), OP: p.unary ?? 255 }),
 };
 
-const forward = /* @__PURE__ */ defineKernel<Elementwise>({ shader: activation_forward, bindings: ['read', 'write', 'uniform'], ...elementwiseKernel });
-const backward = /* @__PURE__ */ defineKernel<Elementwise>({ shader: activation_backward, bindings: ['read', 'read', 'write', 'uniform'], ...elementwiseKernel });
+const forward = /* @__PURE__ */ defineKernel({ shader: activation_forward, ...elementwiseKernel });
+const backward = /* @__PURE__ */ defineKernel({ shader: activation_backward, ...elementwiseKernel });
 
 /** y = f(x), elementwise, for an activation and/or a unary op. */
 export function elementwiseForward(x: Tensor, p: Omit<Elementwise, 'n'>, y: Tensor = empty(x.shape)): Tensor {

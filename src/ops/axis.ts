@@ -3,7 +3,7 @@
 // other's backward). Reductions over every axis with a sum go through src/ops/reduce.ts's tree
 // (parallel over one long array); the others through shaders/reduce_forward.wgsl, one invocation
 // per output element.
-import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { defineKernel, grid1d } from '../runner.js';
 import { reduce_forward } from '../generated/reduce_forward.js';
 import { slice_forward } from '../generated/slice_forward.js';
 import { empty, formatShape, sizeOf, type Shape, type Tensor } from '../tensor.js';
@@ -26,23 +26,20 @@ interface ReduceParams {
 
 const OP: Record<ReduceOp, number> = { sum: 0, mean: 0, max: 1, min: 2 };
 
-const reduceKernel = /* @__PURE__ */ defineKernel<ReduceParams>({
+const reduceKernel = /* @__PURE__ */ defineKernel({
   shader: reduce_forward,
-  bindings: ['read', 'write', 'uniform'],
-  workgroups: (p) => grid1d(p.outCount, 64),
-  uniforms: (p) =>
-    packUniforms([
-      p.outCount, p.redCount, p.keptShape.length, p.redShape.length, { f32: p.scale }, 0, 0, 0,
-      ...rankWords(p.op, p.keptShape), ...rankWords(p.op, p.keptStrides), ...rankWords(p.op, p.redShape), ...rankWords(p.op, p.redStrides),
-    ]),
+  workgroups: (p: ReduceParams) => grid1d(p.outCount, 64),
+  uniforms: (p) => ({
+    out_count: p.outCount, red_count: p.redCount, kept_rank: p.keptShape.length, red_rank: p.redShape.length, scale: p.scale, zero: 0,
+    kept_shape: rankWords(p.op, p.keptShape), kept_strides: rankWords(p.op, p.keptStrides), red_shape: rankWords(p.op, p.redShape), red_strides: rankWords(p.op, p.redStrides),
+  }),
   constants: (p) => ({ OP: OP[p.op] }),
 });
 
-const sliceKernel = /* @__PURE__ */ defineKernel<{ rows: number; cols: number; xRow: number; xOffset: number; yRow: number; yOffset: number }>({
+const sliceKernel = /* @__PURE__ */ defineKernel({
   shader: slice_forward,
-  bindings: ['read', 'write', 'uniform'],
-  workgroups: (p) => grid1d(p.rows * p.cols, 64),
-  uniforms: (p) => packUniforms([p.rows, p.cols, p.xRow, p.xOffset, p.yRow, p.yOffset]),
+  workgroups: (p: { rows: number; cols: number; xRow: number; xOffset: number; yRow: number; yOffset: number }) => grid1d(p.rows * p.cols, 64),
+  uniforms: (p) => ({ rows: p.rows, cols: p.cols, x_row: p.xRow, x_offset: p.xOffset, y_row: p.yRow, y_offset: p.yOffset }),
 });
 
 /** The shape of reducing `shape` over `axes` (sorted, distinct). */

@@ -6,7 +6,7 @@
 // sum over the axes a was broadcast along (likewise b). ∂y/∂a is 1 (add, sub), b (mul), 1/b (div),
 // b·a^(b-1) (pow), [a ≥ b] (maximum), [a ≤ b] (minimum); ∂y/∂b is -1, a, -a/b², a^b·ln a (a > 0,
 // else 0), [a < b], [a > b].
-import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { defineKernel, grid1d } from '../runner.js';
 import { binary_backward } from '../generated/binary_backward.js';
 import { binary_forward } from '../generated/binary_forward.js';
 import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
@@ -41,25 +41,23 @@ function binaryConstants(p: BinaryParams): Record<string, number> {
   return { OP: OP[p.op], A_CONST: Number(p.aConst), B_CONST: Number(p.bConst), VEC4: Number(p.vec4) };
 }
 
-function binaryUniforms(p: BinaryParams): ArrayBuffer {
+function binaryUniforms(p: BinaryParams) {
   const what = `${p.op} of shape ${formatShape(p.shape)}`;
-  return packUniforms([p.n, p.shape.length, { f32: p.scalar }, 0, ...rankWords(what, p.shape), ...rankWords(what, p.aStrides), ...rankWords(what, p.bStrides)]);
+  return { n: p.n, rank: p.shape.length, scalar: p.scalar, zero: 0, shape: rankWords(what, p.shape), a_strides: rankWords(what, p.aStrides), b_strides: rankWords(what, p.bStrides) };
 }
 
-const forwardKernel = /* @__PURE__ */ defineKernel<BinaryParams>({
+const forwardKernel = /* @__PURE__ */ defineKernel({
   shader: binary_forward,
-  bindings: ['read', 'read', 'write', 'uniform'],
-  workgroups: (p) => grid1d(Math.ceil(p.n / 4), 64),
+  workgroups: (p: BinaryParams) => grid1d(Math.ceil(p.n / 4), 64),
   uniforms: binaryUniforms,
   constants: binaryConstants,
 });
 
-const backwardKernel = /* @__PURE__ */ defineKernel<BinaryParams>({
+const backwardKernel = /* @__PURE__ */ defineKernel({
   shader: binary_backward,
-  bindings: ['read', 'read', 'read', 'write', 'uniform'],
-  workgroups: (p) => grid1d(Math.ceil(p.n / 4), 64),
+  workgroups: (p: BinaryParams) => grid1d(Math.ceil(p.n / 4), 64),
   uniforms: binaryUniforms,
-  constants: (p) => ({ ...binaryConstants(p), WRT_B: Number(p.wrtB) }),
+  constants: (p: BinaryParams) => ({ ...binaryConstants(p), WRT_B: Number(p.wrtB) }),
 });
 
 function shapeOf(v: Operand): Shape {

@@ -4,7 +4,7 @@
 // lib/conv2d_subgroups.wgsl for why they differ). A transposed convolution is the input gradient of the
 // convolution it inverts (as in TF), so its three passes are the same kernels with the roles of input
 // and output swapped.
-import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { defineKernel, grid1d } from '../runner.js';
 import { conv2d_backward_filter } from '../generated/conv2d_backward_filter.js';
 import { conv2d_backward_filter_reduce } from '../generated/conv2d_backward_filter_reduce.js';
 import { conv2d_backward_filter_subgroups } from '../generated/conv2d_backward_filter_subgroups.js';
@@ -70,27 +70,22 @@ interface Tile {
 const SUBGROUP_TM = 4;
 const SUBGROUP_WG = 8;
 
-const convUniforms = (p: Run) => {
-  const g = p.g;
-  return packUniforms([g.n, g.h, g.w, g.c, g.oh, g.ow, g.f, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, p.groups, p.chunk]);
-};
+const convUniforms = ({ g, groups, chunk }: Run) => ({ ...g, groups, chunk });
 const epilogue = (p: Run) => ({ HAS_BIAS: Number(p.bias), ...activationConstants(p.activation, p.alpha) });
 const tileConstants = (t: Tile) => ({ BW: t.bw, NB: t.nb, WG: SUBGROUP_WG });
 
-const forwardKernel = /* @__PURE__ */ defineKernel<Run>({
+const forwardKernel = /* @__PURE__ */ defineKernel({
   shader: conv2d_forward,
-  bindings: ['read', 'read', 'read', 'write', 'uniform'],
-  workgroups: (p) => [...grid1d(p.groups, 64), p.tiles],
+  workgroups: (p: Run) => [...grid1d(p.groups, 64), p.tiles],
   uniforms: convUniforms,
   constants: epilogue,
 });
 
-const forwardSubgroupKernel = /* @__PURE__ */ defineKernel<Run & Tile>({
+const forwardSubgroupKernel = /* @__PURE__ */ defineKernel({
   shader: conv2d_forward_subgroups,
-  bindings: ['read', 'read', 'read', 'write', 'uniform', 'read', 'read'],
-  workgroups: (p) => [...grid1d(p.groups, SUBGROUP_WG), p.tiles],
+  workgroups: (p: Run & Tile) => [...grid1d(p.groups, SUBGROUP_WG), p.tiles],
   uniforms: convUniforms,
-  constants: (p) => ({ ...tileConstants(p), VEC_X: Number(p.vecA), VEC_W: Number(p.vecB), ...specialised(p.g), ...epilogue(p) }),
+  constants: (p: Run & Tile) => ({ ...tileConstants(p), VEC_X: Number(p.vecA), VEC_W: Number(p.vecB), ...specialised(p.g), ...epilogue(p) }),
 });
 
 /**
@@ -107,44 +102,39 @@ function specialised(g: Geometry): { KH: number; KW: number; IN_C: number } {
   return pays ? { KH: g.kh, KW: g.kw, IN_C: g.c } : { KH: 0, KW: 0, IN_C: 0 };
 }
 
-const backwardInputKernel = /* @__PURE__ */ defineKernel<Run>({
+const backwardInputKernel = /* @__PURE__ */ defineKernel({
   shader: conv2d_backward_input,
-  bindings: ['read', 'read', 'read', 'write', 'uniform'],
-  workgroups: (p) => [...grid1d(p.groups, 64), p.tiles],
+  workgroups: (p: Run) => [...grid1d(p.groups, 64), p.tiles],
   uniforms: convUniforms,
   constants: epilogue,
 });
 
-const backwardInputSubgroupKernel = /* @__PURE__ */ defineKernel<Run & Tile>({
+const backwardInputSubgroupKernel = /* @__PURE__ */ defineKernel({
   shader: conv2d_backward_input_subgroups,
-  bindings: ['read', 'read', 'read', 'write', 'uniform', 'read', 'read'],
-  workgroups: (p) => [...grid1d(p.groups, 1), p.tiles],
+  workgroups: (p: Run & Tile) => [...grid1d(p.groups, 1), p.tiles],
   uniforms: convUniforms,
   // Both operands run along f: one condition.
-  constants: (p) => ({ ...tileConstants(p), VEC: Number(p.vecA), ...epilogue(p) }),
+  constants: (p: Run & Tile) => ({ ...tileConstants(p), VEC: Number(p.vecA), ...epilogue(p) }),
 });
 
-const backwardFilterKernel = /* @__PURE__ */ defineKernel<Run & { splits: number }>({
+const backwardFilterKernel = /* @__PURE__ */ defineKernel({
   shader: conv2d_backward_filter,
-  bindings: ['read', 'read', 'write', 'uniform'],
-  workgroups: (p) => [Math.ceil(p.groups / FILTER_WG), p.tiles, p.splits],
+  workgroups: (p: Run & { splits: number }) => [Math.ceil(p.groups / FILTER_WG), p.tiles, p.splits],
   uniforms: convUniforms,
   constants: () => ({ WG: FILTER_WG }),
 });
 
-const backwardFilterSubgroupKernel = /* @__PURE__ */ defineKernel<Run & Tile & { splits: number }>({
+const backwardFilterSubgroupKernel = /* @__PURE__ */ defineKernel({
   shader: conv2d_backward_filter_subgroups,
-  bindings: ['read', 'read', 'write', 'uniform', 'read', 'read'],
-  workgroups: (p) => [Math.ceil(p.groups / SUBGROUP_WG), p.tiles, p.splits],
+  workgroups: (p: Run & Tile & { splits: number }) => [Math.ceil(p.groups / SUBGROUP_WG), p.tiles, p.splits],
   uniforms: convUniforms,
-  constants: (p) => ({ ...tileConstants(p), VEC_X: Number(p.vecA), VEC_DY: Number(p.vecB) }),
+  constants: (p: Run & Tile) => ({ ...tileConstants(p), VEC_X: Number(p.vecA), VEC_DY: Number(p.vecB) }),
 });
 
-const reduceKernel = /* @__PURE__ */ defineKernel<{ n: number; splits: number }>({
+const reduceKernel = /* @__PURE__ */ defineKernel({
   shader: conv2d_backward_filter_reduce,
-  bindings: ['read', 'write', 'uniform'],
-  workgroups: (p) => grid1d(p.n, 64),
-  uniforms: (p) => packUniforms([p.n, p.splits]),
+  workgroups: (p: { n: number; splits: number }) => grid1d(p.n, 64),
+  uniforms: (p) => p,
 });
 
 /** Lanes that share one broadcast in the subgroup kernels (src/tuning.ts runs them on 8-lane subgroups). */
@@ -248,7 +238,7 @@ const biasBuffer = (kernel: Tensor, options: Conv2DOptions, forward: boolean) =>
 function runForward(op: string, x: Tensor, kernel: Tensor, g: Geometry, options: Conv2DOptions, forward: boolean): Tensor {
   const y = output(op, outputShape(g), options);
   const rows = g.n * g.oh * g.ow;
-  const buffers = [x.buffer, kernel.buffer, biasBuffer(kernel, options, forward), y.buffer];
+  const buffers = [x.buffer, kernel.buffer, biasBuffer(kernel, options, forward), y.buffer] as const;
   const fused = epilogueRun(op, g.f, options, forward);
   if (useSubgroups(x, kernel)) {
     const t = tile(g.f, g.c % 4 === 0, g.f % 4 === 0);
@@ -263,7 +253,7 @@ function runForward(op: string, x: Tensor, kernel: Tensor, g: Geometry, options:
 /** dx = act(convᵀ(dy) + bias): rows N·H·W (by stride phase), columns C. */
 function runBackwardInput(op: string, dy: Tensor, kernel: Tensor, g: Geometry, options: Conv2DOptions, forward: boolean): Tensor {
   const dx = output(op, inputShape(g), options);
-  const buffers = [dy.buffer, kernel.buffer, biasBuffer(kernel, options, forward), dx.buffer];
+  const buffers = [dy.buffer, kernel.buffer, biasBuffer(kernel, options, forward), dx.buffer] as const;
   const fused = epilogueRun(op, g.c, options, forward);
   if (useSubgroups(dy, kernel)) {
     const t = tile(g.c, g.f % 4 === 0, g.f % 4 === 0);

@@ -1,12 +1,11 @@
-import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { defineKernel, grid1d } from '../runner.js';
 import { add_forward } from '../generated/add_forward.js';
 import { empty, formatShape, Tensor } from '../tensor.js';
 
-const addKernel = /* @__PURE__ */ defineKernel<{ n: number }>({
+const addKernel = /* @__PURE__ */ defineKernel({
   shader: add_forward,
-  bindings: ['read', 'read', 'write', 'uniform'],
-  workgroups: (p) => grid1d(p.n, 64),
-  uniforms: (p) => packUniforms([p.n]),
+  workgroups: (p: { n: number }) => grid1d(p.n, 64),
+  uniforms: (p) => p,
 });
 
 /** a + b, elementwise, same shapes. */

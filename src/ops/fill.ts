@@ -1,12 +1,11 @@
-import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { defineKernel, grid1d } from '../runner.js';
 import { fill_forward } from '../generated/fill_forward.js';
 import { empty, Shape, Tensor } from '../tensor.js';
 
-const fillKernel = /* @__PURE__ */ defineKernel<{ n: number; value: number }>({
+const fillKernel = /* @__PURE__ */ defineKernel({
   shader: fill_forward,
-  bindings: ['write', 'uniform'],
-  workgroups: (p) => grid1d(p.n, 64),
-  uniforms: (p) => packUniforms([p.n, { f32: p.value }]),
+  workgroups: (p: { n: number; value: number }) => grid1d(p.n, 64),
+  uniforms: (p) => p,
 });
 
 /** Sets every element of y to value (on the GPU, in the current command buffer). */

@@ -1,5 +1,5 @@
 // Rows of a data set → a batch, on the GPU (see shaders/gather_rows_forward.wgsl).
-import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { defineKernel, grid1d } from '../runner.js';
 import { gather_rows_forward } from '../generated/gather_rows_forward.js';
 import { formatShape, Tensor } from '../tensor.js';
 
@@ -11,11 +11,10 @@ interface Gather {
   uint8: boolean;
 }
 
-const gatherKernel = /* @__PURE__ */ defineKernel<Gather>({
+const gatherKernel = /* @__PURE__ */ defineKernel({
   shader: gather_rows_forward,
-  bindings: ['read', 'read', 'write', 'uniform'],
-  workgroups: (p) => grid1d(p.rows * p.rowLength, 64),
-  uniforms: (p) => packUniforms([p.rowLength, p.rows, p.first, { f32: p.scale }]),
+  workgroups: (p: Gather) => grid1d(p.rows * p.rowLength, 64),
+  uniforms: ({ rowLength, rows, first, scale }) => ({ rowLength, rows, first, scale }),
   constants: (p) => ({ UINT8: Number(p.uint8) }),
 });
 

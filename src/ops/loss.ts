@@ -1,6 +1,6 @@
 // Keras's losses as a mean over every element (= mean over the last axis, then over the batch):
 // an elementwise kernel writes each element's loss, src/ops/reduce.ts sums them with scale 1/n.
-import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { defineKernel, grid1d } from '../runner.js';
 import { loss_backward } from '../generated/loss_backward.js';
 import { loss_forward } from '../generated/loss_forward.js';
 import { empty, formatShape, Tensor } from '../tensor.js';
@@ -17,19 +17,17 @@ interface LossParams {
   scale: number;
 }
 
-const forward = /* @__PURE__ */ defineKernel<Omit<LossParams, 'scale'>>({
+const forward = /* @__PURE__ */ defineKernel({
   shader: loss_forward,
-  bindings: ['read', 'read', 'write', 'uniform'],
-  workgroups: (p) => grid1d(p.n, 64),
-  uniforms: (p) => packUniforms([p.n]),
+  workgroups: (p: Omit<LossParams, 'scale'>) => grid1d(p.n, 64),
+  uniforms: (p) => ({ n: p.n }),
   constants: (p) => ({ LOSS: p.loss }),
 });
 
-const backward = /* @__PURE__ */ defineKernel<LossParams>({
+const backward = /* @__PURE__ */ defineKernel({
   shader: loss_backward,
-  bindings: ['read', 'read', 'write', 'uniform'],
-  workgroups: (p) => grid1d(p.n, 64),
-  uniforms: (p) => packUniforms([p.n, { f32: p.scale }]),
+  workgroups: (p: LossParams) => grid1d(p.n, 64),
+  uniforms: (p) => ({ n: p.n, scale: p.scale }),
   constants: (p) => ({ LOSS: p.loss }),
 });
 

@@ -1,7 +1,7 @@
 // Matrix products, the GEMM under Dense (and the 1×1 convolutions): C = op(A)·op(B) with optional
 // transposes, a fused bias + activation epilogue, or accumulation into C for gradient sums.
 // Which kernel runs is decided in src/tuning.ts; every kernel computes the same thing.
-import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { defineKernel, grid1d } from '../runner.js';
 import { bias_backward } from '../generated/bias_backward.js';
 import { matmul_forward } from '../generated/matmul_forward.js';
 import { matmul_subgroup_forward } from '../generated/matmul_subgroup_forward.js';
@@ -49,33 +49,30 @@ function gemmConstants(p: Gemm): Record<string, number> {
   };
 }
 
-const subgroupKernel = /* @__PURE__ */ defineKernel<Gemm>({
+const subgroupKernel = /* @__PURE__ */ defineKernel({
   shader: matmul_subgroup_forward,
-  bindings: ['read', 'read', 'read', 'write', 'uniform'],
   // 8 lanes per workgroup, 4 columns per lane.
-  workgroups: (p) => [Math.ceil(p.n / 32), Math.ceil(p.m / p.rows)],
-  uniforms: (p) => packUniforms([p.m, p.n, p.k]),
+  workgroups: (p: Gemm) => [Math.ceil(p.n / 32), Math.ceil(p.m / p.rows)],
+  uniforms: ({ m, n, k }) => ({ m, n, k }),
   constants: (p) => ({ ...gemmConstants(p), ROWS: p.rows }),
 });
 
-const tiledKernel = /* @__PURE__ */ defineKernel<Gemm>({
+const tiledKernel = /* @__PURE__ */ defineKernel({
   shader: matmul_tiled_forward,
-  bindings: ['read', 'read', 'read', 'write', 'uniform'],
   // 16×16 invocations per workgroup, 4×4 elements per invocation.
-  workgroups: (p) => [Math.ceil(p.n / 64), Math.ceil(p.m / 64)],
-  uniforms: (p) => packUniforms([p.m, p.n, p.k]),
+  workgroups: (p: Gemm) => [Math.ceil(p.n / 64), Math.ceil(p.m / 64)],
+  uniforms: ({ m, n, k }) => ({ m, n, k }),
   constants: gemmConstants,
 });
 
-const registerKernel = /* @__PURE__ */ defineKernel<Gemm>({
+const registerKernel = /* @__PURE__ */ defineKernel({
   shader: matmul_forward,
-  bindings: ['read', 'read', 'read', 'write', 'uniform'],
   // 32 invocations per workgroup along N, 8×8 elements per invocation; row blocks folded into z.
-  workgroups: (p) => {
+  workgroups: (p: Gemm) => {
     const [rowBlocks, folds] = grid1d(Math.ceil(p.m / 8), 1);
     return [Math.ceil(p.n / 256), rowBlocks, folds];
   },
-  uniforms: (p) => packUniforms([p.m, p.n, p.k]),
+  uniforms: ({ m, n, k }) => ({ m, n, k }),
   constants: gemmConstants,
 });
 
@@ -116,11 +113,10 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
 /** Rows one invocation sums before partial sums are combined by a second pass. */
 const BIAS_ROWS_PER_CHUNK = 256;
 
-const biasKernel = /* @__PURE__ */ defineKernel<{ m: number; n: number; chunks: number; rowsPerChunk: number }>({
+const biasKernel = /* @__PURE__ */ defineKernel({
   shader: bias_backward,
-  bindings: ['read', 'write', 'uniform'],
-  workgroups: (p) => [Math.ceil(p.n / 64), p.chunks],
-  uniforms: (p) => packUniforms([p.m, p.n, p.rowsPerChunk]),
+  workgroups: (p: { m: number; n: number; chunks: number; rowsPerChunk: number }) => [Math.ceil(p.n / 64), p.chunks],
+  uniforms: ({ m, n, rowsPerChunk }) => ({ m, n, rows_per_chunk: rowsPerChunk }),
 });
 
 /** Column sums Σ_rows dy of dy [M, N]: the bias gradient of a dense layer. */

@@ -1,9 +1,9 @@
 // 2-D max and average pooling, NHWC, with Keras's 'valid' / 'same' window placement. The backward
 // passes gather (one thread per input element sums the windows over it) rather than scatter, since
 // WGSL has no float atomics.
-import { defineKernel, packUniforms, type BindingKind, type Shader } from '../runner.js';
+import { defineKernel, type Shader } from '../runner.js';
 import { avg_pool2d_backward } from '../generated/avg_pool2d_backward.js';
-import { avg_pool2d_forward } from '../generated/avg_pool2d_forward.js';
+import { avg_pool2d_forward, type AvgPool2dForwardUniforms } from '../generated/avg_pool2d_forward.js';
 import { max_pool2d_backward } from '../generated/max_pool2d_backward.js';
 import { max_pool2d_forward } from '../generated/max_pool2d_forward.js';
 import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
@@ -51,24 +51,27 @@ function geometry(op: string, xShape: Shape, options: Pool2DOptions): PoolGeomet
 /** Channels per thread (lib/pool.wgsl's LANES): the max-pooling kernels read vec4s where channels come in fours. */
 const lanes = (g: PoolGeometry, vec4: boolean) => (vec4 && g.channels % 4 === 0 ? 4 : 1);
 
-function poolKernel(shader: Shader, bindings: BindingKind[], vec4 = false) {
-  return defineKernel<PoolGeometry>({
+/** The four pooling kernels share lib/pool.wgsl's PoolParams block and thread mapping. */
+function poolKernel<S extends readonly string[]>(shader: Shader<AvgPool2dForwardUniforms, S>, vec4 = false) {
+  return defineKernel({
     shader,
-    bindings,
     // x along a row's (width, channel groups), y the row, z the batch index: see lib/pool.wgsl.
-    workgroups: (g) => {
+    workgroups: (g: PoolGeometry) => {
       const [batch, height, width] = g.threads;
       return [Math.ceil((width * g.channels) / lanes(g, vec4) / 64), height, batch];
     },
-    uniforms: (g) => packUniforms([g.inH, g.inW, g.channels, g.outH, g.outW, ...g.pool, ...g.strides, ...g.pad]),
+    uniforms: (g) => ({
+      in_h: g.inH, in_w: g.inW, channels: g.channels, out_h: g.outH, out_w: g.outW,
+      pool_h: g.pool[0], pool_w: g.pool[1], stride_h: g.strides[0], stride_w: g.strides[1], pad_top: g.pad[0], pad_left: g.pad[1],
+    }),
     constants: (g) => ({ LANES: lanes(g, vec4) }),
   });
 }
 
-const maxForward = /* @__PURE__ */ poolKernel(max_pool2d_forward, ['read', 'write', 'write', 'uniform', 'read'], true);
-const maxBackward = /* @__PURE__ */ poolKernel(max_pool2d_backward, ['read', 'read', 'write', 'uniform', 'read', 'read'], true);
-const avgForward = /* @__PURE__ */ poolKernel(avg_pool2d_forward, ['read', 'write', 'uniform']);
-const avgBackward = /* @__PURE__ */ poolKernel(avg_pool2d_backward, ['read', 'write', 'uniform']);
+const maxForward = /* @__PURE__ */ poolKernel(max_pool2d_forward, true);
+const maxBackward = /* @__PURE__ */ poolKernel(max_pool2d_backward, true);
+const avgForward = /* @__PURE__ */ poolKernel(avg_pool2d_forward);
+const avgBackward = /* @__PURE__ */ poolKernel(avg_pool2d_backward);
 
 export function pool2dOutputShape(xShape: Shape, options: Pool2DOptions): Shape {
   return geometry('pool2d', xShape, options).outShape;

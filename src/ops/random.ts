@@ -1,7 +1,7 @@
 // Random ops on a counter-based generator (Philox4x32-10, shaders/lib/random.wgsl): the numbers for
 // element i follow from (seed, step, i) alone, so a training step is reproducible and dropout's
 // backward pass regenerates its forward mask instead of storing it.
-import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { defineKernel, grid1d } from '../runner.js';
 import { dropout_forward } from '../generated/dropout_forward.js';
 import { gaussian_noise_forward } from '../generated/gaussian_noise_forward.js';
 import { random_forward } from '../generated/random_forward.js';
@@ -26,58 +26,62 @@ export interface DropoutOptions extends RandomKey {
   rate: number;
 }
 
+/** The Philox key and the step half of its counter, as the kernels' uniform fields. */
+interface KeyWords {
+  seed_lo: number;
+  seed_hi: number;
+  step_lo: number;
+  step_hi: number;
+}
+
 interface NoiseParams {
   n: number;
-  key: number[];
+  key: KeyWords;
   stddev: number;
   clip?: [number, number];
 }
 
 interface DropoutParams {
   n: number;
-  key: number[];
+  key: KeyWords;
   threshold: number;
   scale: number;
 }
 
 // Each thread writes 4 elements, one per Philox output word.
-const noiseKernel = /* @__PURE__ */ defineKernel<NoiseParams>({
+const noiseKernel = /* @__PURE__ */ defineKernel({
   shader: gaussian_noise_forward,
-  bindings: ['read', 'write', 'uniform'],
-  workgroups: (p) => grid1d(Math.ceil(p.n / 4), 64),
-  uniforms: (p) => packUniforms([p.n, ...p.key, { f32: p.stddev }, { f32: p.clip?.[0] ?? 0 }, { f32: p.clip?.[1] ?? 0 }]),
+  workgroups: (p: NoiseParams) => grid1d(Math.ceil(p.n / 4), 64),
+  uniforms: (p) => ({ n: p.n, ...p.key, stddev: p.stddev, lo: p.clip?.[0] ?? 0, hi: p.clip?.[1] ?? 0 }),
   constants: (p) => ({ CLIP: Number(p.clip !== undefined) }),
 });
 
-const dropoutKernel = /* @__PURE__ */ defineKernel<DropoutParams>({
+const dropoutKernel = /* @__PURE__ */ defineKernel({
   shader: dropout_forward,
-  bindings: ['read', 'write', 'uniform'],
-  workgroups: (p) => grid1d(Math.ceil(p.n / 4), 64),
-  uniforms: (p) => packUniforms([p.n, ...p.key, p.threshold, { f32: p.scale }]),
+  workgroups: (p: DropoutParams) => grid1d(Math.ceil(p.n / 4), 64),
+  uniforms: (p) => ({ n: p.n, ...p.key, threshold: p.threshold, scale: p.scale }),
 });
 
 interface DrawParams {
   n: number;
-  key: number[];
+  key: KeyWords;
   normal: boolean;
   a: number;
   b: number;
 }
 
-const drawKernel = /* @__PURE__ */ defineKernel<DrawParams>({
+const drawKernel = /* @__PURE__ */ defineKernel({
   shader: random_forward,
-  bindings: ['write', 'uniform'],
-  workgroups: (p) => grid1d(Math.ceil(p.n / 4), 64),
-  uniforms: (p) => packUniforms([Math.ceil(p.n / 4), ...p.key, { f32: p.a }, { f32: p.b }]),
+  workgroups: (p: DrawParams) => grid1d(Math.ceil(p.n / 4), 64),
+  uniforms: (p) => ({ n: Math.ceil(p.n / 4), ...p.key, a: p.a, b: p.b }),
   constants: (p) => ({ DIST: p.normal ? 0 : 1 }),
 });
 
-/** [seed_lo, seed_hi, step_lo, step_hi]: the Philox key and the step half of its counter. */
-function keyWords(op: string, { seed, step }: RandomKey): number[] {
+function keyWords(op: string, { seed, step }: RandomKey): KeyWords {
   for (const [name, v] of [['seed', seed], ['step', step]] as const) {
     if (!Number.isSafeInteger(v) || v < 0) throw new Error(`${op}: ${name} must be a non-negative integer below 2^53, got ${v}`);
   }
-  return [seed % 2 ** 32, Math.floor(seed / 2 ** 32), step % 2 ** 32, Math.floor(step / 2 ** 32)];
+  return { seed_lo: seed % 2 ** 32, seed_hi: Math.floor(seed / 2 ** 32), step_lo: step % 2 ** 32, step_hi: Math.floor(step / 2 ** 32) };
 }
 
 /** x + N(0, stddev²) per element, optionally clipped to [lo, hi]; a NaN in x stays NaN. */

@@ -1,6 +1,6 @@
 // Full reductions (sum, mean) as a tree of passes over double-float partials: see
 // shaders/sum_forward.wgsl. Used by the losses and for reading a scalar out of the GPU.
-import { defineKernel, packUniforms } from '../runner.js';
+import { defineKernel } from '../runner.js';
 import { sum_forward } from '../generated/sum_forward.js';
 import { empty, Tensor } from '../tensor.js';
 
@@ -18,11 +18,10 @@ interface SumPass {
   accumulate: boolean;
 }
 
-const sumKernel = /* @__PURE__ */ defineKernel<SumPass>({
+const sumKernel = /* @__PURE__ */ defineKernel({
   shader: sum_forward,
-  bindings: ['read', 'write', 'uniform'],
-  workgroups: (p) => [p.groups],
-  uniforms: (p) => packUniforms([p.n, p.perGroup, { f32: p.scale }, 0, p.outIndex]),
+  workgroups: (p: SumPass) => [p.groups],
+  uniforms: ({ n, perGroup, scale, outIndex }) => ({ n, perGroup, scale, zero: 0, outIndex }),
   constants: (p) => ({ PAIRS: Number(p.pairs), FINAL: Number(p.final), ACCUMULATE: Number(p.accumulate) }),
 });
 

@@ -1,7 +1,7 @@
 // Weight and activity penalties added to the loss: Keras's L1L2 regularizer, and the contractive
 // autoencoder's penalty λ‖∂h/∂x‖²_F for a dense encoder. Penalties are summed on the GPU into the
 // caller's loss slot (src/ops/reduce.ts), their gradients added in place to existing gradients.
-import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { defineKernel, grid1d } from '../runner.js';
 import { contractive_backward } from '../generated/contractive_backward.js';
 import { contractive_forward } from '../generated/contractive_forward.js';
 import { l1l2_backward } from '../generated/l1l2_backward.js';
@@ -22,18 +22,16 @@ interface L1L2Params {
   scale: number;
 }
 
-const l1l2Forward = /* @__PURE__ */ defineKernel<L1L2Params>({
+const l1l2Forward = /* @__PURE__ */ defineKernel({
   shader: l1l2_forward,
-  bindings: ['read', 'write', 'uniform'],
-  workgroups: (p) => grid1d(p.n, 64),
-  uniforms: (p) => packUniforms([p.n, { f32: p.l1 }, { f32: p.l2 }]),
+  workgroups: (p: L1L2Params) => grid1d(p.n, 64),
+  uniforms: ({ n, l1, l2 }) => ({ n, l1, l2 }),
 });
 
-const l1l2Gradient = /* @__PURE__ */ defineKernel<L1L2Params>({
+const l1l2Gradient = /* @__PURE__ */ defineKernel({
   shader: l1l2_backward,
-  bindings: ['read', 'write', 'uniform'],
-  workgroups: (p) => grid1d(p.n, 64),
-  uniforms: (p) => packUniforms([p.n, { f32: p.l1 }, { f32: p.l2 }, { f32: p.scale }]),
+  workgroups: (p: L1L2Params) => grid1d(p.n, 64),
+  uniforms: (p) => p,
 });
 
 /** scale·(l1·Σ|x| + l2·Σx²) into out[outIndex] (added to it with accumulate). */
@@ -60,20 +58,18 @@ interface ContractiveParams {
   scale: number;
 }
 
-const contractiveStats = /* @__PURE__ */ defineKernel<ContractiveParams>({
+const contractiveStats = /* @__PURE__ */ defineKernel({
   shader: contractive_forward,
-  bindings: ['read', 'read', 'write', 'uniform'],
   // One workgroup per unit (column), folded into 2-D like a 1-D grid of single-workgroup items.
-  workgroups: (p) => grid1d(p.units, 1),
-  uniforms: (p) => packUniforms([p.rows, p.inputs, p.units]),
+  workgroups: (p: ContractiveParams) => grid1d(p.units, 1),
+  uniforms: ({ rows, inputs, units }) => ({ rows, inputs, units }),
   constants: (p) => ({ ...activationConstants(p.activation), PRODUCT: Number(p.product) }),
 });
 
-const contractiveGradient = /* @__PURE__ */ defineKernel<ContractiveParams>({
+const contractiveGradient = /* @__PURE__ */ defineKernel({
   shader: contractive_backward,
-  bindings: ['read', 'read', 'read', 'write', 'write', 'uniform'],
-  workgroups: (p) => grid1d((p.rows + p.inputs) * p.units, 64),
-  uniforms: (p) => packUniforms([p.rows, p.inputs, p.units, { f32: p.scale }]),
+  workgroups: (p: ContractiveParams) => grid1d((p.rows + p.inputs) * p.units, 64),
+  uniforms: ({ rows, inputs, units, scale }) => ({ rows, inputs, units, scale }),
   constants: (p) => activationConstants(p.activation),
 });
 

@@ -1,5 +1,5 @@
 // Softmax over the last axis (Keras's default axis), e.g. class scores [batch, classes].
-import { defineKernel, grid1d, packUniforms } from '../runner.js';
+import { defineKernel, grid1d } from '../runner.js';
 import { softmax_backward } from '../generated/softmax_backward.js';
 import { softmax_forward } from '../generated/softmax_forward.js';
 import { empty, formatShape, type Tensor } from '../tensor.js';
@@ -9,18 +9,16 @@ interface Rows {
   len: number;
 }
 
-const forward = /* @__PURE__ */ defineKernel<Rows>({
+const forward = /* @__PURE__ */ defineKernel({
   shader: softmax_forward,
-  bindings: ['read', 'write', 'uniform'],
-  workgroups: (p) => grid1d(p.rows, 64),
-  uniforms: (p) => packUniforms([p.rows, p.len]),
+  workgroups: (p: Rows) => grid1d(p.rows, 64),
+  uniforms: (p) => p,
 });
 
-const backward = /* @__PURE__ */ defineKernel<Rows>({
+const backward = /* @__PURE__ */ defineKernel({
   shader: softmax_backward,
-  bindings: ['read', 'read', 'write', 'uniform'],
-  workgroups: (p) => grid1d(p.rows, 64),
-  uniforms: (p) => packUniforms([p.rows, p.len]),
+  workgroups: (p: Rows) => grid1d(p.rows, 64),
+  uniforms: (p) => p,
 });
 
 function rows(op: string, x: Tensor): Rows {

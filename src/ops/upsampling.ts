@@ -1,7 +1,7 @@
 // Keras's UpSampling2D (nearest neighbour, any integer size per axis), NHWC.
-import { defineKernel, packUniforms, type Shader } from '../runner.js';
+import { defineKernel, type Shader } from '../runner.js';
 import { up_sampling2d_backward } from '../generated/up_sampling2d_backward.js';
-import { up_sampling2d_forward } from '../generated/up_sampling2d_forward.js';
+import { up_sampling2d_forward, type UpSampling2dForwardUniforms } from '../generated/up_sampling2d_forward.js';
 import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
 import { checkNHWC, pair, type Pair } from './shapes.js';
 
@@ -12,13 +12,13 @@ interface Upsample {
   size: Pair;
 }
 
-function upsampleKernel(shader: Shader) {
-  return defineKernel<Upsample>({
+/** The forward and backward kernels share their uniform block and dispatch shape. */
+function upsampleKernel<S extends readonly [string, string]>(shader: Shader<UpSampling2dForwardUniforms, S>) {
+  return defineKernel({
     shader,
-    bindings: ['read', 'write', 'uniform'],
     // x along a row's (width, channels), y the row, z the batch index.
-    workgroups: ({ threads: [batch, height, width, channels] }) => [Math.ceil((width * channels) / 64), height, batch],
-    uniforms: (p) => packUniforms([p.inShape[1], p.inShape[2], p.inShape[3], ...p.size]),
+    workgroups: ({ threads: [batch, height, width, channels] }: Upsample) => [Math.ceil((width * channels) / 64), height, batch],
+    uniforms: ({ inShape, size }) => ({ in_h: inShape[1], in_w: inShape[2], channels: inShape[3], size_h: size[0], size_w: size[1] }),
   });
 }
 
