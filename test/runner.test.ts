@@ -17,11 +17,12 @@ const lineOf = (source: string, text: string) => source.split('\n').findIndex((l
 
 describe('generated kernel interfaces', () => {
   it('read bindings and uniform fields from the WGSL, includes and all', () => {
-    // adam_update.wgsl declares bindings 2–4; lib/update.wgsl, which it includes, bindings 0 and 1.
-    expect(adam_update.bindings).toEqual(['write', 'read', 'write', 'read', 'uniform']);
-    expect(adam_update.storage).toEqual(['value', 'grad', 'slots', 'powers']);
+    // adam_update.wgsl declares bindings 2–5; lib/update.wgsl, which it includes, bindings 0 and 1.
+    expect(adam_update.bindings).toEqual(['write', 'read', 'write', 'read', 'read', 'uniform']);
+    expect(adam_update.storage).toEqual(['value', 'grad', 'slots', 'powers', 'hyper']);
     expect(adam_update.uniforms!.fields.map(([name, word, offset]) => `${name}:${word}@${offset}`)).toEqual([
-      'n:u32@0', 'negLr:f32@4', 'beta1:f32@8', 'oneMinusBeta1:f32@12', 'beta2:f32@16', 'oneMinusBeta2:f32@20', 'epsilon:f32@24',
+      'n:u32@0', 'beta1:f32@4', 'oneMinusBeta1:f32@8', 'beta2:f32@12', 'oneMinusBeta2:f32@16', 'epsilon:f32@20',
+      'scaleIndex:u32@24', 'clipValue:f32@28', 'weightDecay:f32@32',
     ]);
   });
 
