@@ -3,7 +3,7 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { embedShaders } from './scripts/embed-shaders.mjs';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
+import { chromiumLaunchOptions } from './src/node/testing.js';
 
 // Tests import src/ directly, so the shaders are embedded afresh before every run.
 embedShaders();
@@ -35,7 +35,8 @@ export default defineConfig({
             enabled: true,
             headless: true,
             api: { host: '127.0.0.1' },
-            provider: playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } }),
+            // The launch options wgslnet/testing ships, with Debian's chromium unless CHROMIUM_PATH names another.
+            provider: playwright({ launchOptions: chromiumLaunchOptions({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' }) }),
             instances: [{ browser: 'chromium' }],
             screenshotFailures: false,
           },

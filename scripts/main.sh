@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/ensure-deps.sh
 npm run build --silent
-node dist/node/cli.js train shallow --epochs 10 --out out/shallow "$@"
+node dist/node/bin.js train shallow --epochs 10 --out out/shallow "$@"

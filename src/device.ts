@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 // The one device layer for both runtimes: `init()` finds a WebGPU adapter (navigator.gpu in a
 // browser; in Node the `wgslnet/node` entry passes Dawn's GPU object), requests the limits the
 // framework needs, and turns device loss and uncaptured errors into JavaScript errors.
@@ -24,11 +25,11 @@ export interface Context {
   features: ReadonlySet<string>;
 }
 
-const NO_ADAPTER_HELP =
-  'wgslnet needs WebGPU. In a browser: use a recent Chrome/Edge (or Firefox/Safari with WebGPU enabled) ' +
-  'on a page served over https or from localhost. In Node: the npm package "webgpu" must be installed and a ' +
-  'Vulkan, Metal or D3D12 driver present; on Linux without a GPU install a software Vulkan driver, ' +
-  "Mesa's lavapipe >= 24 (on Debian 12: `bash scripts/setup-debian.sh` installs it from bookworm-backports).";
+// What a person reading the error can do about it. This one reaches browser pages; the Node entry
+// passes its own (drivers, the npm package), so neither reader gets the other's advice.
+const BROWSER_HELP =
+  'wgslnet needs WebGPU: use a recent Chrome or Edge (or Firefox/Safari with WebGPU enabled) ' +
+  'on a page served over https or from localhost.';
 
 let current: Context | null = null;
 let pending: Promise<Context> | null = null;
@@ -45,18 +46,23 @@ const WANTED_LIMITS = [
   'maxStorageBuffersPerShaderStage',
 ] as const;
 
-export async function init(options: InitOptions = {}): Promise<Context> {
+export function init(options: InitOptions = {}): Promise<Context> {
+  return initWithHelp(options, BROWSER_HELP);
+}
+
+/** init() whose "no adapter" errors end with `help` (the Node entry's advice differs from a browser's). */
+export async function initWithHelp(options: InitOptions, help: string): Promise<Context> {
   if (current) return current;
-  if (!pending) pending = createContext(options).finally(() => (pending = null));
+  if (!pending) pending = createContext(options, help).finally(() => (pending = null));
   current = await pending;
   return current;
 }
 
-async function createContext(options: InitOptions): Promise<Context> {
+async function createContext(options: InitOptions, help: string): Promise<Context> {
   const gpu = options.gpu ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
-  if (!gpu) throw new Error(`No WebGPU: navigator.gpu is missing. ${NO_ADAPTER_HELP}`);
+  if (!gpu) throw new Error(`No WebGPU: navigator.gpu is missing. ${help}`);
   const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' });
-  if (!adapter) throw new Error(`No WebGPU adapter found. ${NO_ADAPTER_HELP}`);
+  if (!adapter) throw new Error(`No WebGPU adapter found. ${help}`);
 
   const requiredLimits: Record<string, number> = {};
   for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];

@@ -1,3 +1,5 @@
+/// <reference types="@webgpu/types" preserve="true" />
+/// <reference lib="dom" preserve="true" />
 // wgslnet's browser-safe entry: nothing in this import graph touches Node built-ins.
 // Node users get the same API plus file I/O from 'wgslnet/node' (and 'wgslnet' resolves there in Node).
 export { init, context, adapterName, release } from './device.js';

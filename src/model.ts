@@ -437,12 +437,12 @@ export class Model {
   }
 
   /** The model's outputs for x, as one GPU tensor [N, ...outputShape] (read it with .data()). */
-  async predict(x: Data, args: PredictArgs = {}): Promise<Tensor> {
+  async predict(x: Data, args: PredictArgs = {}): Promise<Tensor<'float32'>> {
     checkData(x, this.inputShape, 'predict: x');
     const batchSize = args.batchSize ?? 32;
     const xs = new BatchSource(x, args.scale ?? 1);
     const n = xs.numSamples;
-    const result = empty([n, ...this.outputShape]);
+    const result = empty([n, ...this.outputShape], 'float32');
     const order = this.#order(xs, n, null);
     const rowBytes = (result.size / n) * 4;
     try {

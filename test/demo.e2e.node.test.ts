@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import { build, createServer, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
+import { chromiumLaunchOptions } from '../src/node/testing.js';
 
 const ARTIFACTS = resolve('test/artifacts');
 const configFile = resolve('demo/vite.config.ts');
@@ -75,7 +75,7 @@ beforeAll(async () => {
   server = await preview({ configFile, logLevel: 'warn', build: { outDir: out }, preview: { port: 0, strictPort: false } });
   base = server.resolvedUrls!.local[0];
   expect(base).toMatch(/^http:\/\/127\.0\.0\.1:/);
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  browser = await chromium.launch(chromiumLaunchOptions({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' }));
 });
 
 afterAll(async () => {

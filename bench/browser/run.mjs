@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { createServer } from 'vite';
 import { embedShaders } from '../../scripts/embed-shaders.mjs';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
+// The launch options wgslnet/testing ships (bench runs after npm run build).
+import { chromiumLaunchOptions } from '../../dist/node/testing.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -50,7 +51,7 @@ export async function runBrowser(models, overrides, log = console.log) {
   });
   await server.listen();
   const url = server.resolvedUrls.local[0];
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  const browser = await chromium.launch(chromiumLaunchOptions({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' }));
   let environment = null;
   const results = [];
   try {

@@ -1,7 +1,7 @@
 // wgslnet for Node: the whole browser API, with init() defaulting to Dawn's WebGPU, plus
 // Node-only helpers (files, data sets, PNG, the CLI).
-import { init as initWith, type InitOptions, type Context } from '../device.js';
-import { dawnGpu } from './gpu.js';
+import { initWithHelp, type InitOptions, type Context } from '../device.js';
+import { dawnGpu, noAdapterHelp } from './gpu.js';
 import { registerFileHandler } from './io.js';
 import { registerOnnxHandler } from './onnx.js';
 
@@ -23,6 +23,6 @@ registerFileHandler();
 registerOnnxHandler();
 
 /** Like the browser init(), with Dawn (npm 'webgpu') as the default GPU. */
-export function init(options: InitOptions = {}): Promise<Context> {
-  return initWith({ ...options, gpu: options.gpu ?? dawnGpu() });
+export async function init(options: InitOptions = {}): Promise<Context> {
+  return initWithHelp({ ...options, gpu: options.gpu ?? (await dawnGpu()) }, noAdapterHelp());
 }

@@ -1,0 +1,178 @@
+// wgslnet as its users get it: `npm pack`, the tarball installed into fresh projects OFFLINE (from
+// npm's cache; the development tools a consumer would install — TypeScript, Dawn, Vitest,
+// Playwright — are linked from this repository's node_modules), then:
+//  - the tarball holds what the package promises (LICENSE, types, the testing entry) and no source
+//    maps pointing at sources it does not ship;
+//  - every TypeScript example in the README type-checks in a strict consumer project
+//    (moduleResolution bundler, node16 and nodenext; noUnusedLocals; skipLibCheck false);
+//  - a tiny training runs in Node through the packed package, and without 'webgpu' the error says
+//    what to install;
+//  - the README's "Testing your models in a browser" setup, copied verbatim, passes in Chromium.
+// Needs dist/ (npm test builds it first) and the Debian chromium the browser tests use.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const README = readFile(join(ROOT, 'README.md'), 'utf8');
+const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { repository: { url: string } };
+let dir: string;
+let tarball: string;
+let packedFiles: string[];
+
+function run(cmd: string, args: string[], cwd: string, env: Record<string, string | undefined> = {}, timeout = 120_000) {
+  return new Promise<{ code: number; out: string }>((done) =>
+    execFile(cmd, args, { cwd, env: { ...process.env, ...env }, timeout, maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
+      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out: `${stdout}\n${stderr}` }),
+    ),
+  );
+}
+
+/** The ```ts blocks of the README, in order. */
+async function readmeExamples(): Promise<string[]> {
+  return [...(await README).matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+}
+
+/**
+ * A fresh project with the packed wgslnet installed by `npm ci --offline` (no network): its lock
+ * file takes wgslnet's dependencies' versions and integrity hashes from this repository's lock, so
+ * npm needs only the tarballs already in its cache. The given development packages are linked from
+ * this repository's node_modules, as if the consumer had installed them.
+ */
+async function project(name: string, linked: string[]): Promise<string> {
+  const cwd = join(dir, name);
+  await mkdir(cwd, { recursive: true });
+  const own = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+  const lock = JSON.parse(await readFile(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, Record<string, unknown>> };
+  const spec = `file:${tarball}`;
+  const packages: Record<string, unknown> = {
+    '': { name: `consumer-${name}`, dependencies: { wgslnet: spec } },
+    'node_modules/wgslnet': { version: own.version, resolved: spec, dependencies: own.dependencies },
+  };
+  // wgslnet's dependencies and theirs, as this repository's lock has them (hoisted to the top).
+  const pending = Object.keys(own.dependencies);
+  for (let dep; (dep = pending.pop()); ) {
+    const path = `node_modules/${dep}`;
+    if (packages[path]) continue;
+    const { dev: _dev, devOptional: _devOptional, peer: _peer, ...entry } = lock.packages[path];
+    packages[path] = entry;
+    pending.push(...Object.keys((entry.dependencies as Record<string, string> | undefined) ?? {}));
+  }
+  await writeFile(join(cwd, 'package.json'), JSON.stringify({ name: `consumer-${name}`, private: true, type: 'module', dependencies: { wgslnet: spec } }));
+  await writeFile(join(cwd, 'package-lock.json'), JSON.stringify({ name: `consumer-${name}`, lockfileVersion: 3, requires: true, packages }));
+  const r = await run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], cwd);
+  expect(r.code, r.out).toBe(0);
+  for (const dep of linked) {
+    await mkdir(dirname(join(cwd, 'node_modules', dep)), { recursive: true });
+    await symlink(join(ROOT, 'node_modules', dep), join(cwd, 'node_modules', dep), 'dir');
+  }
+  return cwd;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'wgslnet-consumer-'));
+  // --ignore-scripts: dist/ is already built (npm test builds before vitest); packing must not rebuild it.
+  const r = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], ROOT);
+  expect(r.code, r.out).toBe(0);
+  const [info] = JSON.parse(r.out.slice(r.out.indexOf('['), r.out.lastIndexOf(']') + 1)) as { filename: string; files: { path: string }[] }[];
+  tarball = join(dir, info.filename);
+  packedFiles = info.files.map((f) => f.path);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('the packed package', () => {
+  it('ships its licence, types for each entry, the setup script, and no source maps', async () => {
+    for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/index.d.ts', 'dist/node/index.d.ts', 'dist/node/testing.d.ts', 'dist/node/bin.js', 'scripts/setup-debian.sh']) {
+      expect(packedFiles).toContain(f);
+    }
+    expect(packedFiles.filter((f) => f.endsWith('.map') || f.startsWith('src/') || f.startsWith('test/'))).toEqual([]);
+    const js = await Promise.all(packedFiles.filter((f) => f.endsWith('.js')).map((f) => readFile(join(ROOT, f), 'utf8')));
+    expect(js.filter((text) => text.includes('sourceMappingURL'))).toEqual([]);
+  });
+
+  it("README links and images point at this repository's files, so they work from the npm page", async () => {
+    const base = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+    const raw = base.replace('https://github.com/', 'https://raw.githubusercontent.com/');
+    const targets = [...(await README).matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+    expect(targets.length).toBeGreaterThan(3);
+    for (const target of targets) {
+      expect(target, `${target}: relative links break on the npm page`).toMatch(/^https:\/\//);
+      const inRepo = target.startsWith(`${base}/blob/main/`) ? target.slice(`${base}/blob/main/`.length) : target.startsWith(`${raw}/main/`) ? target.slice(`${raw}/main/`.length) : null;
+      if (inRepo !== null) expect(existsSync(join(ROOT, inRepo.split('#')[0])), `${target} names no file here`).toBe(true);
+    }
+  });
+
+  it("type-checks every README example, strict, with moduleResolution bundler, node16 and nodenext", async () => {
+    const cwd = await project('types', ['typescript', '@types/node', 'vitest', '@vitest/browser-playwright', 'playwright', 'playwright-core', 'vite']);
+    const examples = await readmeExamples();
+    expect(examples.length).toBeGreaterThanOrEqual(6);
+    const files = examples.map((_, i) => `example${i}.ts`);
+    await Promise.all(examples.map((code, i) => writeFile(join(cwd, files[i]), code)));
+    const strict = { target: 'ES2022', strict: true, noUnusedLocals: true, noUnusedParameters: true, skipLibCheck: false, noEmit: true, types: ['node'] };
+    const configs = {
+      bundler: { ...strict, module: 'ESNext', moduleResolution: 'bundler', lib: ['ES2022', 'DOM'] },
+      node16: { ...strict, module: 'node16', moduleResolution: 'node16', lib: ['ES2022'] },
+      nodenext: { ...strict, module: 'nodenext', moduleResolution: 'nodenext', lib: ['ES2022'] },
+    };
+    const failures: string[] = [];
+    for (const [name, compilerOptions] of Object.entries(configs)) {
+      await writeFile(join(cwd, `tsconfig.${name}.json`), JSON.stringify({ compilerOptions, files }));
+      const r = await run(process.execPath, [join(cwd, 'node_modules/typescript/bin/tsc'), '-p', `tsconfig.${name}.json`], cwd);
+      if (r.code !== 0) failures.push(`${name}:\n${r.out.trim()}`);
+    }
+    expect(failures.join('\n')).toBe('');
+    // Under node conditions 'wgslnet' has the Node entry's types (datasets), under bundler the browser's.
+    await writeFile(join(cwd, 'node-entry.ts'), "import { datasets } from 'wgslnet';\nconsole.log(typeof datasets.fashionMnist.load);\n");
+    await writeFile(join(cwd, 'tsconfig.entry.json'), JSON.stringify({ compilerOptions: configs.nodenext, files: ['node-entry.ts'] }));
+    const entry = await run(process.execPath, [join(cwd, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.entry.json'], cwd);
+    expect(entry.out.trim()).toBe('');
+  });
+
+  it('trains in Node through the packed package; without Dawn it says what to install', async () => {
+    const cwd = await project('node', ['webgpu']);
+    // The README's quick start, as plain JavaScript (type annotations removed).
+    const quickStart = (await readmeExamples())[0].replace('const pixels: Float32Array =', 'const pixels =');
+    await writeFile(join(cwd, 'train.mjs'), quickStart);
+    const r = await run(process.execPath, ['train.mjs'], cwd);
+    expect(r.code, r.out).toBe(0);
+    const losses = JSON.parse(r.out.match(/\[\s*\d[^\]=]*\]/)![0].replace(/\s+/g, '')) as number[];
+    expect(losses).toHaveLength(5);
+    expect(losses[4]).toBeLessThan(losses[0] * 0.8);
+
+    const bare = await project('no-dawn', []);
+    const missing = await run(process.execPath, ['--input-type=module', '-e', "import { init } from 'wgslnet'; await init();"], bare);
+    expect(missing.code).not.toBe(0);
+    expect(missing.out).toContain('npm install webgpu');
+
+    // A consumer is told about the setup script where it is: inside node_modules.
+    const noAdapter = await run(process.execPath, ['--input-type=module', '-e', "import { init } from 'wgslnet'; await init({ gpu: { requestAdapter: async () => null } });"], cwd);
+    expect(noAdapter.out).toMatch(/No WebGPU adapter found.*lavapipe/s);
+    expect(noAdapter.out).toContain('bash node_modules/wgslnet/scripts/setup-debian.sh');
+  });
+
+  it("runs the README's Vitest browser-mode setup and Playwright example from the tarball", async () => {
+    const cwd = await project('browser', ['vitest', '@vitest/browser-playwright', 'playwright', 'playwright-core', 'vite']);
+    const examples = await readmeExamples();
+    const named = (file: string) => {
+      const code = examples.find((e) => e.startsWith(`// ${file}`));
+      if (!code) throw new Error(`README has no example starting "// ${file}"`);
+      return code;
+    };
+    await writeFile(join(cwd, 'vitest.config.ts'), named('vitest.config.ts'));
+    await writeFile(join(cwd, 'model.test.ts'), named('model.test.ts'));
+    const env = { CHROMIUM_PATH: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' };
+    const vitest = join(cwd, 'node_modules/vitest/vitest.mjs');
+    const inBrowser = await run(process.execPath, [vitest, 'run', '--api.host=127.0.0.1'], cwd, env, 180_000);
+    expect(inBrowser.out).toMatch(/1 passed/);
+    expect(inBrowser.code, inBrowser.out).toBe(0);
+
+    await writeFile(join(cwd, 'vitest.config.ts'), 'export default {};\n');
+    await writeFile(join(cwd, 'app.e2e.test.ts'), named('app.e2e.test.ts'));
+    const e2e = await run(process.execPath, [vitest, 'run', 'app.e2e.test.ts'], cwd, env);
+    expect(e2e.out).toMatch(/1 passed/);
+    expect(e2e.code, e2e.out).toBe(0);
+  });
+});
