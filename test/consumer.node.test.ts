@@ -52,14 +52,22 @@ async function project(name: string, linked: string[]): Promise<string> {
     '': { name: `consumer-${name}`, dependencies: { wgslnet: spec } },
     'node_modules/wgslnet': { version: own.version, resolved: spec, dependencies: own.dependencies },
   };
-  // wgslnet's dependencies and theirs, as this repository's lock has them (hoisted to the top).
-  const pending = Object.keys(own.dependencies);
-  for (let dep; (dep = pending.pop()); ) {
-    const path = `node_modules/${dep}`;
+  // wgslnet's dependencies and theirs, at the paths this repository's lock has them (a nested copy
+  // under its dependent first, as Node resolves).
+  const resolveIn = (from: string, dep: string): string => {
+    for (let at = from; ; at = at.slice(0, Math.max(0, at.lastIndexOf('/node_modules/')))) {
+      const path = `${at ? `${at}/` : ''}node_modules/${dep}`;
+      if (lock.packages[path]) return path;
+      if (!at) throw new Error(`${dep} (needed by ${from || 'wgslnet'}) is not in package-lock.json`);
+    }
+  };
+  const pending: [string, string][] = Object.keys(own.dependencies).map((dep) => ['', dep]);
+  for (let next; (next = pending.pop()); ) {
+    const path = resolveIn(...next);
     if (packages[path]) continue;
     const { dev: _dev, devOptional: _devOptional, peer: _peer, ...entry } = lock.packages[path];
     packages[path] = entry;
-    pending.push(...Object.keys((entry.dependencies as Record<string, string> | undefined) ?? {}));
+    for (const dep of Object.keys((entry.dependencies as Record<string, string> | undefined) ?? {})) pending.push([path, dep]);
   }
   await writeFile(join(cwd, 'package.json'), JSON.stringify({ name: `consumer-${name}`, private: true, type: 'module', dependencies: { wgslnet: spec } }));
   await writeFile(join(cwd, 'package-lock.json'), JSON.stringify({ name: `consumer-${name}`, lockfileVersion: 3, requires: true, packages }));
