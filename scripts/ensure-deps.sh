@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes a fresh clone runnable: npm packages, then the system packages (WebGPU adapter, chromium,
-# Fashion-MNIST) via scripts/setup-debian.sh when any is missing. Quiet when all is in place.
+# Fashion-MNIST, the sample photos) via scripts/setup-debian.sh when any is missing. Quiet when all is in place.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -13,6 +13,9 @@ missing=()
 node scripts/check-adapter.mjs >/dev/null 2>&1 || missing+=("a WebGPU adapter")
 [[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]] || missing+=("chromium")
 [[ -n "${WGSLNET_DATA:-}" || -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]] || missing+=("Fashion-MNIST")
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/wgslnet"
+[[ -d "${WGSLNET_DATA:-$cache}/photos" || -f /usr/lib/python3/dist-packages/skimage/data/astronaut.png || -f "$cache/skimage-data/astronaut.png" ]] \
+  || missing+=("the sample photos")
 if (( ${#missing[@]} )); then
   echo "[ensure-deps] missing: ${missing[*]} -> scripts/setup-debian.sh"
   bash scripts/setup-debian.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Makes the colour-photo stand-in data set: 64×64 PNG patches cut from the photographs in Debian's
-// python3-skimage package (fetched with apt-get download and unpacked, not installed), in
+// python3-skimage package (scripts/setup-debian.sh fetches them, unpacked, not installed), in
 // $WGSLNET_DATA/photos or ~/.cache/wgslnet/photos. Idempotent. The logic is makePhotos() in
 // src/node/datasets.ts, run from the build (scripts/make-photos.sh builds first).
 //   node scripts/make-photos.mjs [--out DIR] [--force]

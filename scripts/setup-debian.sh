@@ -4,6 +4,9 @@
 #     Mesa 22 is too old for Dawn, so it comes from bookworm-backports.
 #   - Debian's chromium, for the in-browser tests (WebGPU on SwiftShader).
 #   - dataset-fashion-mnist: the four IDX .gz files in /usr/share/datasets/fashion-mnist/.
+#   - the sample photographs of python3-skimage (the photo examples cut their patches from them):
+#     the package is downloaded and only its photos unpacked into ~/.cache/wgslnet/skimage-data,
+#     not installed (it would pull in scipy and more). The library never runs apt-get itself.
 # Idempotent: installs only what is missing. On systems other than Debian 12 it prints what to
 # install instead of guessing.
 set -euo pipefail
@@ -34,9 +37,14 @@ v=$(lavapipe_version || true)
 if [[ -n "$v" && "$v" -ge 24 ]] && dpkg -s libvulkan1 >/dev/null 2>&1; then need_mesa=0; fi
 need_chromium=1; command -v chromium >/dev/null && need_chromium=0
 need_data=1; [[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]] && need_data=0
+# Where src/node/datasets.ts looks: a made photos folder, the installed package's data, or our copy.
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/wgslnet"
+skimage_data=/usr/lib/python3/dist-packages/skimage/data
+need_photos=1
+[[ -d "${WGSLNET_DATA:-$cache}/photos" || -f "$skimage_data/astronaut.png" || -f "$cache/skimage-data/astronaut.png" ]] && need_photos=0
 
-if [[ $need_mesa -eq 0 && $need_chromium -eq 0 && $need_data -eq 0 ]]; then
-  say "all present: lavapipe (mesa $v), chromium, fashion-mnist"
+if [[ $need_mesa -eq 0 && $need_chromium -eq 0 && $need_data -eq 0 && $need_photos -eq 0 ]]; then
+  say "all present: lavapipe (mesa $v), chromium, fashion-mnist, sample photos"
   exit 0
 fi
 
@@ -68,5 +76,17 @@ fi
 if [[ $need_data -eq 1 ]]; then
   say "installing dataset-fashion-mnist (/usr/share/datasets/fashion-mnist)"
   $SUDO apt-get install -y -qq dataset-fashion-mnist >/dev/null
+fi
+if [[ $need_photos -eq 1 ]]; then
+  say "fetching python3-skimage's sample photographs into $cache/skimage-data (downloaded and unpacked, not installed)"
+  tmp=$(mktemp -d)
+  # Only the photos matter, and the photo examples say what is missing: a failure here is a warning.
+  if (cd "$tmp" && apt-get download -qq python3-skimage >/dev/null 2>&1 && dpkg -x python3-skimage_*.deb x); then
+    mkdir -p "$cache/skimage-data"
+    cp "$tmp/x$skimage_data"/*.png "$tmp/x$skimage_data"/*.jpg "$cache/skimage-data/"
+  else
+    say "warning: could not download python3-skimage; the photo examples (deep, conv, denoising) will say what is missing"
+  fi
+  rm -rf "$tmp"
 fi
 say "done: mesa $(lavapipe_version), $(chromium --version 2>/dev/null || echo 'no chromium')"

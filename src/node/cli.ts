@@ -3,22 +3,24 @@
 // reconstruct images with a saved model, or check the WebGPU setup.
 import { parseArgs } from 'node:util';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { init, adapterName, release, tensor, sum, activationForward, sync, loadModel, setRandomSeed, type Model, type HostTensor, type Logs } from './index.js';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { init, adapterName, release, tensor, sum, activationForward, sync, loadModel, setRandomSeed, input, layers, Model, optimizers, type HostTensor, type Logs } from './index.js';
 import { examples, getExample, type Example } from '../examples.js';
 import { datasets } from './datasets.js';
-import { readIdx } from '../data/idx.js';
+import { parseIdx } from '../data/idx.js';
 import { take, toFloat } from '../data/transforms.js';
 import { loadExampleData, type ExampleData as Data } from './example-data.js';
 import { imageGrid, lossPlot } from './plot.js';
-import { writePng } from './image.js';
+import { imageFormat, writePng } from './image.js';
+import { processAlive } from './io.js';
 
 const HELP = `wgslnet — train autoencoders on WebGPU
 
 Usage:
   wgslnet train <example> [--epochs N] [--batch-size N] [--samples N] [--out DIR] [--seed S] [--verbose 0|1|2]
-  wgslnet predict --model DIR --input PATH [--out FILE] [--count N]
+  wgslnet predict --model MODEL --input PATH [--out FILE] [--force] [--count N]
   wgslnet selfcheck
   wgslnet --help
 
@@ -28,24 +30,72 @@ ${Object.values(examples).map((e) => `  ${e.name.padEnd(13)} ${e.description}`).
 
 train writes to DIR (default out/<example>): reconstructions.png (originals on top, reconstructions
 below; for denoising: noisy / denoised / clean), loss.png, history.json and model/ (TF.js layers format).
-predict reads PATH as a folder of PNG/JPEG images or a Fashion-MNIST IDX file (.gz) and writes FILE
-(default reconstructions.png): the inputs on top, the model's reconstructions below.`;
+train writes all of them or, on failure, none (files already there stay as they were).
+predict loads MODEL (a model folder, its model.json, or the demo's download name.json beside
+name.weights.bin), reads PATH as a folder of PNG/JPEG images or a Fashion-MNIST IDX file (.gz),
+and writes FILE (default reconstructions.png; --force replaces an existing one): the first N
+(--count, default 10) inputs on top, the model's reconstructions below.
+selfcheck tells whether WebGPU works here: the adapter, GPU arithmetic, and a small model training.`;
+
+/** Options each command takes ('help' works everywhere); every option takes a value except the booleans. */
+const OPTIONS = {
+  epochs: { type: 'string' }, 'batch-size': { type: 'string' }, samples: { type: 'string' }, out: { type: 'string' },
+  seed: { type: 'string' }, verbose: { type: 'string' }, model: { type: 'string' }, input: { type: 'string' }, count: { type: 'string' },
+  force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const;
+type OptionName = keyof typeof OPTIONS;
+const COMMANDS = new Map<string, { options: OptionName[]; positionals: number }>([
+  ['train', { options: ['epochs', 'batch-size', 'samples', 'out', 'seed', 'verbose'], positionals: 1 }],
+  ['predict', { options: ['model', 'input', 'out', 'force', 'count'], positionals: 0 }],
+  ['selfcheck', { options: [], positionals: 0 }],
+]);
 
 /** A user-facing error: printed as one line, without a stack. */
 class UsageError extends Error {}
 
-function positiveInt(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
+function positiveInt(value: string | boolean | undefined, name: string, fallback: number): number {
+  if (value === undefined || typeof value === 'boolean') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive integer, got '${value}'`);
   return n;
 }
 
-/** Writes a file whole or not at all (temp file, then rename). */
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, text);
-  await rename(temp, path);
+type Values = Partial<Record<OptionName, string | boolean>>;
+
+/**
+ * The command line, checked whole before anything runs: a negative number after an option is its
+ * value ('--epochs -3' then fails as "must be a positive integer"), unknown options, empty values,
+ * options of another command and extra arguments are refused in one line each.
+ */
+function parseCommandLine(argv: string[]): { command: string | undefined; name: string | undefined; values: Values } {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const option = /^--([\w-]+)$/.exec(argv[i])?.[1] as OptionName | undefined;
+    if (option && OPTIONS[option]?.type === 'string' && /^-\d/.test(argv[i + 1] ?? '')) args.push(`${argv[i]}=${argv[++i]}`);
+    else args.push(argv[i]);
+  }
+  let parsed: { values: Values; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: OPTIONS }) as typeof parsed;
+  } catch (e) {
+    const { code, message } = e as { code?: string; message: string };
+    const option = /'(-[^' ]+)/.exec(message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option '${option}'; see wgslnet --help`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const takesValue = option !== undefined && OPTIONS[option.replace(/^-+/, '').split(' ')[0] as OptionName]?.type === 'string';
+      throw new UsageError(takesValue ? `${option!.split(' ')[0]} needs a value` : `${option?.split(' ')[0] ?? 'an option'} takes no value`);
+    }
+    throw new UsageError(message.split('\n')[0]);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  for (const [k, v] of Object.entries(values)) if (v === '') throw new UsageError(`--${k} needs a value`);
+  if (values.help || command === undefined) return { command: undefined, name: undefined, values };
+  const spec = COMMANDS.get(command);
+  if (!spec) throw new UsageError(`unknown command '${command}'; see wgslnet --help`);
+  for (const k of Object.keys(values) as OptionName[]) if (!spec.options.includes(k)) throw new UsageError(`--${k} is not an option of ${command}; see wgslnet --help`);
+  if (rest.length > spec.positionals) throw new UsageError(`unexpected argument '${rest[spec.positionals]}' after ${command}${spec.positionals ? ` ${rest[0]}` : ''}; see wgslnet --help`);
+  return { command, name: rest[0], values };
 }
 
 function asImages(x: HostTensor, count: number, imageShape: number[], scale: number): HostTensor {
@@ -97,16 +147,21 @@ async function reconstructionRows(m: Model, data: Data, example: Example): Promi
   return { rows: [pics(data.xTest, data.scale), pics(decoded, 1)], labels: ['original', 'reconstructed'] };
 }
 
-async function train(name: string, values: Record<string, string | boolean | undefined>): Promise<void> {
+async function train(name: string, values: Values): Promise<void> {
   const epochsArg = values.epochs as string | undefined;
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got '${values.seed}'`);
   const samples = values.samples === undefined ? undefined : positiveInt(values.samples as string, 'samples', 0);
   const verbose = Number(values.verbose ?? 1) as 0 | 1 | 2;
+  if (![0, 1, 2].includes(verbose)) throw new UsageError(`--verbose must be 0, 1 or 2, got '${values.verbose}'`);
   const isCompare = name === 'compare';
   const list = isCompare ? ['shallow', 'sparse', 'deep-fashion', 'contractive'].map(getExample) : [getUsageExample(name)];
   const out = resolve((values.out as string | undefined) ?? join('out', name));
   if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out ${out} exists and is not a folder`);
+  for (const example of list) {
+    positiveInt(epochsArg, 'epochs', example.epochs);
+    positiveInt(values['batch-size'] as string | undefined, 'batch-size', example.batchSize);
+  }
 
   const ctx = await init();
   console.log(`adapter: ${adapterName()}${ctx.adapter.isSoftware ? ' (software)' : ''}`);
@@ -121,31 +176,72 @@ async function train(name: string, values: Record<string, string | boolean | und
     runs.push({ example, data, trained: await trainExample(example, data, { epochs, batchSize, seed, verbose }) });
   }
 
-  // Everything is computed; only now write, each file whole or not at all.
-  await mkdir(out, { recursive: true });
-  for (const { example, data, trained } of runs) {
-    const dir = isCompare ? join(out, example.name) : out;
-    await mkdir(dir, { recursive: true });
-    const { rows, labels } = await reconstructionRows(trained.model, data, example);
-    const grid = imageGrid(rows, { labels });
-    await writePng(join(dir, 'reconstructions.png'), grid.data, grid.width, grid.height);
-    const series = Object.entries(trained.history).map(([k, v]) => ({ name: k, values: v }));
-    const plot = lossPlot(series, { title: `${example.name}: ${trained.model.loss}` });
-    await writePng(join(dir, 'loss.png'), plot.data, plot.width, plot.height);
-    const record = {
-      example: example.name, adapter: adapterName(), params: trained.model.countParams(),
-      trainSamples: data.xTrain.shape[0], testSamples: data.xTest.shape[0],
-      testLoss: trained.test.loss, secondsPerEpoch: trained.secondsPerEpoch, history: trained.history,
-    };
-    await writeAtomic(join(dir, 'history.json'), JSON.stringify(record, null, 2) + '\n');
-    await trained.model.save(`file://${join(dir, 'model')}`);
+  // Everything is computed; the pictures and histories are written into a hidden folder beside
+  // --out and moved into place only once all of them exist, so a failure leaves the old ones.
+  await writeOutputs(out, async (stage) => {
+    for (const { example, data, trained } of runs) {
+      const dir = isCompare ? join(stage, example.name) : stage;
+      await mkdir(dir, { recursive: true });
+      const { rows, labels } = await reconstructionRows(trained.model, data, example);
+      const grid = imageGrid(rows, { labels });
+      await writePng(join(dir, 'reconstructions.png'), grid.data, grid.width, grid.height);
+      const series = Object.entries(trained.history).map(([k, v]) => ({ name: k, values: v }));
+      const plot = lossPlot(series, { title: `${example.name}: ${trained.model.loss}` });
+      await writePng(join(dir, 'loss.png'), plot.data, plot.width, plot.height);
+      const record = {
+        example: example.name, adapter: adapterName(), params: trained.model.countParams(),
+        trainSamples: data.xTrain.shape[0], testSamples: data.xTest.shape[0],
+        testLoss: trained.test.loss, secondsPerEpoch: trained.secondsPerEpoch, history: trained.history,
+      };
+      await writeFile(join(dir, 'history.json'), JSON.stringify(record, null, 2) + '\n');
+    }
+    if (isCompare) {
+      const plot = lossPlot(runs.map((r) => ({ name: r.example.name, values: r.trained.history.val_loss ?? r.trained.history.loss })), { title: 'validation loss' });
+      await writePng(join(stage, 'compare.png'), plot.data, plot.width, plot.height);
+    }
+  }, async () => {
+    // Each model save is atomic on its own (the old model or the new one, whole).
+    for (const { example, trained } of runs) await trained.model.save(`file://${join(isCompare ? join(out, example.name) : out, 'model')}`);
+  });
+  for (const { example, trained } of runs) {
     const mean = trained.secondsPerEpoch.reduce((a, b) => a + b, 0) / trained.secondsPerEpoch.length;
-    console.log(`${example.name}: test loss ${trained.test.loss.toFixed(5)}, ${mean.toFixed(2)} s/epoch → ${dir}`);
+    console.log(`${example.name}: test loss ${trained.test.loss.toFixed(5)}, ${mean.toFixed(2)} s/epoch → ${isCompare ? join(out, example.name) : out}`);
   }
-  if (isCompare) {
-    const plot = lossPlot(runs.map((r) => ({ name: r.example.name, values: r.trained.history.val_loss ?? r.trained.history.loss })), { title: 'validation loss' });
-    await writePng(join(out, 'compare.png'), plot.data, plot.width, plot.height);
-    console.log(`loss curves together → ${join(out, 'compare.png')}`);
+  if (isCompare) console.log(`loss curves together → ${join(out, 'compare.png')}`);
+}
+
+/** Every file under `dir`, relative to it. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)));
+}
+
+/**
+ * Writes a run's outputs all or none: `stageFiles(stage)` writes them into a hidden folder beside
+ * `out` (stages of killed runs are removed first); only if that succeeds is `out` made, `commit()`
+ * run (the models), and each staged file renamed into place. The stage is removed either way.
+ */
+async function writeOutputs(out: string, stageFiles: (stage: string) => Promise<void>, commit: () => Promise<void>): Promise<void> {
+  const parent = dirname(out);
+  const prefix = `.${basename(out)}.wgslnet-output-`;
+  await mkdir(parent, { recursive: true });
+  for (const f of await readdir(parent)) {
+    const pid = Number(f.slice(prefix.length));
+    if (f.startsWith(prefix) && !processAlive(pid)) await rm(join(parent, f), { recursive: true, force: true });
+  }
+  const stage = join(parent, `${prefix}${process.pid}`);
+  await rm(stage, { recursive: true, force: true });
+  try {
+    await mkdir(stage);
+    await stageFiles(stage);
+    await mkdir(out, { recursive: true });
+    await commit();
+    for (const f of await filesUnder(stage)) {
+      await mkdir(dirname(join(out, f)), { recursive: true });
+      await rename(join(stage, f), join(out, f));
+    }
+  } finally {
+    await rm(stage, { recursive: true, force: true });
   }
 }
 
@@ -157,24 +253,74 @@ function getUsageExample(name: string): Example {
   }
 }
 
-async function predict(values: Record<string, string | boolean | undefined>): Promise<void> {
-  const modelDir = values.model as string | undefined;
+/**
+ * The model.json a --model argument names: a model folder, a model.json, or the demo's download
+ * pair (name.json beside name.weights.bin, given as either file or as the bare name).
+ */
+function modelJsonPath(arg: string): string {
+  const path = resolve(arg);
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    if (!existsSync(join(path, 'model.json'))) throw new UsageError(`--model ${arg} holds no model.json; give a model folder, a model.json or the demo's name.json`);
+    return join(path, 'model.json');
+  }
+  const candidates = [path.endsWith('.weights.bin') ? path.slice(0, -'.weights.bin'.length) + '.json' : path, `${path}.json`];
+  const found = candidates.find((c) => c.endsWith('.json') && existsSync(c));
+  if (!found) throw new UsageError(`--model ${arg} does not exist; give a model folder, a model.json or the demo's name.json (beside name.weights.bin)`);
+  return found;
+}
+
+/** Largest IDX input read, and what it may decompress to: Fashion-MNIST's training images are 47 MB. */
+const MAX_IDX_BYTES = 512 * 2 ** 20;
+
+/** An IDX file (gzipped or not) as a tensor; other files are reported as what they are. */
+async function readIdxFile(path: string): Promise<HostTensor> {
+  const info = statSync(path);
+  if (!info.isFile()) throw new UsageError(`--input ${path} is not a regular file or a folder`);
+  if (info.size > MAX_IDX_BYTES) throw new UsageError(`--input ${path} has ${info.size} bytes, more than an IDX file wgslnet reads (${MAX_IDX_BYTES})`);
+  let bytes: Uint8Array = await readFile(path);
+  const kind = imageFormat(bytes);
+  if (kind) throw new UsageError(`--input ${path} is a ${kind} image; predict reads a folder of images (put it in one) or an IDX file`);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(bytes, { maxOutputLength: MAX_IDX_BYTES });
+    } catch (e) {
+      const { code } = e as { code?: string };
+      if (code === 'Z_BUF_ERROR') throw new UsageError(`--input ${path} is a truncated gzip file (it ends before its compressed data does)`);
+      if (code === 'ERR_BUFFER_TOO_LARGE') throw new UsageError(`--input ${path} decompresses to more than ${MAX_IDX_BYTES} bytes`);
+      throw new UsageError(`--input ${path} is a damaged gzip file (${(e as Error).message})`);
+    }
+  }
+  try {
+    return parseIdx(bytes, `--input ${path}`);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+async function predict(values: Values): Promise<void> {
+  const modelArg = values.model as string | undefined;
   const inputPath = values.input as string | undefined;
-  if (!modelDir || !inputPath) throw new UsageError('predict needs --model DIR and --input PATH');
+  if (!modelArg || !inputPath) throw new UsageError('predict needs --model DIR and --input PATH');
   if (!existsSync(inputPath)) throw new UsageError(`--input ${inputPath} does not exist`);
   const count = positiveInt(values.count as string | undefined, 'count', 10);
+  const file = resolve((values.out as string | undefined) ?? 'reconstructions.png');
+  if (existsSync(file)) {
+    if (statSync(file).isDirectory()) throw new UsageError(`--out ${file} is a folder; give a file name`);
+    if (!values.force) throw new UsageError(`--out ${file} exists; add --force to replace it`);
+  }
+  const jsonPath = modelJsonPath(modelArg);
   await init();
-  const m = await loadModel(`file://${resolve(modelDir)}`);
+  const m = await loadModel(`file://${jsonPath}`);
   const shape = m.inputShape;
   const [h, w, channels] = imageShapeFor(shape);
   let images: HostTensor;
   let scale = 1;
   if (statSync(inputPath).isDirectory()) {
-    const folder = await datasets.imageFolder(inputPath, { size: [h, w] });
-    if (folder.skipped.length) console.log(`skipped ${folder.skipped.length} file(s): ${folder.skipped.map((s) => s.file).join(', ')}`);
+    const folder = await datasets.imageFolder(inputPath, { size: [h, w], limit: count });
+    if (folder.skipped.length) console.log(`skipped ${folder.skipped.length} file(s): ${folder.skipped.map((s) => `${s.file} (${s.reason})`).join(', ')}`);
     images = channels === 1 ? toGrey(folder.images) : folder.images;
   } else {
-    images = await readIdx(new Uint8Array(await readFile(inputPath)), inputPath);
+    images = await readIdxFile(inputPath);
     scale = 1 / 255;
   }
   images = take(images, Math.min(count, images.shape[0]));
@@ -186,7 +332,7 @@ async function predict(values: Record<string, string | boolean | undefined>): Pr
   const decoded = { data: await out.data(), shape: [images.shape[0], ...images.shape.slice(1)] } as HostTensor;
   const originals = scale === 1 ? images : toFloat(images, scale);
   const grid = imageGrid([originals, decoded], { labels: ['input', 'reconstructed'] });
-  const file = resolve((values.out as string | undefined) ?? 'reconstructions.png');
+  // Written whole or not at all (a temp file renamed over, removed on failure).
   await writePng(file, grid.data, grid.width, grid.height);
   console.log(`${images.shape[0]} reconstructions → ${file}`);
 }
@@ -210,39 +356,50 @@ function toGrey(x: HostTensor): HostTensor {
   return { data: grey, shape: x.shape.slice(0, 3) };
 }
 
+/** A check selfcheck runs: what it shows a user, and whether it passed. */
+interface Check {
+  what: string;
+  ok: boolean;
+}
+
 async function selfcheck(): Promise<void> {
   const t0 = performance.now();
   const ctx = await init();
-  console.log(`adapter: ${adapterName()}${ctx.adapter.isSoftware ? ' (software)' : ''}`);
+  console.log(`adapter: ${adapterName()}${ctx.adapter.isSoftware ? ' (software: WebGPU emulated on the CPU, slower than a GPU)' : ''}`);
+  const checks: Check[] = [];
+  // Sums of whole numbers below 2^24 are exact in float32 in any order: the GPU must get it exactly.
   const n = 1_000_000;
-  const total = (await sum(tensor(Float32Array.from({ length: n }, (_, i) => i + 1))).data())[0];
-  const relu = await activationForward(tensor([-1, 2, -3, 4]), 'relu').data();
+  const ones = tensor(new Float32Array(n).fill(1));
+  const total = (await sum(ones).data())[0];
+  checks.push({ what: `GPU arithmetic: adding up ${n.toLocaleString('en-US')} ones gives ${total.toLocaleString('en-US')}`, ok: total === n });
+  const relu = Array.from(await activationForward(tensor([-1, 2, -3, 4]), 'relu').data());
+  checks.push({ what: `GPU kernels: relu turns [-1, 2, -3, 4] into [${relu.join(', ')}]`, ok: relu.join(',') === '0,2,0,4' });
+  // A line y = 2x - 1 learnt by a one-weight model: the loss must fall close to zero.
+  setRandomSeed(1);
+  const x = input({ shape: [1] });
+  const line = new Model({ inputs: x, outputs: layers.dense({ units: 1 }).apply(x) });
+  line.compile({ optimizer: optimizers.sgd({ learningRate: 0.1 }), loss: 'meanSquaredError' });
+  const xs = Float32Array.from({ length: 32 }, (_, i) => i / 16 - 1);
+  const history = await line.fit({ data: xs, shape: [32, 1] }, { data: xs.map((v) => 2 * v - 1), shape: [32, 1] }, { epochs: 60, batchSize: 32, shuffle: false, verbose: 0 });
+  const losses = history.history.loss;
+  const [first, last] = [losses[0], losses.at(-1)!];
+  checks.push({ what: `training: a small model learning a straight line, loss ${first.toFixed(3)} → ${last.toFixed(4)}`, ok: last < 0.01 && last < first });
   await sync();
-  const ok = total === Math.fround((n * (n + 1)) / 2) && relu.join(',') === '0,2,0,4';
-  console.log(`sum(1..${n}) = ${total}; relu([-1,2,-3,4]) = [${relu.join(', ')}]`);
-  console.log(`${ok ? 'OK' : 'FAILED'} in ${(performance.now() - t0).toFixed(0)} ms`);
+  for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.what}`);
+  const ok = checks.every((c) => c.ok);
+  console.log(ok ? `OK: WebGPU works for wgslnet here (${(performance.now() - t0).toFixed(0)} ms)` : 'FAILED: results above marked FAIL are wrong on this adapter');
   if (!ok) process.exitCode = 1;
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      epochs: { type: 'string' }, 'batch-size': { type: 'string' }, samples: { type: 'string' }, out: { type: 'string' },
-      seed: { type: 'string' }, verbose: { type: 'string' }, model: { type: 'string' }, input: { type: 'string' }, count: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  const [command, name] = positionals;
-  if (values.help || !command) return void console.log(HELP);
+  const { command, name, values } = parseCommandLine(argv);
+  if (command === undefined) return void console.log(HELP);
   if (command === 'train') {
     if (!name) throw new UsageError('train needs an example name; see wgslnet --help');
     return train(name, values);
   }
   if (command === 'predict') return predict(values);
-  if (command === 'selfcheck') return selfcheck();
-  throw new UsageError(`unknown command '${command}'; see wgslnet --help`);
+  return selfcheck();
 }
 
 try {

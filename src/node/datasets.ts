@@ -1,13 +1,13 @@
 // Data sets from disk, for Node: Fashion-MNIST's IDX files, any folder of PNG/JPEG images, and
-// a folder of 64×64 colour photo patches cut from the photographs Debian's python3-skimage ships.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+// a folder of 64×64 colour photo patches cut from the photographs Debian's python3-skimage ships
+// (scripts/setup-debian.sh fetches them; the library itself never runs a package manager).
+import { constants, existsSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import type { HostTensor } from '../tensor.js';
 import { assembleFashionMnist, FASHION_MNIST_FILES, type FashionMnist } from '../data/fashion-mnist.js';
-import { decodeImage, resizeImage, writePng } from './image.js';
+import { decodeImage, imageFormat, resizeImage, writePng } from './image.js';
 
 /** ~/.cache/wgslnet (or under $XDG_CACHE_HOME): where downloaded or generated data sets live. */
 function cacheDir(): string {
@@ -63,25 +63,61 @@ export interface ImageFolder {
   skipped: { file: string; reason: string }[];
 }
 
+/** Largest image file read (a photo is a few MB; anything near this is not one). */
+const MAX_IMAGE_FILE_BYTES = 256 * 2 ** 20;
+
+/**
+ * A file's bytes if it starts like a PNG or JPEG: the first bytes are read and checked before the
+ * rest, so a folder holding a large video or a FIFO costs one small read each, and only regular
+ * files up to MAX_IMAGE_FILE_BYTES are read at all.
+ */
+async function readImageFile(path: string): Promise<Uint8Array> {
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new Error('not a regular file');
+    const head = new Uint8Array(8);
+    const { bytesRead } = await handle.read(head, 0, 8, 0);
+    if (!imageFormat(head.subarray(0, bytesRead))) {
+      const hex = Array.from(head.subarray(0, Math.min(4, bytesRead)), (b) => b.toString(16).padStart(2, '0')).join(' ');
+      throw new Error(`not a PNG or JPEG file (starts with ${hex || 'nothing'})`);
+    }
+    if (info.size > MAX_IMAGE_FILE_BYTES) throw new Error(`${info.size} bytes, more than an image file wgslnet reads (${MAX_IMAGE_FILE_BYTES})`);
+    const bytes = new Uint8Array(info.size);
+    let offset = 0;
+    while (offset < bytes.length) {
+      const r = await handle.read(bytes, offset, bytes.length - offset, offset);
+      if (r.bytesRead === 0) break;
+      offset += r.bytesRead;
+    }
+    return bytes.subarray(0, offset);
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Loads every PNG and JPEG under `dir` (subfolders included, e.g. one per class) as RGB resized
  * to `size` = [height, width]: area averaging when shrinking, bilinear when enlarging, the aspect
- * ratio not kept (as Keras's load_img(target_size)). Undecodable files are skipped and listed.
+ * ratio not kept (as Keras's load_img(target_size)). Undecodable files (not an image, truncated,
+ * over `maxPixels`) are skipped and listed. With `limit`, stops once that many are decoded.
  */
-async function imageFolder(dir: string, { size }: { size: readonly [number, number] }): Promise<ImageFolder> {
+async function imageFolder(dir: string, { size, limit, maxPixels }: { size: readonly [number, number]; limit?: number; maxPixels?: number }): Promise<ImageFolder> {
   const [h, w] = size;
   if (!(Number.isInteger(h) && Number.isInteger(w) && h > 0 && w > 0)) throw new Error(`imageFolder: size must be [height, width] in positive integers, got [${size.join(',')}]`);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new Error(`imageFolder: limit must be a positive integer, got ${limit}`);
   if (!(await stat(dir).catch(() => null))?.isDirectory()) throw new Error(`imageFolder: ${dir} is not a folder`);
   const all = await listFiles(dir);
   if (all.length === 0) throw new Error(`imageFolder: ${dir} holds no files`);
   const per = h * w * 3;
-  const pixels = new Float32Array(all.length * per);
+  const pixels = new Float32Array(Math.min(all.length, limit ?? Infinity) * per);
   const files: string[] = [];
   const skipped: ImageFolder['skipped'] = [];
   for (const file of all) {
+    if (files.length === limit) break;
     let image: HostTensor;
     try {
-      image = decodeImage(await readFile(join(dir, file)), file);
+      image = decodeImage(await readImageFile(join(dir, file)), file, { maxPixels });
     } catch (e) {
       // decodeImage's messages start with the file name; a read error's does not.
       const message = (e as Error).message;
@@ -97,7 +133,7 @@ async function imageFolder(dir: string, { size }: { size: readonly [number, numb
     const some = skipped.slice(0, 3).map((s) => `${s.file} (${s.reason})`).join('; ');
     throw new Error(`imageFolder: none of the ${all.length} files in ${dir} is a decodable PNG or JPEG: ${some}${skipped.length > 3 ? '; …' : ''}`);
   }
-  if (skipped.length > 0) console.warn(`imageFolder: skipped ${skipped.length} of ${all.length} files in ${dir}: ${skipped.map((s) => s.file).join(', ')}`);
+  if (skipped.length > 0) console.warn(`imageFolder: skipped ${skipped.length} of ${files.length + skipped.length} files read in ${dir}: ${skipped.map((s) => `${s.file} (${s.reason})`).join(', ')}`);
   return { images: { data: pixels.subarray(0, files.length * per), shape: [files.length, h, w, 3] }, files, skipped };
 }
 
@@ -112,33 +148,28 @@ export function photosFolder(): string {
   return process.env.WGSLNET_DATA ? join(process.env.WGSLNET_DATA, 'photos') : join(cacheDir(), 'photos');
 }
 
-/** skimage's data folder: the installed package's, else python3-skimage fetched with apt-get and unpacked (no install). */
-async function skimageData(tmp: string, log: (line: string) => void): Promise<string> {
-  const installed = join('/', SKIMAGE_DATA);
-  if (existsSync(join(installed, PHOTOS[0]))) return installed;
-  const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { cwd: tmp, stdio: ['ignore', 'ignore', 'pipe'] });
-  log(`apt-get download python3-skimage (into ${tmp})`);
-  try {
-    try {
-      run('apt-get', ['download', 'python3-skimage']);
-    } catch (e) {
-      // A fresh container often has no package lists yet; root can fetch them.
-      if (process.getuid?.() !== 0) throw e;
-      log('apt-get update (no package lists yet?)');
-      run('apt-get', ['update', '-qq']);
-      run('apt-get', ['download', 'python3-skimage']);
-    }
-  } catch (e) {
-    const stderr = String((e as { stderr?: Buffer }).stderr ?? (e as Error).message).trim();
-    throw new Error(
-      `photos: could not fetch Debian's python3-skimage, whose sample photographs the patches are cut from (${stderr}). ` +
-        'On Debian run `sudo apt-get update` first; elsewhere use datasets.imageFolder(dir) on a folder of your own photos.',
-    );
-  }
-  const deb = (await readdir(tmp)).find((f) => f.endsWith('.deb'))!;
-  log(`dpkg -x ${deb}`);
-  run('dpkg', ['-x', deb, 'x']);
-  return join(tmp, 'x', SKIMAGE_DATA);
+/**
+ * Where skimage's sample photographs may be: the installed python3-skimage's data folder, or the
+ * copy scripts/setup-debian.sh unpacks from that package into the cache (without installing it).
+ */
+export function skimageDataFolders(): string[] {
+  return [join('/', SKIMAGE_DATA), join(cacheDir(), 'skimage-data')];
+}
+
+/**
+ * The first folder holding the photographs. The library installs nothing: when they are missing it
+ * says where it looked and how to get them.
+ */
+function skimageData(): string {
+  const folders = skimageDataFolders();
+  const found = folders.find((f) => PHOTOS.every((p) => existsSync(join(f, p))));
+  if (found) return found;
+  throw new Error(
+    `photos: the sample photographs the patches are cut from (${PHOTOS.join(', ')}, from Debian's python3-skimage) are missing; ` +
+      `looked in ${folders.join(' and ')}. Get them with \`bash scripts/setup-debian.sh\` (unpacks python3-skimage's photos into ` +
+      `${folders[1]} without installing it; npm start and npm test run it when needed) or \`sudo apt-get install python3-skimage\`, ` +
+      'or use datasets.imageFolder(dir) on a folder of your own photos.',
+  );
 }
 
 /** The standard deviation of a patch's grey level: near 0 for black sky or a flat border. */
@@ -163,10 +194,9 @@ function contrast(patch: Float32Array): number {
  */
 export async function makePhotos({ folder = photosFolder(), force = false, log = (line: string) => console.log(`[photos] ${line}`) } = {}): Promise<string> {
   if (existsSync(folder) && !force) return folder;
-  const tmp = await mkdtemp(join(tmpdir(), 'wgslnet-photos-'));
+  const source = skimageData();
   const partial = `${folder}.partial-${process.pid}`;
   try {
-    const source = await skimageData(tmp, log);
     await mkdir(partial, { recursive: true });
     let total = 0;
     for (const photo of PHOTOS) {
@@ -201,7 +231,6 @@ export async function makePhotos({ folder = photosFolder(), force = false, log =
     log(`${total} patches of ${PATCH}×${PATCH} in ${folder}`);
     return folder;
   } finally {
-    await rm(tmp, { recursive: true, force: true });
     await rm(partial, { recursive: true, force: true });
   }
 }

@@ -14,29 +14,85 @@ export interface Image {
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const JPEG_SIGNATURE = [0xff, 0xd8, 0xff];
+
+/** The image formats decodeImage reads, by their first bytes (enough of a file to tell: 8 bytes). */
+export const IMAGE_SIGNATURES: readonly { name: 'PNG' | 'JPEG'; bytes: readonly number[] }[] = [
+  { name: 'PNG', bytes: PNG_SIGNATURE },
+  { name: 'JPEG', bytes: JPEG_SIGNATURE },
+];
+
+/** The format whose signature `head` starts with, if any. */
+export function imageFormat(head: Uint8Array): 'PNG' | 'JPEG' | undefined {
+  return IMAGE_SIGNATURES.find((s) => s.bytes.every((b, i) => head[i] === b))?.name;
+}
+
+/** Pixels decodeImage accepts by default (PIL refuses about 179 million as a decompression bomb; this is lower). */
+export const MAX_IMAGE_PIXELS = 50_000_000;
+
+/** Width and height from a PNG's IHDR chunk or a JPEG's start-of-frame segment, read before decoding. */
+function declaredSize(bytes: Uint8Array, format: 'PNG' | 'JPEG'): [number, number] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (format === 'PNG') {
+    if (bytes.length < 24) throw new Error('truncated PNG: the file ends inside its header');
+    return [view.getUint32(16), view.getUint32(20)];
+  }
+  // Segments FF xx LEN…; SOF0–SOF15 (not DHT C4, JPG C8, DAC CC) hold precision, height, width.
+  for (let i = 2; i + 9 <= bytes.length; ) {
+    if (bytes[i] !== 0xff) throw new Error(`damaged JPEG: no segment marker at byte ${i}`);
+    const marker = bytes[i + 1];
+    if (marker === 0xff) {
+      i++;
+      continue;
+    }
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return [view.getUint16(i + 7), view.getUint16(i + 5)];
+    i += 2 + view.getUint16(i + 2);
+  }
+  throw new Error('truncated JPEG: the file ends before its frame header (no image size)');
+}
+
+/** Whether the bytes end with the format's end marker (PNG's IEND chunk, JPEG's EOI), allowing a little trailing padding. */
+function endsWhole(bytes: Uint8Array, format: 'PNG' | 'JPEG'): boolean {
+  const tail = bytes.subarray(Math.max(0, bytes.length - 64));
+  for (let i = tail.length - 2; i >= 0; i--) {
+    if (format === 'JPEG' && tail[i] === 0xff && tail[i + 1] === 0xd9) return true;
+    if (format === 'PNG' && i + 4 <= tail.length && tail[i] === 0x49 && tail[i + 1] === 0x45 && tail[i + 2] === 0x4e && tail[i + 3] === 0x44) return true;
+  }
+  return false;
+}
 
 /**
  * Decodes a PNG or JPEG (told apart by their first bytes, not the file name) into H×W×3 uint8 RGB.
  * Grey becomes three equal channels; alpha is dropped, as PIL's convert('RGB') does for Keras's
- * load_img. Throws an Error starting with `name` when the bytes are not a decodable PNG or JPEG.
+ * load_img. Before decoding, the size the header declares must be at most `maxPixels` (a tiny file
+ * claiming 20000×20000 allocates nothing) and the file must end whole (a truncated file is named as
+ * such). Throws an Error starting with `name` when the bytes are not a decodable PNG or JPEG.
  */
-export function decodeImage(bytes: Uint8Array, name: string): HostTensor {
+export function decodeImage(bytes: Uint8Array, name: string, { maxPixels = MAX_IMAGE_PIXELS }: { maxPixels?: number } = {}): HostTensor {
   let rgba: Uint8Array;
   let width: number;
   let height: number;
   try {
-    if (PNG_SIGNATURE.every((b, i) => bytes[i] === b)) {
-      // pngjs normalises every PNG flavour (grey, palette, 16-bit, alpha) to 8-bit RGBA.
-      ({ data: rgba, width, height } = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
-    } else if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
-      // Strict decoding: a damaged JPEG is reported and skipped, not turned into grey blocks.
-      ({ data: rgba, width, height } = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, tolerantDecoding: false }));
-    } else {
+    const format = imageFormat(bytes);
+    if (!format) {
       const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
       throw new Error(`not a PNG or JPEG file (starts with ${head || 'nothing'})`);
     }
+    const [w, h] = declaredSize(bytes, format);
+    if (w === 0 || h === 0) throw new Error(`the ${format} header declares an empty ${w}×${h} image`);
+    if (w * h > maxPixels) throw new Error(`the ${format} header declares ${w}×${h} pixels, over the limit of ${maxPixels.toLocaleString('en-US')} pixels`);
+    if (!endsWhole(bytes, format)) throw new Error(`truncated ${format}: the file ends before its image data does`);
+    if (format === 'PNG') {
+      // pngjs normalises every PNG flavour (grey, palette, 16-bit, alpha) to 8-bit RGBA.
+      ({ data: rgba, width, height } = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+    } else {
+      // Strict decoding: a damaged JPEG is reported and skipped, not turned into grey blocks.
+      ({ data: rgba, width, height } = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, tolerantDecoding: false, maxResolutionInMP: maxPixels / 1e6 }));
+    }
   } catch (e) {
-    throw new Error(`${name}: ${(e as Error).message}`);
+    const message = (e as Error).message;
+    // pngjs's words for compressed data that stops early.
+    throw new Error(`${name}: ${/waiting|waitng|unexpected end/i.test(message) ? 'truncated PNG: its compressed image data ends early' : message}`);
   }
   const rgb = new Uint8Array(width * height * 3);
   for (let p = 0; p < width * height; p++) {

@@ -98,7 +98,9 @@ async function writeDurable(path: string, data: string | Uint8Array): Promise<vo
   }
 }
 
-function processAlive(pid: number): boolean {
+/** Whether process `pid` still runs (leftovers of a dead one may be removed). */
+export function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
