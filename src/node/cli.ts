@@ -234,9 +234,14 @@ async function writeOutputs(out: string, stageFiles: (stage: string) => Promise<
   try {
     await mkdir(stage);
     await stageFiles(stage);
+    const files = await filesUnder(stage);
+    // What could stop a rename is checked before anything in `out` changes.
+    for (const f of files) {
+      if (statSync(join(out, f), { throwIfNoEntry: false })?.isDirectory()) throw new Error(`cannot write ${join(out, f)}: a folder of that name is in the way`);
+    }
     await mkdir(out, { recursive: true });
     await commit();
-    for (const f of await filesUnder(stage)) {
+    for (const f of files) {
       await mkdir(dirname(join(out, f)), { recursive: true });
       await rename(join(stage, f), join(out, f));
     }
