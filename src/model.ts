@@ -7,6 +7,7 @@ import { input as symbolicInput, orderNodes, type GraphNode, type SymbolicTensor
 import { InputLayer } from './layers/input_layer.js';
 import type { CallState, Layer, Weight } from './layers/layer.js';
 import { lossBackward, lossForward, type LossName } from './ops/loss.js';
+import { checkMetric, metricForward, sampleScores, type MetricName } from './ops/metrics.js';
 import { l1l2Backward, l1l2Penalty } from './ops/regularizers.js';
 import type { Optimizer } from './optimizers.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from './optimizer_names.js';
@@ -20,8 +21,8 @@ import type { TrainingParams } from './callbacks.js';
 export interface CompileArgs {
   optimizer: OptimizerName | Optimizer;
   loss: LossName;
-  /** Extra losses to report (same names as `loss`). */
-  metrics?: LossName[];
+  /** Extra values to report per epoch: the loss names, binaryAccuracy, psnr, ssim (see ops/metrics.ts). */
+  metrics?: MetricName[];
 }
 
 export interface Logs {
@@ -108,7 +109,7 @@ export class Model {
   optimizer: Optimizer | null = null;
   #optimizerName: OptimizerName | null = null;
   loss: LossName | null = null;
-  metrics: LossName[] = [];
+  metrics: MetricName[] = [];
   #step = 0;
 
   constructor(args: { inputs: SymbolicTensor; outputs: SymbolicTensor; name?: string }) {
@@ -181,6 +182,7 @@ export class Model {
     this.optimizer = typeof o === 'string' ? null : o;
     this.#optimizerName = typeof o === 'string' ? o : null;
     this.loss = args.loss;
+    for (const m of args.metrics ?? []) checkMetric(m, this.outputShape);
     this.metrics = args.metrics ?? [];
     // Fail now on an unknown loss name rather than inside the first step.
     if (!['meanSquaredError', 'mse', 'meanAbsoluteError', 'mae', 'binaryCrossentropy'].includes(args.loss)) {
@@ -211,7 +213,7 @@ export class Model {
     const yPred = pass.outputs.at(-1)!;
     const stride = 1 + this.metrics.length;
     lossForward(yPred, y, this.loss!, { out: slots, outIndex: index * stride });
-    this.metrics.forEach((m, k) => lossForward(yPred, y, m, { out: slots, outIndex: index * stride + 1 + k }));
+    this.metrics.forEach((m, k) => metricForward(yPred, y, m, { out: slots, outIndex: index * stride + 1 + k }));
     if (!training) return;
     const batch = x.shape[0];
     this.nodes.forEach((node, i) => {
@@ -402,12 +404,58 @@ export class Model {
     }
   }
 
-  /** The mean loss over (x, y), and the metrics: { loss, ...metrics }. */
-  async evaluate(x: Data, y: Data, args: PredictArgs = {}): Promise<Logs> {
+  /**
+   * The mean loss over (x, y), and the metrics: { loss, ...metrics }. With reduction 'none', the
+   * compiled loss of each sample instead (mean over its elements, no penalties), as a GPU tensor [N]:
+   * an autoencoder's anomaly scores.
+   */
+  async evaluate(x: Data, y: Data, args: PredictArgs & { reduction: 'none' }): Promise<Tensor>;
+  async evaluate(x: Data, y: Data, args?: PredictArgs & { reduction?: 'mean' }): Promise<Logs>;
+  async evaluate(x: Data, y: Data, args: PredictArgs & { reduction?: 'mean' | 'none' } = {}): Promise<Logs | Tensor> {
     this.#checkCompiled('evaluate');
     this.#checkXY(x, y, 'evaluate');
+    const { reduction = 'mean' } = args;
+    if (reduction !== 'mean' && reduction !== 'none') throw new Error(`evaluate: reduction must be 'mean' or 'none', got '${String(reduction)}'`);
     const xs = new BatchSource(x, args.scale ?? 1);
-    return this.#evaluateSource(xs, x === y ? null : new BatchSource(y, args.scale ?? 1), 0, xs.numSamples, args.batchSize ?? 32, true);
+    const ys = x === y ? null : new BatchSource(y, args.scale ?? 1);
+    if (reduction === 'none') return this.#sampleLosses(xs, ys, args.batchSize ?? 32);
+    return this.#evaluateSource(xs, ys, 0, xs.numSamples, args.batchSize ?? 32, true);
+  }
+
+  /** The compiled loss per sample, batch by batch into one [N] tensor (no readback). */
+  #sampleLosses(xs: BatchSource, ys: BatchSource | null, batchSize: number): Promise<Tensor> {
+    return this.#eachPrediction(xs, ys, batchSize, empty([xs.numSamples]), (yPred, yb, first, result) => sampleScores(yPred, yb, this.loss!, result, first));
+  }
+
+  /**
+   * Runs the model over a source batch by batch (inference), handing each batch's prediction, its
+   * targets (ys, or the inputs) and first sample index to `use`, which writes into `result`.
+   */
+  async #eachPrediction<T extends Tensor>(xs: BatchSource, ys: BatchSource | null, batchSize: number, result: T, use: (yPred: Tensor, yb: Tensor, first: number, result: T) => void): Promise<T> {
+    const n = xs.numSamples;
+    const order = this.#order(xs, n, null);
+    try {
+      for (let first = 0; first < n; first += batchSize) {
+        const count = Math.min(batchSize, n - first);
+        const xb = xs.batch(order, first, count);
+        const yb = ys ? ys.batch(order, first, count) : xb;
+        const pass = this.#forward(xb, false, 0);
+        use(pass.outputs.at(-1)!, yb, first, result);
+        this.#freePass(pass);
+        xb.dispose();
+        if (yb !== xb) yb.dispose();
+        flush();
+      }
+      await sync();
+      return result;
+    } catch (e) {
+      result.dispose();
+      throw e;
+    } finally {
+      order.gpu?.dispose();
+      xs.dispose();
+      ys?.dispose();
+    }
   }
 
   /** One training step on one batch; returns its loss (reads it back). */
@@ -439,31 +487,13 @@ export class Model {
   /** The model's outputs for x, as one GPU tensor [N, ...outputShape] (read it with .data()). */
   async predict(x: Data, args: PredictArgs = {}): Promise<Tensor<'float32'>> {
     checkData(x, this.inputShape, 'predict: x');
-    const batchSize = args.batchSize ?? 32;
     const xs = new BatchSource(x, args.scale ?? 1);
     const n = xs.numSamples;
     const result = empty([n, ...this.outputShape], 'float32');
-    const order = this.#order(xs, n, null);
     const rowBytes = (result.size / n) * 4;
-    try {
-      for (let first = 0; first < n; first += batchSize) {
-        const count = Math.min(batchSize, n - first);
-        const xb = xs.batch(order, first, count);
-        const pass = this.#forward(xb, false, 0);
-        encoder().copyBufferToBuffer(pass.outputs.at(-1)!.buffer, 0, result.buffer, first * rowBytes, count * rowBytes);
-        this.#freePass(pass);
-        xb.dispose();
-        flush();
-      }
-      await sync();
-      return result;
-    } catch (e) {
-      result.dispose();
-      throw e;
-    } finally {
-      order.gpu?.dispose();
-      xs.dispose();
-    }
+    return this.#eachPrediction(xs, null, args.batchSize ?? 32, result, (yPred, _, first, out) => {
+      encoder().copyBufferToBuffer(yPred.buffer, 0, out.buffer, first * rowBytes, yPred.shape[0] * rowBytes);
+    });
   }
 
   /**

@@ -1,6 +1,8 @@
 // Keras's losses per element, L(p, y) and dL/dp, shared by loss_forward.wgsl and loss_backward.wgsl.
 // LOSS (override): 0 squared error (p - y)², 1 absolute error |p - y|, 2 binary crossentropy on
-// probabilities, p clipped to [EPS, 1 - EPS] as TF.js/Keras do, so p = 0 or 1 gives a finite loss.
+// probabilities, p clipped to [EPS, 1 - EPS] as TF.js/Keras do, so p = 0 or 1 gives a finite loss;
+// 3 binary accuracy, a metric without gradient (sample_metric_forward.wgsl): 1 where (p > 0.5),
+// Keras's threshold, equals y, else 0.
 //!include lib/activation.wgsl
 
 override LOSS: u32 = 0u;
@@ -14,6 +16,7 @@ fn loss(p: f32, y: f32) -> f32 {
       let q = select(clamp(p, EPS, 1.0 - EPS), p, is_nan(p));
       return -(y * log(q) + (1.0 - y) * log(1.0 - q));
     }
+    case 3u: { return select(0.0, 1.0, select(0.0, 1.0, p > 0.5) == y); }
     default: {
       let d = p - y;
       return d * d;

@@ -14,7 +14,8 @@ override DECAY: bool = false;
 fn clip_gradient(g: vec4f, scale: f32, limit: f32) -> vec4f {
   var c = g;
   if (CLIP_NORM) { c = c * scale; }
-  if (CLIP_VALUE) { c = select(clamp(c, vec4f(-limit), vec4f(limit)), c, c != c); }
+  // A NaN test on the bits: compilers may fold c != c to false.
+  if (CLIP_VALUE) { c = select(clamp(c, vec4f(-limit), vec4f(limit)), c, (bitcast<vec4u>(c) & vec4u(0x7fffffffu)) > vec4u(0x7f800000u)); }
   return c;
 }
 
