@@ -8,11 +8,11 @@ import { matmul } from './ops/matmul.js';
 import { randomNormalTensor, randomUniformTensor } from './ops/random.js';
 import { unary, unaryGrad, type Clip, type UnaryOp } from './ops/unary.js';
 import { nextSeed } from './initializers.js';
-import { checkInputs, isRecording, record } from './tape.js';
+import { inputsOf, isRecording, record } from './tape.js';
 import { formatShape, sizeOf, type Shape, type Tensor } from './tensor.js';
 
-function binaryOp(op: BinaryOp, a: Operand, b: Operand): Tensor {
-  checkInputs(op, [a, b]);
+function binaryOp(op: BinaryOp, a0: Operand, b0: Operand): Tensor {
+  const [a, b] = inputsOf(op, [a0, b0]);
   const y = binary(op, a, b);
   if (isRecording()) record({ op, inputs: [a, b], output: y, backward: (dy, need) => binaryGrads(op, a, b, dy, [need[0], need[1]]) });
   return y;
@@ -35,8 +35,8 @@ export const minimum = (a: Operand, b: Operand): Tensor => binaryOp('minimum', a
 /** (a - b)², broadcasting. */
 export const squaredDifference = (a: Operand, b: Operand): Tensor => binaryOp('squaredDifference', a, b);
 
-function unaryOp(op: UnaryOp, x: Tensor, clip?: Clip): Tensor {
-  checkInputs(op, [x]);
+function unaryOp(op: UnaryOp, x0: Tensor, clip?: Clip): Tensor {
+  const [x] = inputsOf(op, [x0]);
   const y = unary(op, x, clip);
   if (isRecording()) record({ op, inputs: [x], output: y, backward: (dy) => [unaryGrad(op, x, y, dy, clip)] });
   return y;
@@ -55,8 +55,8 @@ export const tanh = (x: Tensor): Tensor => unaryOp('tanh', x);
 /** x clipped to [clipValueMin, clipValueMax]; the gradient passes where x lies in that range. */
 export const clipByValue = (x: Tensor, clipValueMin: number, clipValueMax: number): Tensor => unaryOp('clipByValue', x, { lo: clipValueMin, hi: clipValueMax });
 
-function reduceOp(op: ReduceOp, x: Tensor, axis?: number | number[], keepDims = false): Tensor {
-  checkInputs(op, [x]);
+function reduceOp(op: ReduceOp, x0: Tensor, axis?: number | number[], keepDims = false): Tensor {
+  const [x] = inputsOf(op, [x0]);
   const y = reduce(op, x, axis, keepDims);
   if (!isRecording()) return y;
   const axes = normalizeAxes(op, axis, x.shape.length);
@@ -87,8 +87,8 @@ export const max = (x: Tensor, axis?: number | number[], keepDims = false): Tens
 export const min = (x: Tensor, axis?: number | number[], keepDims = false): Tensor => reduceOp('min', x, axis, keepDims);
 
 /** x viewed with another shape (no copy; one dimension may be -1). */
-export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  checkInputs('reshape', [x]);
+export function reshape(x0: Tensor, shape: readonly number[]): Tensor {
+  const [x] = inputsOf('reshape', [x0]);
   const unknown = shape.filter((d) => d === -1).length;
   const known = shape.reduce((n, d) => (d === -1 ? n : n * d), 1);
   if (unknown > 1 || (unknown === 1 && (known === 0 || x.size % known !== 0))) throw new Error(`reshape: cannot view ${formatShape(x.shape)} (${x.size} elements) as ${formatShape(shape)}`);
@@ -99,8 +99,9 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 /** The tensors joined along axis. */
-export function concat(tensors: Tensor[], axis = 0): Tensor {
-  checkInputs('concat', tensors);
+export function concat(tensors0: Tensor[], axis = 0): Tensor {
+  if (!Array.isArray(tensors0)) throw new Error('concat: expected a list of tensors');
+  const tensors = inputsOf('concat', tensors0);
   const y = concatKernel(tensors, axis);
   if (isRecording()) {
     const ax = normalizeAxis('concat', axis, y.shape.length);
@@ -110,8 +111,8 @@ export function concat(tensors: Tensor[], axis = 0): Tensor {
 }
 
 /** TF.js's slice: `size[i]` elements from `begin[i]` along each axis (-1: to the end). */
-export function slice(x: Tensor, begin: number | number[], size?: number | number[]): Tensor {
-  checkInputs('slice', [x]);
+export function slice(x0: Tensor, begin: number | number[], size?: number | number[]): Tensor {
+  const [x] = inputsOf('slice', [x0]);
   const rank = x.shape.length;
   const starts = typeof begin === 'number' ? [begin, ...new Array<number>(rank - 1).fill(0)] : [...begin, ...new Array<number>(rank - begin.length).fill(0)];
   const sizes = size === undefined ? [] : typeof size === 'number' ? [size] : [...size];
@@ -138,8 +139,8 @@ export function slice(x: Tensor, begin: number | number[], size?: number | numbe
 }
 
 /** TF.js's split: numOrSizeSplits equal parts, or parts of the given sizes, along axis. */
-export function split(x: Tensor, numOrSizeSplits: number | number[], axis = 0): Tensor[] {
-  checkInputs('split', [x]);
+export function split(x0: Tensor, numOrSizeSplits: number | number[], axis = 0): Tensor[] {
+  const [x] = inputsOf('split', [x0]);
   const ax = normalizeAxis('split', axis, x.shape.length);
   const parts = splitKernel(x, numOrSizeSplits, ax);
   if (isRecording()) {
@@ -154,8 +155,8 @@ export function split(x: Tensor, numOrSizeSplits: number | number[], axis = 0): 
 }
 
 /** a · b for 2-D tensors (optionally transposed). */
-export function matMul(a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor {
-  checkInputs('matMul', [a, b]);
+export function matMul(a0: Tensor, b0: Tensor, transposeA = false, transposeB = false): Tensor {
+  const [a, b] = inputsOf('matMul', [a0, b0]);
   const y = matmul(a, b, { transposeA, transposeB });
   if (isRecording()) {
     record({

@@ -96,6 +96,22 @@ export function keep<T extends Tensor>(t: T): T {
   return t;
 }
 
+/**
+ * Runs fn and lists every tensor it made, freeing none (they stay with the enclosing scope, if any).
+ * If fn throws, what it made is freed.
+ */
+export function collecting<T>(fn: () => T): { result: T; made: Tensor[] } {
+  const scope = openScope();
+  let ok = false;
+  try {
+    const result = fn();
+    ok = true;
+    return { result, made: [...scope.tensors] };
+  } finally {
+    closeScope(scope, ok ? scope.tensors : undefined);
+  }
+}
+
 // ---- the tape ----
 
 const tapes: TapeNode[][] = [];
@@ -110,20 +126,48 @@ export function record(node: TapeNode): void {
   for (const tape of tapes) tape.push(node);
 }
 
-/** Throws naming the op if an input tensor was disposed. */
-export function checkInputs(op: string, inputs: readonly (Tensor | number)[]): void {
-  inputs.forEach((t, i) => {
-    if (typeof t === 'number') return;
-    if (!(t instanceof Tensor)) throw new Error(`${op}: input ${i} must be a Tensor or a number, got ${t === null ? 'null' : typeof t}`);
+/**
+ * Stands in for symbolic tensors (from input() or layer.apply()) while a model's added losses run
+ * (model.addLoss(() => …) in a training step): their values in that step, or undefined.
+ */
+type Resolver = (x: object) => Tensor | undefined;
+let resolver: Resolver | null = null;
+
+/** Runs fn with ops resolving symbolic tensors through `resolve`. */
+export function resolvingSymbols<T>(resolve: Resolver, fn: () => T): T {
+  const outer = resolver;
+  resolver = resolve;
+  try {
+    return fn();
+  } finally {
+    resolver = outer;
+  }
+}
+
+/**
+ * An op's inputs, checked: tensors that are alive, or numbers; a symbolic tensor becomes its value
+ * in the running step (see resolvingSymbols). Throws naming the op and the input.
+ */
+export function inputsOf<T extends Tensor | number>(op: string, inputs: readonly T[]): T[] {
+  return inputs.map((t, i) => {
+    if (typeof t === 'number') return t;
+    if (!(t instanceof Tensor)) {
+      const value = t !== null && typeof t === 'object' ? resolver?.(t) : undefined;
+      if (value) return value as T;
+      const symbolic = t !== null && typeof t === 'object' && 'sampleShape' in (t as object);
+      if (symbolic) throw new Error(`${op}: input ${i} is a symbolic tensor (from input() or layer.apply()); ops take symbolic tensors only inside model.addLoss(() => …), where they stand for their values in each training step`);
+      throw new Error(`${op}: input ${i} must be a Tensor or a number, got ${t === null ? 'null' : typeof t}`);
+    }
     if (t.isDisposed) {
       const where = tapes.length ? ' inside a gradient tape (grad/variableGrads): a tensor must stay alive until the gradients are taken' : '';
       throw new Error(`${op}: input ${i} (${t.dtype} ${formatShape(t.shape)}) was disposed${where}`);
     }
+    return t;
   });
 }
 
-/** micrograd's build_topo: the nodes y depends on, each after the nodes that produce its inputs. */
-function buildTopo(y: Tensor, producer: Map<Tensor, TapeNode>): TapeNode[] {
+/** micrograd's build_topo: the nodes the roots depend on, each after the nodes that produce its inputs. */
+function buildTopo(roots: readonly Tensor[], producer: Map<Tensor, TapeNode>): TapeNode[] {
   const order: TapeNode[] = [];
   const visited = new Set<TapeNode>();
   // Iterative depth-first search (a long chain of ops would overflow the call stack).
@@ -135,27 +179,34 @@ function buildTopo(y: Tensor, producer: Map<Tensor, TapeNode>): TapeNode[] {
       stack.push({ node, next: 0 });
     }
   };
-  visit(y);
-  while (stack.length) {
-    const top = stack[stack.length - 1];
-    if (top.next < top.node.inputs.length) visit(top.node.inputs[top.next++]);
-    else {
-      order.push(top.node);
-      stack.pop();
+  for (const root of roots) {
+    visit(root);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.next < top.node.inputs.length) visit(top.node.inputs[top.next++]);
+      else {
+        order.push(top.node);
+        stack.pop();
+      }
     }
   }
   return order;
 }
 
-/** dy/dx for each x in xs (null where y does not depend on x), encoded on the GPU. */
-function backprop(tape: TapeNode[], y: Tensor, xs: readonly Tensor[], dy: Tensor): (Tensor | null)[] {
+/** Gradients of Σ_roots <dy, root> with respect to each x of xs (null where none reaches it). */
+function backprop(tape: readonly TapeNode[], roots: readonly (readonly [Tensor, Tensor])[], xs: readonly Tensor[]): (Tensor | null)[] {
   const producer = new Map<Tensor, TapeNode>();
   for (const node of tape) producer.set(node.output, node);
   // Which tensors depend on a source (in recording order, which is already topological).
   const dependsOnSource = new Set<Tensor>(xs);
   for (const node of tape) if (node.inputs.some((t) => typeof t !== 'number' && dependsOnSource.has(t))) dependsOnSource.add(node.output);
-  const gradOf = new Map<Tensor, Tensor>([[y, dy]]);
-  const topo = buildTopo(y, producer);
+  const gradOf = new Map<Tensor, Tensor>();
+  const accumulate = (x: Tensor, g: Tensor) => {
+    const prev = gradOf.get(x);
+    gradOf.set(x, prev ? binary('add', prev, g) : g);
+  };
+  for (const [y, dy] of roots) accumulate(y, dy);
+  const topo = buildTopo(roots.map(([y]) => y), producer);
   for (let k = topo.length - 1; k >= 0; k--) {
     const node = topo[k];
     const g = gradOf.get(node.output);
@@ -172,11 +223,51 @@ function backprop(tape: TapeNode[], y: Tensor, xs: readonly Tensor[], dy: Tensor
       if (!need[i] || !gi) return;
       const x = t as Tensor;
       if (formatShape(gi.shape) !== formatShape(x.shape)) throw new Error(`${node.op}: gradient ${formatShape(gi.shape)} for input ${i} does not match its shape ${formatShape(x.shape)}`);
-      const prev = gradOf.get(x);
-      gradOf.set(x, prev ? binary('add', prev, gi) : gi);
+      accumulate(x, gi);
     });
   }
   return xs.map((x) => gradOf.get(x) ?? null);
+}
+
+/** Runs fn with a tape recording: its result and the ops it recorded (nothing is freed). */
+export function recording<T>(fn: () => T): { result: T; tape: TapeNode[] } {
+  const tape: TapeNode[] = [];
+  tapes.push(tape);
+  try {
+    return { result: fn(), tape };
+  } finally {
+    tapes.splice(tapes.indexOf(tape), 1);
+  }
+}
+
+/**
+ * Results that own their buffers: a view, a tensor in `foreign` (an input, a source, a dy handed
+ * in) or one already returned is copied, so that each result can be freed (or added to in place) alone.
+ */
+function owning(foreign: readonly Tensor[]): (t: Tensor) => Tensor {
+  const owned = new Set<GPUBuffer>(foreign.filter((t) => !t.isDisposed).map((t) => t.buffer));
+  return (t) => {
+    const mine = t.isView || owned.has(t.buffer) ? copy(t) : t;
+    owned.add(mine.buffer);
+    return mine;
+  };
+}
+
+/**
+ * Backward over a recorded tape: the gradients of Σ <dy, y> over roots (y, dy) with respect to xs,
+ * each a tensor of its own (null where no root depends on that x). The temporaries are freed; the
+ * tape's own tensors are left to whoever recorded it.
+ */
+export function backpropagate(tape: readonly TapeNode[], roots: readonly (readonly [Tensor, Tensor])[], xs: readonly Tensor[]): (Tensor | null)[] {
+  const scope = openScope();
+  let result: (Tensor | null)[] | undefined;
+  try {
+    const own = owning([...xs, ...roots.flatMap(([y, dy]) => [y, dy])]);
+    result = backprop(tape, roots, xs).map((g) => (g ? own(g) : null));
+    return result;
+  } finally {
+    closeScope(scope, result);
+  }
 }
 
 export interface Gradients {
@@ -187,32 +278,20 @@ export interface Gradients {
 /**
  * Runs f under a tape and takes the gradients of its result with respect to xs (for upstream dy,
  * default ones). Everything f and the backward pass created is freed except the value and the
- * gradients, each a tensor of its own (no views, no two results sharing a buffer).
+ * gradients, each a tensor of its own (no views, no two results sharing a buffer). With `scalar`,
+ * a result of more than one element is an error (before any backward work).
  */
-export function gradients(f: () => Tensor, xs: readonly Tensor[], dy?: Tensor, what = 'grad'): Gradients {
-  checkInputs(what, xs);
+export function gradients(f: () => Tensor, xs: readonly Tensor[], dy?: Tensor, what = 'grad', scalar = false): Gradients {
+  inputsOf(what, xs);
   const scope = openScope();
-  const tape: TapeNode[] = [];
-  tapes.push(tape);
   let result: Gradients | undefined;
   try {
-    let y: Tensor;
-    try {
-      y = f();
-    } finally {
-      tapes.splice(tapes.indexOf(tape), 1);
-    }
+    const { result: y, tape } = recording(f);
     if (!(y instanceof Tensor)) throw new Error(`${what}: f must return a Tensor, got ${y === null ? 'null' : typeof y}`);
+    if (scalar && y.size !== 1) throw new Error(`${what}: f must return a scalar, got shape ${formatShape(y.shape)}`);
     if (dy && formatShape(dy.shape) !== formatShape(y.shape)) throw new Error(`${what}: dy ${formatShape(dy.shape)} must have the shape of f's result ${formatShape(y.shape)}`);
-    const seed = dy ?? fill(empty(y.shape), 1);
-    const grads = backprop(tape, y, xs, seed);
-    // Results own their buffers: a view or an alias of another result (or of a source) is copied.
-    const owned = new Set<GPUBuffer>(xs.map((x) => x.buffer));
-    const own = (t: Tensor): Tensor => {
-      const mine = t.isView || owned.has(t.buffer) || t === dy ? copy(t) : t;
-      owned.add(mine.buffer);
-      return mine;
-    };
+    const grads = backprop(tape, [[y, dy ?? fill(empty(y.shape), 1)]], xs);
+    const own = owning(dy ? [...xs, dy] : xs);
     const value = own(y);
     result = { value, grads: grads.map((g) => (g ? own(g) : null)) };
     return result;
@@ -287,12 +366,7 @@ export function variableGrads(f: () => Tensor, varList: readonly Variable[]): { 
     if (names.has(v.name)) throw new Error(`variableGrads: two variables are named '${v.name}'`);
     names.add(v.name);
   }
-  const { value, grads: g } = gradients(f, varList.map((v) => v.value), undefined, 'variableGrads');
-  if (value.size !== 1) {
-    value.dispose();
-    g.forEach((t) => t?.dispose());
-    throw new Error(`variableGrads: f must return a scalar, got shape ${formatShape(value.shape)}`);
-  }
+  const { value, grads: g } = gradients(f, varList.map((v) => v.value), undefined, 'variableGrads', true);
   if (g.every((t) => !t)) {
     value.dispose();
     throw new Error('variableGrads: f does not depend on any variable of varList; make sure the ops that use them run inside f');
