@@ -27,7 +27,7 @@ const GRID: Rgb = [225, 225, 225];
 const SEPARATOR: Rgb = [128, 128, 128];
 const NAN_COLOR: Rgb = [255, 0, 255];
 /** Matplotlib's first colours, so train/validation look as they do in Keras tutorials. */
-const PALETTE: Rgb[] = [[31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189], [140, 86, 75], [227, 119, 194], [127, 127, 127]];
+const PALETTE: Rgb[] = [[31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189], [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207]];
 
 function canvas(width: number, height: number, fill: Rgb): Image {
   const data = new Uint8Array(width * height * 4);
@@ -144,33 +144,45 @@ function tickLabel(v: number, step: number): string {
   return decimals > 4 || Math.abs(v) >= 1e6 ? v.toExponential(1) : v.toFixed(decimals);
 }
 
+interface Frame {
+  /** Data → pixel coordinates. */
+  px(x: number): number;
+  py(y: number): number;
+  top: number;
+  right: number;
+  /** Text scale and line height. */
+  ts: number;
+  lineH: number;
+}
+
+/** Ranges padded by 5% (a flat range by 10% of its value, or 1) so marks do not sit on the frame. */
+function padded(values: number[]): [number, number] {
+  let [lo, hi] = values.length ? [values.reduce((a, b) => Math.min(a, b)), values.reduce((a, b) => Math.max(a, b))] : [0, 1];
+  const pad = hi > lo ? 0.05 * (hi - lo) : Math.abs(lo) * 0.1 || 1;
+  [lo, hi] = [lo - pad, hi + pad];
+  return [lo, hi];
+}
+
 /**
- * A line chart of per-epoch values (e.g. loss and val_loss), x = epoch 1..n, with axes, tick
- * labels, a grid, a legend and a title. Non-finite values are left out (the line breaks there).
- * Returns RGBA pixels for writePng.
+ * A white chart with a title, axes, a grid and tick labels over [xLo, xHi] × [yLo, yHi];
+ * `xTick` filters the x ticks (whole epochs only on a loss plot).
  */
-export function lossPlot(
-  series: { name: string; values: number[] }[],
-  { title = '', width = 640, height = 400, xLabel = 'epoch' }: { title?: string; width?: number; height?: number; xLabel?: string } = {},
-): Image {
-  if (!(Number.isInteger(width) && Number.isInteger(height) && width >= 160 && height >= 120)) throw new Error(`lossPlot: size ${width}×${height} must be integers of at least 160×120`);
+function chartFrame(
+  width: number,
+  height: number,
+  { title, xLabel, yLabel = '', x: [x0, x1], y: [lo, hi], xTick = () => true }: { title: string; xLabel: string; yLabel?: string; x: [number, number]; y: [number, number]; xTick?: (v: number) => boolean },
+): { img: Image; frame: Frame } {
   const ts = width >= 960 ? 2 : 1;
   const lineH = GLYPH_H * ts;
   const img = canvas(width, height, WHITE);
-  const finite = series.flatMap((s) => s.values.filter(Number.isFinite));
-  const epochs = Math.max(1, ...series.map((s) => s.values.length));
-  let [lo, hi] = finite.length ? [finite.reduce((a, b) => Math.min(a, b)), finite.reduce((a, b) => Math.max(a, b))] : [0, 1];
-  const pad = hi > lo ? 0.05 * (hi - lo) : Math.abs(lo) * 0.1 || 1;
-  [lo, hi] = [lo - pad, hi + pad];
   const y = ticks(lo, hi, Math.max(2, Math.floor(height / 60)));
-  // One epoch sits in the middle of [0, 2]; x ticks are whole epochs.
-  const [x0, x1] = epochs > 1 ? [1, epochs] : [0, 2];
-  const xTicks = ticks(x0, x1, Math.max(2, Math.floor(width / 80))).values.filter((e) => Number.isInteger(e) && e >= 1 && e <= epochs);
+  const xt = ticks(x0, x1, Math.max(2, Math.floor(width / 80)));
+  const xTicks = xt.values.filter(xTick);
   const yLabels = y.values.map((v) => tickLabel(v, y.step));
 
-  // Plot area, leaving room for the title, tick labels and the x-axis label.
+  // Plot area, leaving room for the title, tick labels and the axis labels.
   const top = (title ? lineH * 2 + 4 : lineH) + 4;
-  const left = Math.max(...yLabels.map((l) => textWidth(l, ts))) + 14;
+  const left = Math.max(...yLabels.map((l) => textWidth(l, ts))) + 14 + (yLabel ? lineH + 4 : 0);
   const bottom = height - (2 * lineH + 16);
   const right = width - 16;
   const px = (e: number) => left + ((e - x0) / (x1 - x0)) * (right - left);
@@ -185,14 +197,52 @@ export function lossPlot(
   });
   for (const e of xTicks) {
     const xx = Math.round(px(e));
+    const label = Number.isInteger(e) ? String(e) : tickLabel(e, xt.step);
     fillRect(img, xx, top, 1, bottom - top, GRID);
     fillRect(img, xx, bottom, 1, 4, INK);
-    drawText(img, String(e), xx - Math.floor(textWidth(String(e), ts) / 2), bottom + 7, INK, ts);
+    drawText(img, label, xx - Math.floor(textWidth(label, ts) / 2), bottom + 7, INK, ts);
   }
   fillRect(img, left, top, 1, bottom - top + 1, INK);
   fillRect(img, left, bottom, right - left + 1, 1, INK);
   drawText(img, xLabel, Math.round((left + right - textWidth(xLabel, ts)) / 2), bottom + 11 + lineH, INK, ts);
-  if (finite.length === 0) drawText(img, 'no finite values', left + 10, top + 10, INK, ts);
+  // The y label, written downwards a letter per line would be unreadable: it goes above the axis instead.
+  if (yLabel) drawText(img, yLabel, 4, top - lineH - 2, INK, ts);
+  return { img, frame: { px, py, top, right, ts, lineH } };
+}
+
+/** A legend box at the top right of the plot: a mark per entry (line or dot) and its name. */
+function legend(img: Image, { top, right, ts, lineH }: Frame, entries: { name: string; color: Rgb }[], mark: 'line' | 'dot'): void {
+  if (entries.length === 0) return;
+  const boxW = Math.max(...entries.map((e) => textWidth(e.name, ts))) + 36;
+  const boxH = entries.length * (lineH + 6) + 6;
+  const bx = right - boxW - 8;
+  fillRect(img, bx - 1, top + 7, boxW + 2, boxH + 2, GRID);
+  fillRect(img, bx, top + 8, boxW, boxH, WHITE);
+  entries.forEach((e, k) => {
+    const ly = top + 14 + k * (lineH + 6);
+    if (mark === 'line') drawLine(img, bx + 6, ly + lineH / 2, bx + 24, ly + lineH / 2, e.color, 2 * ts);
+    else drawLine(img, bx + 15, ly + lineH / 2, bx + 15, ly + lineH / 2, e.color, 6 * ts);
+    drawText(img, e.name, bx + 30, ly, INK, ts);
+  });
+}
+
+/**
+ * A line chart of per-epoch values (e.g. loss and val_loss), x = epoch 1..n, with axes, tick
+ * labels, a grid, a legend and a title. Non-finite values are left out (the line breaks there).
+ * Returns RGBA pixels for writePng.
+ */
+export function lossPlot(
+  series: { name: string; values: number[] }[],
+  { title = '', width = 640, height = 400, xLabel = 'epoch' }: { title?: string; width?: number; height?: number; xLabel?: string } = {},
+): Image {
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width >= 160 && height >= 120)) throw new Error(`lossPlot: size ${width}×${height} must be integers of at least 160×120`);
+  const finite = series.flatMap((s) => s.values.filter(Number.isFinite));
+  const epochs = Math.max(1, ...series.map((s) => s.values.length));
+  // One epoch sits in the middle of [0, 2]; x ticks are whole epochs.
+  const [x0, x1] = epochs > 1 ? [1, epochs] : [0, 2];
+  const { img, frame } = chartFrame(width, height, { title, xLabel, x: [x0, x1], y: padded(finite), xTick: (e) => Number.isInteger(e) && e >= 1 && e <= epochs });
+  const { px, py, top, ts } = frame;
+  if (finite.length === 0) drawText(img, 'no finite values', Math.round(px(x0)) + 10, top + 10, INK, ts);
 
   series.forEach((s, k) => {
     const color = PALETTE[k % PALETTE.length];
@@ -204,18 +254,44 @@ export function lossPlot(
     });
   });
 
-  // Legend: top right inside the plot, on a white box so lines underneath do not show through.
-  if (series.length > 0) {
-    const boxW = Math.max(...series.map((s) => textWidth(s.name, ts))) + 36;
-    const boxH = series.length * (lineH + 6) + 6;
-    const bx = right - boxW - 8;
-    fillRect(img, bx - 1, top + 7, boxW + 2, boxH + 2, GRID);
-    fillRect(img, bx, top + 8, boxW, boxH, WHITE);
-    series.forEach((s, k) => {
-      const ly = top + 14 + k * (lineH + 6);
-      drawLine(img, bx + 6, ly + lineH / 2, bx + 24, ly + lineH / 2, PALETTE[k % PALETTE.length], 2 * ts);
-      drawText(img, s.name, bx + 30, ly, INK, ts);
-    });
+  legend(img, frame, series.map((s, k) => ({ name: s.name, color: PALETTE[k % PALETTE.length] })), 'line');
+  return img;
+}
+
+/**
+ * A scatter plot of points coloured by class (e.g. a VAE's latent means of the test set), with a
+ * legend naming each class. `classes[i]` indexes `names`; non-finite points are left out. Points
+ * are drawn in a shuffled order so no class hides under another. Returns RGBA pixels for writePng.
+ */
+export function scatterPlot(
+  points: { x: ArrayLike<number>; y: ArrayLike<number>; classes: ArrayLike<number> },
+  names: readonly string[],
+  { title = '', width = 720, height = 560, xLabel = 'x', yLabel = '', dot = 3 }: { title?: string; width?: number; height?: number; xLabel?: string; yLabel?: string; dot?: number } = {},
+): Image {
+  const { x, y, classes } = points;
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width >= 160 && height >= 120)) throw new Error(`scatterPlot: size ${width}×${height} must be integers of at least 160×120`);
+  if (x.length !== y.length || x.length !== classes.length) throw new Error(`scatterPlot: x, y and classes differ in length (${x.length}, ${y.length}, ${classes.length})`);
+  if (names.length > PALETTE.length) throw new Error(`scatterPlot: at most ${PALETTE.length} classes (one colour each), got ${names.length}`);
+  const keep: number[] = [];
+  for (let i = 0; i < x.length; i++) {
+    const c = classes[i];
+    if (!(Number.isInteger(c) && c >= 0 && c < names.length)) throw new Error(`scatterPlot: point ${i} has class ${c}, outside 0..${names.length - 1}`);
+    if (Number.isFinite(x[i]) && Number.isFinite(y[i])) keep.push(i);
   }
+  const xs = keep.map((i) => x[i]);
+  const ys = keep.map((i) => y[i]);
+  // Room on the right for the legend, outside the points.
+  const legendW = Math.max(0, ...names.map((n) => textWidth(n, width >= 960 ? 2 : 1))) + 48;
+  const [xLo, xHi] = padded(xs);
+  const span = xHi - xLo;
+  const { img, frame } = chartFrame(width, height, { title, xLabel, yLabel, x: [xLo, xHi + (span * legendW) / Math.max(1, width - legendW)], y: padded(ys) });
+  // A fixed shuffle (a multiplicative hash of the index) so that the picture does not depend on the data's order.
+  const order = keep.map((_, k) => k).sort((a, b) => ((a * 2654435761) % 4294967296) - ((b * 2654435761) % 4294967296));
+  for (const k of order) {
+    const cx = frame.px(xs[k]);
+    const cy = frame.py(ys[k]);
+    drawLine(img, cx, cy, cx, cy, PALETTE[classes[keep[k]]], dot);
+  }
+  legend(img, frame, names.map((name, k) => ({ name, color: PALETTE[k] })), 'dot');
   return img;
 }
