@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { init, adapterName, release, tensor, sum, activationForward, sync, loadModel, setRandomSeed, input, layers, Model, optimizers, type HostTensor, type Logs } from './index.js';
+import { init, adapterName, release, tensor, sum, activationForward, sync, loadModel, loadOnnx, setRandomSeed, input, layers, Model, optimizers, type HostTensor, type Logs } from './index.js';
 import { examples, getExample, type Example } from '../examples.js';
 import { datasets } from './datasets.js';
 import { parseIdx } from '../data/idx.js';
@@ -21,6 +21,7 @@ const HELP = `wgslnet — train autoencoders on WebGPU
 Usage:
   wgslnet train <example> [--epochs N] [--batch-size N] [--samples N] [--out DIR] [--seed S] [--verbose 0|1|2]
   wgslnet predict --model MODEL --input PATH [--out FILE] [--force] [--count N]
+  wgslnet export <model dir> --onnx FILE.onnx
   wgslnet selfcheck
   wgslnet --help
 
@@ -32,21 +33,23 @@ train writes to DIR (default out/<example>): reconstructions.png (originals on t
 below; for denoising: noisy / denoised / clean), loss.png, history.json and model/ (TF.js layers format).
 train writes all of them or, on failure, none (files already there stay as they were).
 predict loads MODEL (a model folder, its model.json, or the demo's download name.json beside
-name.weights.bin), reads PATH as a folder of PNG/JPEG images or a Fashion-MNIST IDX file (.gz),
+name.weights.bin, or an ONNX file), reads PATH as a folder of PNG/JPEG images or a Fashion-MNIST IDX file (.gz),
 and writes FILE (default reconstructions.png; --force replaces an existing one): the first N
 (--count, default 10) inputs on top, the model's reconstructions below.
+export writes a saved model (folder or model.json) as ONNX (opset 18, NHWC in and out, as predict).
 selfcheck tells whether WebGPU works here: the adapter, GPU arithmetic, and a small model training.`;
 
 /** Options each command takes ('help' works everywhere); every option takes a value except the booleans. */
 const OPTIONS = {
   epochs: { type: 'string' }, 'batch-size': { type: 'string' }, samples: { type: 'string' }, out: { type: 'string' },
   seed: { type: 'string' }, verbose: { type: 'string' }, model: { type: 'string' }, input: { type: 'string' }, count: { type: 'string' },
-  force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  onnx: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 type OptionName = keyof typeof OPTIONS;
 const COMMANDS = new Map<string, { options: OptionName[]; positionals: number }>([
   ['train', { options: ['epochs', 'batch-size', 'samples', 'out', 'seed', 'verbose'], positionals: 1 }],
   ['predict', { options: ['model', 'input', 'out', 'force', 'count'], positionals: 0 }],
+  ['export', { options: ['onnx'], positionals: 1 }],
   ['selfcheck', { options: [], positionals: 0 }],
 ]);
 
@@ -313,9 +316,11 @@ async function predict(values: Values): Promise<void> {
     if (statSync(file).isDirectory()) throw new UsageError(`--out ${file} is a folder; give a file name`);
     if (!values.force) throw new UsageError(`--out ${file} exists; add --force to replace it`);
   }
-  const jsonPath = modelJsonPath(modelArg);
+  const onnx = /\.onnx$/i.test(modelArg);
+  if (onnx && !existsSync(modelArg)) throw new UsageError(`--model ${modelArg} does not exist`);
+  const jsonPath = onnx ? '' : modelJsonPath(modelArg);
   await init();
-  const m = await loadModel(`file://${jsonPath}`);
+  const m = onnx ? await loadOnnx(resolve(modelArg)) : await loadModel(`file://${jsonPath}`);
   const shape = m.inputShape;
   const [h, w, channels] = imageShapeFor(shape);
   let images: HostTensor;
@@ -340,6 +345,16 @@ async function predict(values: Values): Promise<void> {
   // Written whole or not at all (a temp file renamed over, removed on failure).
   await writePng(file, grid.data, grid.width, grid.height);
   console.log(`${images.shape[0]} reconstructions → ${file}`);
+}
+
+async function exportOnnx(modelArg: string | undefined, values: Values): Promise<void> {
+  const target = values.onnx as string | undefined;
+  if (!modelArg || !target) throw new UsageError('export needs a model folder and --onnx FILE.onnx');
+  const jsonPath = modelJsonPath(modelArg);
+  await init();
+  const m = await loadModel(`file://${jsonPath}`);
+  const result = await m.save(`onnx://${resolve(target)}`);
+  console.log(`${m.name} → ${resolve(target)} (${result.modelArtifactsInfo.modelTopologyBytes} bytes, ONNX opset 18)`);
 }
 
 /** The image a model's input holds: [h, w, c] as given, or a flat input read as a square grey or RGB image. */
@@ -404,6 +419,7 @@ async function main(argv: string[]): Promise<void> {
     return train(name, values);
   }
   if (command === 'predict') return predict(values);
+  if (command === 'export') return exportOnnx(name, values);
   return selfcheck();
 }
 
