@@ -156,7 +156,7 @@ export class Model {
     const widths = [29, 26, 10];
     const line = (cells: string[]) => ' ' + cells.map((c, i) => c.padEnd(widths[i] - (i === 0 ? 1 : 0))).join('').trimEnd();
     const total = this.countParams();
-    const trainable = this.layers.filter((l) => l.trainable).reduce((n, l) => n + l.countParams(), 0);
+    const trainable = this.layers.reduce((n, l) => n + l.countTrainableParams(), 0);
     const size = (n: number) => `${n.toLocaleString('en-US')} (${((n * 4) / 1024).toFixed(2)} KB)`;
     const text = [
       `Model: "${this.name}"`,

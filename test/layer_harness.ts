@@ -1,6 +1,8 @@
 // One shared layer test (Keras's run_layer_test): build the layer on a symbolic input, check its
 // output shape, compare forward with a float64 reference, and check backward (input gradient and
-// every weight gradient) against central finite differences of that reference, on random inputs.
+// every trainable weight's gradient) against central finite differences of that reference, on
+// random inputs; in inference mode, or in training mode (`training: true`: what a training step
+// runs, e.g. BatchNormalization with batch statistics).
 import { expect } from 'vitest';
 import { input } from '../src/graph.js';
 import type { CallState, Layer } from '../src/layers/layer.js';
@@ -19,15 +21,18 @@ export interface LayerCase {
   /** Finite-difference checks per tensor (default 6). */
   probes?: number;
   seed?: number;
+  /** Run forward and backward as a training step does. Default false (inference). */
+  training?: boolean;
+  /** Called once the layer is built, before its weights are read (e.g. to set non-default ones). */
+  afterBuild?(): void;
 }
-
-const STATE: CallState = { training: false, seed: 1, step: 0, saved: [] };
 
 export async function runLayerTest(c: LayerCase): Promise<void> {
   const { layer, batch } = c;
   const tol = c.tol ?? { atol: 1e-5, rtol: 1e-4 };
   const seed = c.seed ?? 1;
   const out = layer.apply(input({ shape: c.inputShape }));
+  c.afterBuild?.();
   const outShape = out.sampleShape;
   expect([...layer.computeOutputShape(c.inputShape)]).toEqual([...outShape]);
 
@@ -35,7 +40,7 @@ export async function runLayerTest(c: LayerCase): Promise<void> {
   const xHost = uniform(xShape.reduce((a, b) => a * b, 1), seed);
   const weights = (await layer.getWeights()).map((w) => Float64Array.from(w));
   const x = tensor(xHost, xShape);
-  const state = { ...STATE, saved: [] };
+  const state: CallState = { training: c.training ?? false, seed: 1, step: 0, saved: [] };
   const y = layer.forward(x, state);
   expect([...y.shape], `${layer.name}: output shape`).toEqual([batch, ...outShape]);
   const yRef = c.reference(Float64Array.from(xHost), weights);
@@ -62,6 +67,11 @@ export async function runLayerTest(c: LayerCase): Promise<void> {
   const x64 = Float64Array.from(xHost);
   check(await dx!.data(), x64, (v) => loss(v, weights), `${layer.name} dL/dx`);
   for (const [k, w] of layer.weights.entries()) {
+    // State the optimizer never moves (BatchNormalization's moving averages) gets no gradient.
+    if (!w.trainable) {
+      expect(w.grad, `${w.name} is not trainable and gets no gradient`).toBeNull();
+      continue;
+    }
     expect(w.grad, `${w.name} has a gradient`).not.toBeNull();
     check(await w.grad!.data(), weights[k], (v) => loss(x64, weights.map((u, j) => (j === k ? v : u))), `${w.name} gradient`);
     w.grad!.dispose();

@@ -10,5 +10,6 @@ export { reshape, Reshape } from './reshape.js';
 export { activation, Activation } from './activation.js';
 export { gaussianNoise, GaussianNoise } from './gaussian_noise.js';
 export { dropout, Dropout } from './dropout.js';
+export { batchNormalization, BatchNormalization } from './batch_normalization.js';
 export { InputLayer } from './input_layer.js';
 export { Layer, Weight } from './layer.js';

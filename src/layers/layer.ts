@@ -22,9 +22,16 @@ export class Weight {
   constructor(
     readonly name: string,
     readonly value: Tensor,
-    readonly trainable: boolean,
+    /** False for state the optimizer never moves (BatchNormalization's moving averages). */
+    private readonly ownTrainable: boolean,
     readonly regularizer?: L1L2,
+    private readonly layer?: { readonly trainable: boolean },
   ) {}
+
+  /** Whether the optimizer trains it: a trainable weight of a layer that is trainable now (Keras lets `layer.trainable` change after build). */
+  get trainable(): boolean {
+    return this.ownTrainable && (this.layer?.trainable ?? true);
+  }
 
   get shape(): Shape {
     return this.value.shape;
@@ -111,9 +118,9 @@ export abstract class Layer {
   }
 
   /** Adds a parameter, initialised now (weights are created on the CPU once, then live on the GPU). */
-  protected addWeight(name: string, shape: Shape, initializer: InitializerSpec, regularizer?: L1L2): Weight {
+  protected addWeight(name: string, shape: Shape, initializer: InitializerSpec, regularizer?: L1L2, trainable = true): Weight {
     const values = makeInitializer(initializer)(shape);
-    const weight = new Weight(`${this.name}/${name}`, tensor(values, shape), this.trainable, regularizer);
+    const weight = new Weight(`${this.name}/${name}`, tensor(values, shape), trainable, regularizer, this);
     this.weights.push(weight);
     return weight;
   }
@@ -131,6 +138,11 @@ export abstract class Layer {
 
   countParams(): number {
     return this.weights.reduce((n, w) => n + sizeOf(w.shape), 0);
+  }
+
+  /** Parameters the optimizer trains (summary()'s "Trainable params"). */
+  countTrainableParams(): number {
+    return this.weights.reduce((n, w) => n + (w.trainable ? sizeOf(w.shape) : 0), 0);
   }
 
   /** The weights as Float32Arrays, in Keras's layouts and order (kernel, then bias). */
