@@ -10,6 +10,7 @@
 //   --browser                    run in headless Chromium on SwiftShader instead of Node
 //   --report                     only regenerate bench/results/latest.md from the JSON files
 //   --micro                      afterwards, run the kernel micro-benchmarks (bench/gemm.mjs, bench/conv2d.mjs)
+//   --no-onnx                    skip the inference rows against ONNX Runtime (bench/onnx.mjs; Node runs only)
 // Each model runs in a fresh process (a fresh page in the browser), so memory pools start empty.
 // Writes bench/results/<runtime>-<adapter>.json and regenerates bench/results/latest.md from
 // every JSON there.
@@ -24,7 +25,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, 'results');
 
 function parseArgs(argv) {
-  const args = { models: Object.keys(MODELS), overrides: {}, browser: false, micro: false, child: null, report: false };
+  const args = { models: Object.keys(MODELS), overrides: {}, browser: false, micro: false, onnx: true, child: null, report: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -41,6 +42,7 @@ function parseArgs(argv) {
       if (!(args.overrides.tfjsLrFactor > 0)) throw new Error('--tfjs-lr-factor must be a positive number');
     } else if (a === '--browser') args.browser = true;
     else if (a === '--micro') args.micro = true;
+    else if (a === '--no-onnx') args.onnx = false;
     else if (a === '--report') args.report = true;
     else if (a === '--child') args.child = value();
     else throw new Error(`unknown option ${a} (see the top of bench/run.mjs)`);
@@ -215,6 +217,12 @@ async function main() {
   writeFileSync(file, `${JSON.stringify({ environment, results }, null, 2)}\n`);
   writeLatest();
   console.log(`\nwrote ${file} and ${join(resultsDir, 'latest.md')}`);
+
+  // Inference rows: predict against ONNX Runtime on the same models (bench/results/onnx.md).
+  if (args.onnx && !args.browser) {
+    console.log(`\n$ node bench/onnx.mjs --models ${args.models.join(',')}`);
+    spawnSync(process.execPath, [join(here, 'onnx.mjs'), '--models', args.models.join(',')], { stdio: 'inherit' });
+  }
 
   if (args.micro) {
     for (const script of ['gemm.mjs', 'conv2d.mjs']) {
