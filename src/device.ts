@@ -32,6 +32,8 @@ const BROWSER_HELP =
   'on a page served over https or from localhost.';
 
 let current: Context | null = null;
+/** Why the last device went away when it was lost rather than released, for context()'s error. */
+let lostBecause: string | null = null;
 let pending: Promise<Context> | null = null;
 const deviceErrors: Error[] = [];
 
@@ -69,11 +71,17 @@ async function createContext(options: InitOptions, help: string): Promise<Contex
   const features = (['timestamp-query', 'subgroups', 'shader-f16'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: features, label: 'wgslnet' });
 
+  // Errors belong to the device in use: a released or lost one's late reports are dropped, and a
+  // new device starts with none (its tensors and buffer pool are its own too; see tensor.ts).
+  deviceErrors.length = 0;
+  lostBecause = null;
   device.lost.then((info) => {
-    if (current?.device === device) current = null;
-    if (info.reason !== 'destroyed') deviceErrors.push(new Error(`WebGPU device lost (${info.reason}): ${info.message}`));
+    if (current?.device !== device) return;
+    current = null;
+    lostBecause = `the WebGPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`;
   });
   device.addEventListener('uncapturederror', (event) => {
+    if (current !== null && current.device !== device) return;
     const message = (event as GPUUncapturedErrorEvent).error.message;
     // Follow-on errors of one already reported (e.g. using a pipeline whose shader failed) add nothing.
     if (/invalid due to a previous error/.test(message)) return;
@@ -93,7 +101,7 @@ async function createContext(options: InitOptions, help: string): Promise<Contex
 
 /** The initialised context; throws when `init()` has not been awaited. */
 export function context(): Context {
-  if (!current) throw new Error('wgslnet is not initialised: call `await init()` first.');
+  if (!current) throw new Error(lostBecause ? `${lostBecause}; call \`await init()\` for a new one.` : 'wgslnet is not initialised: call `await init()` first.');
   return current;
 }
 
@@ -118,6 +126,8 @@ export function adapterName(): string {
 
 /** Releases the device so that a Node process can exit (a live Dawn device keeps the event loop alive). */
 export function release(): void {
-  current?.device.destroy();
+  const device = current?.device;
   current = null;
+  lostBecause = null;
+  device?.destroy();
 }

@@ -224,7 +224,7 @@ function checkValues(data: unknown, dtype: DType, what: string): asserts data is
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v !== 'number') throw new Error(`${what}: value ${i} is ${v === null ? 'null' : typeof v === 'string' ? `the string '${v}'` : typeof v}, not a number`);
-    if (range && !(Number.isInteger(v) && v >= range[0] && v <= range[1])) throw new Error(`${what}: value ${i} (${v}) is not a ${dtype} (whole numbers ${range[0]} to ${range[1]})`);
+    if (range && !(Number.isInteger(v) && v >= range[0] && v <= range[1])) throw new Error(`${what}: value ${i} (${v}) does not fit ${dtype} (whole numbers ${range[0]} to ${range[1]})`);
   }
 }
 
