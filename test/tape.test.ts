@@ -116,3 +116,51 @@ describe('gradients', () => {
     [x, y, w.value, final].forEach((t) => t.dispose());
   });
 });
+
+describe('a layer call under the tape (src/layers/tape_call.ts)', () => {
+  beforeAll(setup);
+
+  it('backward replays the call: input and weight gradients match finite differences; added losses add theirs', async () => {
+    const { runTapeCall, runTapeBackward, addCallLoss, addTapeCallLosses } = await import('../src/layers/tape_call.js');
+    const [n, k, m] = [3, 4, 2];
+    const xHost = uniform(n * k, 31);
+    const wHost = uniform(k * m, 32);
+    const bHost = uniform(m, 33);
+    const dyHost = uniform(n * m, 34);
+    const x = tensor(xHost, [n, k]);
+    const w = { name: 'w', value: tensor(wHost, [k, m]), trainable: true, grad: null as Tensor | null };
+    const b = { name: 'b', value: tensor(bHost, [m]), trainable: true, grad: null as Tensor | null };
+    const state = { training: true, seed: 1, step: 0, saved: [] as Tensor[] };
+    const before = memory().numTensors;
+    // y = tanh(x·w + b); an added loss 0.5·Σ w² inside the call.
+    const [y] = runTapeCall('test layer', () => {
+      addCallLoss('test layer', mul(0.5, sum(square(w.value))));
+      return reshape(add(matMul(x, w.value), b.value), [n, m]);
+    }, [x], [w as never, b as never], state);
+    const slot = tensor([0]);
+    addTapeCallLosses(state, slot, 0);
+    const [dx] = runTapeBackward('test layer', state, [tensor(dyHost, [n, m])], [true]);
+    // L = Σ dy·(x·w + b) + 0.5·Σ w².
+    const lossOf = (xs: Float64Array, ws: Float64Array, bs: Float64Array) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
+        let v = bs[j];
+        for (let p = 0; p < k; p++) v += xs[i * k + p] * ws[p * m + j];
+        s += dyHost[i * m + j] * v;
+      }
+      return s + 0.5 * ws.reduce((a, v) => a + v * v, 0);
+    };
+    const x64 = Float64Array.from(xHost);
+    const w64 = Float64Array.from(wHost);
+    const b64 = Float64Array.from(bHost);
+    expectClose(await dx!.data(), ref.finiteDifference(([a]) => lossOf(a, w64, b64), [x64], 0), { atol: 1e-4, rtol: 1e-3 }, 'dx');
+    expectClose(await w.grad!.data(), ref.finiteDifference(([a]) => lossOf(x64, a, b64), [w64], 0), { atol: 1e-4, rtol: 1e-3 }, 'dw');
+    expectClose(await b.grad!.data(), ref.finiteDifference(([a]) => lossOf(x64, w64, a), [b64], 0), { atol: 1e-4, rtol: 1e-3 }, 'db');
+    expectClose(await slot.data(), [0.5 * wHost.reduce((a, v) => a + v * v, 0)], { atol: 1e-6, rtol: 1e-5 }, 'added loss');
+    expect(y.isView).toBe(false);
+    // What the step frees (state.saved, the output) leaves only what the test holds.
+    [...state.saved, y, dx!, w.grad!, b.grad!, slot].forEach((t) => t.dispose());
+    expect(memory().numTensors).toBe(before - 0 + 1 /* dy */);
+    [x, w.value, b.value].forEach((t) => t.dispose());
+  });
+});

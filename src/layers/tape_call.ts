@@ -76,7 +76,12 @@ export function runTapeCall(what: string, call: () => unknown, inputs: readonly 
       });
     }
     const { result: { result, tape }, made } = collecting(() => recording(call));
-    const outputs = outputsOf(what, result).map(own);
+    // A copied output (an input handed through, a view) joins the tape as an identity.
+    const outputs = outputsOf(what, result).map((t) => {
+      const mine = own(t);
+      if (mine !== t) tape.push({ op: 'copy', inputs: [t], output: mine, backward: (dy) => [dy] });
+      return mine;
+    });
     // The call's tensors live until the step ends: the model frees state.saved then.
     state.saved.push(...made.filter((t) => !outputs.includes(t)));
     checkShapes(what, outputs, expected);
