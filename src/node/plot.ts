@@ -295,3 +295,76 @@ export function scatterPlot(
   legend(img, frame, names.map((name, k) => ({ name, color: PALETTE[k] })), 'dot');
   return img;
 }
+
+/**
+ * Overlaid histograms of several groups of values (e.g. anomaly scores of normal and anomalous
+ * samples) over common bins: each group's bars as the fraction of that group per bin, so groups
+ * of different sizes compare, translucent so overlaps show. Returns RGBA pixels for writePng.
+ */
+export function histogramPlot(
+  groups: { name: string; values: ArrayLike<number> }[],
+  { title = '', bins = 40, width = 640, height = 400, xLabel = 'value' }: { title?: string; bins?: number; width?: number; height?: number; xLabel?: string } = {},
+): Image {
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width >= 160 && height >= 120)) throw new Error(`histogramPlot: size ${width}×${height} must be integers of at least 160×120`);
+  if (!(Number.isInteger(bins) && bins >= 1)) throw new Error(`histogramPlot: bins must be a positive integer, got ${bins}`);
+  const finite = groups.flatMap((g) => Array.from(g.values).filter(Number.isFinite));
+  let [lo, hi] = finite.length ? [finite.reduce((a, b) => Math.min(a, b)), finite.reduce((a, b) => Math.max(a, b))] : [0, 1];
+  if (hi === lo) [lo, hi] = [lo - 0.5, hi + 0.5];
+  const binOf = (v: number) => Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins));
+  const fractions = groups.map((g) => {
+    const counts = new Array<number>(bins).fill(0);
+    const values = Array.from(g.values).filter(Number.isFinite);
+    for (const v of values) counts[binOf(v)]++;
+    return counts.map((c) => c / Math.max(1, values.length));
+  });
+  const top = Math.max(1e-9, ...fractions.flat());
+  const ts = width >= 960 ? 2 : 1;
+  const lineH = GLYPH_H * ts;
+  const img = canvas(width, height, WHITE);
+  const y = ticks(0, top * 1.05, Math.max(2, Math.floor(height / 60)));
+  const x = ticks(lo, hi, Math.max(2, Math.floor(width / 100)));
+  const yLabels = y.values.map((v) => tickLabel(v, y.step));
+  const plotTop = (title ? lineH * 2 + 4 : lineH) + 4;
+  const left = Math.max(...yLabels.map((l) => textWidth(l, ts))) + 14;
+  const bottom = height - (2 * lineH + 16);
+  const right = width - 16;
+  const yMax = Math.max(top * 1.05, y.values.at(-1)!);
+  const px = (v: number) => left + ((v - lo) / (hi - lo)) * (right - left);
+  const py = (f: number) => bottom - (f / yMax) * (bottom - plotTop);
+  if (title) drawText(img, title, Math.round((width - textWidth(title, ts + 1)) / 2), 4, INK, ts + 1);
+  y.values.forEach((v, i) => {
+    const yy = Math.round(py(v));
+    fillRect(img, left, yy, right - left, 1, GRID);
+    drawText(img, yLabels[i], left - 7 - textWidth(yLabels[i], ts), yy - Math.floor(lineH / 2) + 1, INK, ts);
+  });
+  for (const v of x.values.filter((v) => v >= lo && v <= hi)) {
+    const xx = Math.round(px(v));
+    const label = tickLabel(v, x.step);
+    fillRect(img, xx, bottom, 1, 4, INK);
+    drawText(img, label, xx - Math.floor(textWidth(label, ts) / 2), bottom + 7, INK, ts);
+  }
+  fractions.forEach((f, k) => {
+    const color = PALETTE[k % PALETTE.length];
+    f.forEach((v, b) => {
+      if (v === 0) return;
+      const x0 = Math.round(px(lo + ((hi - lo) * b) / bins));
+      const x1 = Math.round(px(lo + ((hi - lo) * (b + 1)) / bins));
+      const yy = Math.round(py(v));
+      for (let yy2 = yy; yy2 < bottom; yy2++) for (let xx = x0; xx < Math.max(x1, x0 + 1); xx++) blend(img, xx, yy2, color, 0.55);
+    });
+  });
+  fillRect(img, left, plotTop, 1, bottom - plotTop + 1, INK);
+  fillRect(img, left, bottom, right - left + 1, 1, INK);
+  const axis = `${xLabel} (fraction of each group per bin)`;
+  drawText(img, axis, Math.round((left + right - textWidth(axis, ts)) / 2), bottom + 11 + lineH, INK, ts);
+  const boxW = Math.max(...groups.map((g) => textWidth(g.name, ts))) + 36;
+  const bx = right - boxW - 8;
+  fillRect(img, bx - 1, plotTop + 7, boxW + 2, groups.length * (lineH + 6) + 8, GRID);
+  fillRect(img, bx, plotTop + 8, boxW, groups.length * (lineH + 6) + 6, WHITE);
+  groups.forEach((g, k) => {
+    const ly = plotTop + 14 + k * (lineH + 6);
+    fillRect(img, bx + 6, ly, 18, lineH, PALETTE[k % PALETTE.length]);
+    drawText(img, g.name, bx + 30, ly, INK, ts);
+  });
+  return img;
+}
