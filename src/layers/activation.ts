@@ -1,4 +1,4 @@
-import { Layer, type LayerConfig } from './layer.js';
+import { Layer, checkLayerActivation, checkOptions, type LayerConfig } from './layer.js';
 import { activationForward, activationBackward, type ActivationName } from '../ops/activation.js';
 import { softmax, softmaxBackward } from '../ops/softmax.js';
 import type { Shape, Tensor } from '../tensor.js';
@@ -14,7 +14,9 @@ export class Activation extends Layer {
 
   constructor(config: ActivationConfig) {
     super(config, 'Activation');
+    checkOptions('Activation', config, ['activation']);
     this.activation = config.activation;
+    if (this.activation !== 'softmax') checkLayerActivation('Activation', this.activation);
   }
 
   computeOutputShape(inputShape: Shape): Shape {

@@ -8,7 +8,7 @@
 //   dx = γ/σ·dy                                                      (moving averages are constants)
 // As in Keras (not TF.js), a layer with trainable = false normalizes with its moving averages even
 // when the model trains, and leaves them as they are.
-import { Layer, Weight, shapeError, type CallState, type LayerConfig } from './layer.js';
+import { Layer, Weight, checkOptions, shapeError, type CallState, type LayerConfig } from './layer.js';
 import { batchNorm, batchNormBackward, batchNormStats } from '../ops/batch_norm.js';
 import { checkInitializer, type InitializerSpec } from '../initializers.js';
 import type { L1L2 } from '../ops/regularizers.js';
@@ -33,11 +33,10 @@ export interface BatchNormalizationConfig extends LayerConfig {
   gammaRegularizer?: L1L2;
 }
 
-const OPTIONS = new Set([
-  'name', 'trainable', 'inputShape', 'batchInputShape', 'dtype', 'activityRegularizer',
+const OPTIONS = [
   'axis', 'momentum', 'epsilon', 'center', 'scale',
   'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer', 'betaRegularizer', 'gammaRegularizer',
-]);
+];
 
 export class BatchNormalization extends Layer {
   static readonly className = 'BatchNormalization';
@@ -54,9 +53,7 @@ export class BatchNormalization extends Layer {
 
   constructor(readonly config: BatchNormalizationConfig = {}) {
     super(config, 'BatchNormalization');
-    for (const key of Object.keys(config)) {
-      if (!OPTIONS.has(key)) throw new Error(`batchNormalization: unknown option '${key}'`);
-    }
+    checkOptions('batchNormalization', config, OPTIONS);
     this.axis = config.axis ?? -1;
     if (!Number.isInteger(this.axis)) throw new Error(`batchNormalization: axis must be an integer, got ${JSON.stringify(config.axis)}`);
     if (this.axis === 0) throw new Error('batchNormalization: axis 0 is the batch axis; normalize along a feature axis (e.g. -1, the channels)');
@@ -133,10 +130,6 @@ export class BatchNormalization extends Layer {
     };
   }
 
-  static fromConfig(config: Record<string, unknown>): BatchNormalization {
-    const known = Object.fromEntries(Object.entries(config).filter(([k, v]) => OPTIONS.has(k) && v !== null && v !== undefined));
-    return new BatchNormalization(known as BatchNormalizationConfig);
-  }
 }
 
 export function batchNormalization(config: BatchNormalizationConfig = {}): BatchNormalization {

@@ -1,13 +1,13 @@
 // Conv2D (NHWC; kernel [kh, kw, in, filters]). Forward fuses bias and activation; backward:
 // dz = dy·act'(y), then the input and filter gradients as kernels of their own (ops/conv2d.ts),
 // and the bias gradient as column sums of dz.
-import { Layer, Weight, shapeError, type CallState, type LayerConfig } from './layer.js';
+import { Layer, Weight, checkLayerActivation, checkOptions, shapeError, type CallState, type LayerConfig } from './layer.js';
 import { conv2d as conv2dOp, conv2dBackwardFilter, conv2dBackwardInput, conv2dOutputShape } from '../ops/conv2d.js';
 import { biasGrad } from '../ops/matmul.js';
 import { activationBackward, type ActivationName } from '../ops/activation.js';
 import { pair, type Padding, type Pair } from '../ops/shapes.js';
 import type { L1L2 } from '../ops/regularizers.js';
-import type { InitializerSpec } from '../initializers.js';
+import { checkInitializer, type InitializerSpec } from '../initializers.js';
 import type { Shape, Tensor } from '../tensor.js';
 
 export interface Conv2DConfig extends LayerConfig {
@@ -36,6 +36,7 @@ export abstract class ConvBase extends Layer {
 
   constructor(readonly config: Conv2DConfig, className: string) {
     super(config, className);
+    checkOptions(className, config, ['filters', 'kernelSize', 'strides', 'padding', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer']);
     if (!Number.isInteger(config.filters) || config.filters <= 0) throw new Error(`${className}: filters must be a positive integer, got ${config.filters}`);
     this.filters = config.filters;
     this.kernelSize = pair(config.kernelSize, `${className} kernelSize`);
@@ -43,6 +44,9 @@ export abstract class ConvBase extends Layer {
     this.padding = config.padding ?? 'valid';
     if (this.padding !== 'same' && this.padding !== 'valid') throw new Error(`${className}: padding must be 'same' or 'valid', got '${this.padding}'`);
     this.activation = config.activation ?? 'linear';
+    checkLayerActivation(className, this.activation);
+    if (config.kernelInitializer !== undefined) checkInitializer(config.kernelInitializer, `${className}: kernelInitializer`);
+    if (config.biasInitializer !== undefined) checkInitializer(config.biasInitializer, `${className}: biasInitializer`);
     this.useBias = config.useBias ?? true;
   }
 

@@ -1,12 +1,12 @@
 // Dense: y = act(x·W + b), one fused GEMM (bias and activation in its epilogue).
 // Backward: dz = dy·act'(y); dW = xᵀ·dz; db = Σ_batch dz; dx = dz·Wᵀ.
 // Optional contractive penalty λ·‖∂h/∂x‖²_F (the contractive autoencoder's encoder).
-import { Layer, Weight, shapeError, type CallState, type LayerConfig } from './layer.js';
+import { Layer, Weight, checkLayerActivation, checkOptions, shapeError, type CallState, type LayerConfig } from './layer.js';
 import { matmul, biasGrad } from '../ops/matmul.js';
 import { activationBackward, type ActivationName } from '../ops/activation.js';
 import { contractiveBackward, contractivePenalty } from '../ops/regularizers.js';
 import type { L1L2 } from '../ops/regularizers.js';
-import type { InitializerSpec } from '../initializers.js';
+import { checkInitializer, type InitializerSpec } from '../initializers.js';
 import { zeros } from '../ops/fill.js';
 import type { Shape, Tensor } from '../tensor.js';
 
@@ -33,9 +33,13 @@ export class Dense extends Layer {
 
   constructor(readonly config: DenseConfig) {
     super(config, 'Dense');
+    checkOptions('dense', config, ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer', 'contractive']);
     if (!Number.isInteger(config.units) || config.units <= 0) throw new Error(`dense: units must be a positive integer, got ${config.units}`);
     this.units = config.units;
     this.activation = config.activation ?? 'linear';
+    checkLayerActivation('dense', this.activation);
+    if (config.kernelInitializer !== undefined) checkInitializer(config.kernelInitializer, 'dense: kernelInitializer');
+    if (config.biasInitializer !== undefined) checkInitializer(config.biasInitializer, 'dense: biasInitializer');
     this.useBias = config.useBias ?? true;
     this.contractive = config.contractive ?? 0;
   }

@@ -1,6 +1,6 @@
 // Dropout (inverted): zeroes a fraction `rate` while training and scales the rest by 1/(1-rate);
 // the identity at inference. The mask is regenerated in backward from the same (seed, step).
-import { Layer, type CallState, type LayerConfig } from './layer.js';
+import { Layer, checkOptions, type CallState, type LayerConfig } from './layer.js';
 import { dropout as dropoutOp, dropoutBackward } from '../ops/random.js';
 import type { Shape, Tensor } from '../tensor.js';
 
@@ -14,6 +14,7 @@ export class Dropout extends Layer {
 
   constructor(config: DropoutConfig) {
     super(config, 'Dropout');
+    checkOptions('Dropout', config, ['rate']);
     if (!(config.rate >= 0 && config.rate < 1)) throw new Error(`dropout: rate must be in [0, 1), got ${config.rate}`);
     this.rate = config.rate;
   }

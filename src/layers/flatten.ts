@@ -1,6 +1,6 @@
 // Flatten: [h, w, c] per sample → [h·w·c], a view.
 import { ViewLayer } from './reshape.js';
-import type { LayerConfig } from './layer.js';
+import { checkOptions, type LayerConfig } from './layer.js';
 import { sizeOf, type Shape } from '../tensor.js';
 
 export class Flatten extends ViewLayer {
@@ -8,6 +8,7 @@ export class Flatten extends ViewLayer {
 
   constructor(config: LayerConfig = {}) {
     super(config, 'Flatten');
+    checkOptions('Flatten', config, []);
   }
 
   computeOutputShape(inputShape: Shape): Shape {

@@ -1,5 +1,5 @@
 // GaussianNoise: adds N(0, stddev²) while training; the identity at inference.
-import { Layer, type CallState, type LayerConfig } from './layer.js';
+import { Layer, checkOptions, type CallState, type LayerConfig } from './layer.js';
 import { gaussianNoise as addNoise } from '../ops/random.js';
 import type { Shape, Tensor } from '../tensor.js';
 
@@ -13,6 +13,7 @@ export class GaussianNoise extends Layer {
 
   constructor(config: GaussianNoiseConfig) {
     super(config, 'GaussianNoise');
+    checkOptions('GaussianNoise', config, ['stddev']);
     if (!(config.stddev >= 0)) throw new Error(`gaussianNoise: stddev must be ≥ 0, got ${config.stddev}`);
     this.stddev = config.stddev;
   }

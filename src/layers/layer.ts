@@ -4,6 +4,7 @@
 import { type L1L2 } from '../ops/regularizers.js';
 import { formatShape, type Shape, Tensor, tensor, sizeOf, write } from '../tensor.js';
 import { add } from '../ops/elementwise.js';
+import { ACTIVATION_NAMES, isActivationName, type ActivationName } from '../ops/activation.js';
 import { SymbolicTensor, recordNode } from '../graph.js';
 import { makeInitializer, type InitializerSpec } from '../initializers.js';
 
@@ -160,6 +161,24 @@ export abstract class Layer {
     // In place: optimizer slots and cached bind groups refer to these buffers.
     values.forEach((v, i) => write(this.weights[i].value, v));
   }
+}
+
+/** Options every layer takes (LayerConfig). */
+const LAYER_OPTIONS: readonly string[] = ['name', 'trainable', 'activityRegularizer', 'inputShape'];
+
+/**
+ * Throws for an option a layer does not know or does not support, when it is constructed: TF.js
+ * ignores a misspelt option, and the model then trains with the default instead.
+ */
+export function checkOptions(layer: string, config: object, own: readonly string[]): void {
+  for (const key of Object.keys(config)) {
+    if (!LAYER_OPTIONS.includes(key) && !own.includes(key)) throw new Error(`${layer}: unknown option '${key}'; it takes ${[...own, ...LAYER_OPTIONS].join(', ')}`);
+  }
+}
+
+/** Throws for an activation name that is not one of ours, naming the layer. */
+export function checkLayerActivation(layer: string, name: unknown): asserts name is ActivationName {
+  if (!isActivationName(name)) throw new Error(`${layer}: unknown activation ${typeof name === 'string' ? `'${name}'` : JSON.stringify(name) ?? String(name)}; expected one of ${ACTIVATION_NAMES.join(', ')}`);
 }
 
 /** Throws an error naming the layer, for shapes it cannot take. */

@@ -1,5 +1,5 @@
 // MaxPooling2D: forward keeps the argmax of each window; backward gathers dy through it.
-import { Layer, shapeError, type CallState, type LayerConfig } from './layer.js';
+import { Layer, checkOptions, shapeError, type CallState, type LayerConfig } from './layer.js';
 import { maxPool2d, maxPool2dBackward, pool2dOutputShape, type Pool2DOptions } from '../ops/pooling.js';
 import { pair, type Padding, type Pair } from '../ops/shapes.js';
 import type { Shape, Tensor } from '../tensor.js';
@@ -19,9 +19,11 @@ export abstract class PoolingBase extends Layer {
 
   constructor(config: Pooling2DConfig, className: string) {
     super(config, className);
+    checkOptions(className, config, ['poolSize', 'strides', 'padding']);
     this.poolSize = pair(config.poolSize ?? 2, `${className} poolSize`);
     this.strides = pair(config.strides ?? this.poolSize, `${className} strides`);
     this.padding = config.padding ?? 'valid';
+    if (this.padding !== 'valid' && this.padding !== 'same') throw new Error(`${className}: padding must be 'valid' or 'same', got ${JSON.stringify(config.padding)}`);
   }
 
   protected get options(): Pool2DOptions {

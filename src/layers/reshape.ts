@@ -1,5 +1,5 @@
 // Reshape: the same values per sample under targetShape.
-import { Layer, shapeError, type LayerConfig } from './layer.js';
+import { Layer, checkOptions, shapeError, type LayerConfig } from './layer.js';
 import { formatShape, sizeOf, type Shape, type Tensor } from '../tensor.js';
 
 export interface ReshapeConfig extends LayerConfig {
@@ -25,6 +25,7 @@ export class Reshape extends ViewLayer {
 
   constructor(config: ReshapeConfig) {
     super(config, 'Reshape');
+    checkOptions('Reshape', config, ['targetShape']);
     this.targetShape = config.targetShape;
   }
 

@@ -1,11 +1,13 @@
 // UpSampling2D: nearest neighbour by integer factors; backward sums each block.
-import { Layer, shapeError, type LayerConfig } from './layer.js';
+import { Layer, checkOptions, shapeError, type LayerConfig } from './layer.js';
 import { upSampling2d as upSample, upSampling2dBackward } from '../ops/upsampling.js';
 import { pair, type Pair } from '../ops/shapes.js';
 import type { Shape, Tensor } from '../tensor.js';
 
 export interface UpSampling2DConfig extends LayerConfig {
   size?: number | [number, number];
+  /** Only 'nearest' (the default); 'bilinear' is refused rather than computed as nearest. */
+  interpolation?: 'nearest';
 }
 
 export class UpSampling2D extends Layer {
@@ -14,6 +16,11 @@ export class UpSampling2D extends Layer {
 
   constructor(config: UpSampling2DConfig = {}) {
     super(config, 'UpSampling2D');
+    checkOptions('UpSampling2D', config, ['size', 'interpolation']);
+    const interpolation: unknown = config.interpolation ?? 'nearest';
+    if (interpolation !== 'nearest') {
+      throw new Error(`UpSampling2D: interpolation ${JSON.stringify(interpolation)} is not supported; only 'nearest' is (TF.js and Keras place bilinear samples differently, so a model relying on it would not port)`);
+    }
     this.size = pair(config.size ?? 2, 'UpSampling2D size');
   }
 

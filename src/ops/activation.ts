@@ -12,6 +12,7 @@ export type ActivationName = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'leakyRelu
  * come from model files and user code, and 'toString' or '__proto__' must be unknown, not inherited.
  */
 const ACT = new Map<ActivationName, number>([['linear', 0], ['relu', 1], ['sigmoid', 2], ['tanh', 3], ['leakyRelu', 4], ['elu', 5], ['softplus', 6]]);
+export const ACTIVATION_NAMES: readonly ActivationName[] = [...ACT.keys()];
 /** Keras's defaults: LeakyReLU alpha 0.3 in tf.keras (TF.js uses 0.3 too), ELU alpha 1. */
 const DEFAULT_ALPHA = new Map<ActivationName, number>([['leakyRelu', 0.3], ['elu', 1]]);
 
