@@ -3,7 +3,7 @@
 // URLs of a model.json load through fetch: weight files only beside the model.json (same origin,
 // same folder), every request with a timeout and a byte cap (see limits.ts).
 import { concatBuffers, fromModelJSON, saveResult, toModelJSON, type IOHandler, type ModelArtifacts } from './serialization.js';
-import { budgetedReader, checkManifest, loadLimits, overLimit, parseModelJson, readCapped, type LoadOptions } from './limits.js';
+import { budgetedReader, checkManifest, fetchCapped, loadLimits, overLimit, parseModelJson, type LoadOptions } from './limits.js';
 
 function stripScheme(url: string, scheme: string): string {
   return url.slice(scheme.length);
@@ -82,36 +82,6 @@ export function indexedDBHandler(url: string): IOHandler {
       return artifacts;
     },
   };
-}
-
-/**
- * GETs `url` under the load limits: the whole request (body included) within `timeoutMs`, at most
- * `cap` body bytes (an endless body stops there). `allowed(finalUrl)` vets where redirects ended up.
- */
-async function fetchCapped(url: string, what: string, cap: number, limits: Required<LoadOptions>, over: (bytes: number) => Error, allowed: (finalUrl: string) => void = () => {}): Promise<Uint8Array> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), limits.timeoutMs);
-  const timedOut = () => new Error(`fetching ${what} '${url}' took longer than ${limits.timeoutMs} ms (loadModel(source, { timeoutMs }) changes the limit)`);
-  try {
-    let response: Response;
-    try {
-      response = await fetch(url, { signal: controller.signal });
-    } catch (e) {
-      throw controller.signal.aborted ? timedOut() : new Error(`fetching ${what} '${url}' failed: ${(e as Error).message}`);
-    }
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => {});
-      throw new Error(`fetching ${what} '${url}' failed: HTTP ${response.status} ${response.statusText}`);
-    }
-    if (response.url) allowed(response.url);
-    try {
-      return await readCapped(response, cap, over);
-    } catch (e) {
-      throw controller.signal.aborted ? timedOut() : e;
-    }
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

@@ -102,6 +102,36 @@ export async function readCapped(response: Response, cap: number, over: (bytes: 
   return out;
 }
 
+/**
+ * GETs `url` under the load limits: the whole request (body included) within `timeoutMs`, at most
+ * `cap` body bytes (an endless body stops there). `allowed(finalUrl)` vets where redirects ended up.
+ */
+export async function fetchCapped(url: string, what: string, cap: number, limits: Required<LoadOptions>, over: (bytes: number) => Error, allowed: (finalUrl: string) => void = () => {}): Promise<Uint8Array> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), limits.timeoutMs);
+  const timedOut = () => new Error(`fetching ${what} '${url}' took longer than ${limits.timeoutMs} ms (loadModel(source, { timeoutMs }) changes the limit)`);
+  try {
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: controller.signal });
+    } catch (e) {
+      throw controller.signal.aborted ? timedOut() : new Error(`fetching ${what} '${url}' failed: ${(e as Error).message}`);
+    }
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => {});
+      throw new Error(`fetching ${what} '${url}' failed: HTTP ${response.status} ${response.statusText}`);
+    }
+    if (response.url) allowed(response.url);
+    try {
+      return await readCapped(response, cap, over);
+    } catch (e) {
+      throw controller.signal.aborted ? timedOut() : e;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Parses model.json text, naming the file when it is not JSON. */
 export function parseModelJson(text: string, source: string): ModelJSON {
   try {

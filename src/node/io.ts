@@ -17,7 +17,7 @@ const WEIGHTS_BIN = 'weights.bin';
  * /dev/zero or a larger file is refused before anything is read; `over(size)` makes that error.
  * Reads the size found when opened, so a file growing meanwhile cannot push past the cap.
  */
-async function readRegularFile(path: string, shown: string, what: string, cap: number, over: (size: number) => Error): Promise<Uint8Array> {
+export async function readRegularFile(path: string, shown: string, what: string, cap: number, over: (size: number) => Error): Promise<Uint8Array> {
   let handle: FileHandle;
   try {
     handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
