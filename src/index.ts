@@ -37,6 +37,9 @@ export { parseIdx, gunzip } from './data/idx.js';
 export { loadFashionMnist, FASHION_MNIST_CLASSES } from './data/fashion-mnist.js';
 export type { FashionMnist } from './data/fashion-mnist.js';
 export { trainTestSplit, addGaussianNoise, toFloat, flatten, take } from './data/transforms.js';
+export { idxBatches, idxDataset, streamFashionMnist } from './data/stream.js';
+export type { Batch, IdxStreamOptions } from './data/stream.js';
+export { rocAuc, topScores } from './anomaly.js';
 
 // Differentiable ops (TF.js names) and the gradient tape
 export {

@@ -1,12 +1,13 @@
 // Data sets from disk, for Node: Fashion-MNIST's IDX files, any folder of PNG/JPEG images, and
 // a folder of 64×64 colour photo patches cut from the photographs Debian's python3-skimage ships
 // (scripts/setup-debian.sh fetches them; the library itself never runs a package manager).
-import { constants, existsSync } from 'node:fs';
+import { constants, createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import type { HostTensor } from '../tensor.js';
 import { assembleFashionMnist, FASHION_MNIST_FILES, type FashionMnist } from '../data/fashion-mnist.js';
+import { idxDataset, type Batch, type IdxStreamOptions } from '../data/stream.js';
 import { decodeImage, imageFormat, resizeImage, writePng } from './image.js';
 
 /** ~/.cache/wgslnet (or under $XDG_CACHE_HOME): where downloaded or generated data sets live. */
@@ -21,17 +22,17 @@ export function fashionMnistFolders(): string[] {
 }
 
 /**
- * Fashion-MNIST from the first folder holding the four IDX .gz files: $WGSLNET_DATA/fashion-mnist,
+ * The first folder holding the four Fashion-MNIST IDX .gz files: $WGSLNET_DATA/fashion-mnist,
  * $WGSLNET_DATA, ~/.cache/wgslnet/fashion-mnist, /usr/share/datasets/fashion-mnist (Debian's
  * dataset-fashion-mnist package). A folder with only some of them is an error, not skipped, so a
- * half-copied set is never silently replaced by another. Pixels stay uint8 (see toFloat).
+ * half-copied set is never silently replaced by another.
  */
-async function loadFashionMnist(): Promise<FashionMnist> {
+function fashionMnistFolder(): string {
   const files = Object.values(FASHION_MNIST_FILES);
   const searched: string[] = [];
   for (const folder of fashionMnistFolders()) {
     const missing = files.filter((f) => !existsSync(join(folder, f)));
-    if (missing.length === 0) return assembleFashionMnist(async (f) => ({ bytes: await readFile(join(folder, f)), name: join(folder, f) }));
+    if (missing.length === 0) return folder;
     searched.push(`  ${folder}: ${missing.length === files.length ? 'none of them' : `missing ${missing.join(', ')}`}`);
     if (missing.length < files.length) break;
   }
@@ -40,6 +41,24 @@ async function loadFashionMnist(): Promise<FashionMnist> {
       'Install it with `bash scripts/setup-debian.sh` (Debian 12) or `sudo apt-get install dataset-fashion-mnist`, ' +
       'or put the four files in a folder and set WGSLNET_DATA to it.',
   );
+}
+
+/** Fashion-MNIST, whole, from fashionMnistFolder(). Pixels stay uint8 (see toFloat). */
+async function loadFashionMnist(): Promise<FashionMnist> {
+  const folder = fashionMnistFolder();
+  return assembleFashionMnist(async (f) => ({ bytes: await readFile(join(folder, f)), name: join(folder, f) }));
+}
+
+/**
+ * Fashion-MNIST read from disk in chunks as batches of uint8 images (targets = inputs), the
+ * labels alongside (data/stream.ts): no file is ever held whole, and each pass reopens the files.
+ * For model.fitDataset().
+ */
+function streamFashionMnist(options: IdxStreamOptions & { split?: 'train' | 'test' }): AsyncIterable<Batch> {
+  const folder = fashionMnistFolder();
+  const [x, y] = options.split === 'test' ? [FASHION_MNIST_FILES.xTest, FASHION_MNIST_FILES.yTest] : [FASHION_MNIST_FILES.xTrain, FASHION_MNIST_FILES.yTrain];
+  const [images, labels] = [join(folder, x), join(folder, y)];
+  return idxDataset({ images: () => createReadStream(images), labels: () => createReadStream(labels), names: [images, labels] }, options);
 }
 
 /** Every file under `dir`, as sorted relative paths; dot-files and dot-folders are ignored. */
@@ -241,7 +260,7 @@ async function loadPhotos({ size = [64, 64] }: { size?: readonly [number, number
 }
 
 export const datasets = {
-  fashionMnist: { load: loadFashionMnist },
+  fashionMnist: { load: loadFashionMnist, stream: streamFashionMnist },
   imageFolder,
   photos: { load: loadPhotos },
 };
