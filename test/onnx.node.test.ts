@@ -109,6 +109,9 @@ const LAYER_CASES: [string, () => Model][] = [
   ['UpSampling2D', () => chainModel([3, 2, 2], layers.upSampling2d({ size: [2, 3] }))],
   ['Flatten of NHWC + Dense', () => chainModel([3, 2, 4], layers.conv2d({ filters: 3, kernelSize: 1, ...bias }), layers.flatten(), layers.dense({ units: 5, ...bias }))],
   ['Dense + Reshape to 3-D + Conv2D', () => chainModel([6], layers.dense({ units: 12, ...bias }), layers.reshape({ targetShape: [2, 3, 2] }), layers.conv2d({ filters: 2, kernelSize: 2, padding: 'same', ...bias }))],
+  ['Dense + Reshape to 3-D as the output', () => chainModel([5], layers.dense({ units: 12, activation: 'tanh', ...bias }), layers.reshape({ targetShape: [3, 2, 2] }))],
+  ['Conv2D + Flatten as the output (transposed first)', () => chainModel([3, 2, 4], layers.conv2d({ filters: 2, kernelSize: 1, ...bias }), layers.flatten())],
+  ['Conv2D + Flatten + Reshape to 2-D (transposed first)', () => chainModel([2, 2, 3], layers.conv2d({ filters: 2, kernelSize: 1, ...bias }), layers.flatten(), layers.reshape({ targetShape: [4, 2] }))],
   ['Activation softmax on 4-D (channels)', () => chainModel([2, 3, 4], layers.activation({ activation: 'softmax' }))],
   ['Activation softmax on 2-D', () => chainModel([5], layers.activation({ activation: 'softmax' }))],
   ['GaussianNoise and Dropout (identity)', () => chainModel([4], layers.gaussianNoise({ stddev: 0.5 }), layers.dropout({ rate: 0.5 }), layers.dense({ units: 2, ...bias }))],
@@ -138,6 +141,17 @@ describe('export: ONNX Runtime agrees with wgslnet; import predicts and trains l
     expect(dims).toEqual([{ dim_param: 'batch' }, { dim_value: 4 }, { dim_value: 4 }, { dim_value: 3 }]);
     // One Transpose in, one out, nothing else moves data around the convolution.
     expect(proto.graph!.node!.map((n) => n.op_type)).toEqual(['Transpose', 'Conv', 'Transpose']);
+  });
+
+  it('keeps transposes at the ends: Flatten before Dense and Dense before Reshape take the CHW order in their weights', async () => {
+    const m = chainModel([4, 4, 2],
+      layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same' }), layers.flatten(), layers.dense({ units: 6, activation: 'relu' }),
+      layers.dense({ units: 48 }), layers.reshape({ targetShape: [4, 4, 3] }), layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same' }));
+    const { decodeModel } = await import('../src/io/onnx/schema.js');
+    const ops = decodeModel(await toOnnx(m)).graph!.node!.map((n) => n.op_type);
+    expect(ops).toEqual(['Transpose', 'Conv', 'Flatten', 'Gemm', 'Relu', 'Gemm', 'Reshape', 'Conv', 'Transpose']);
+    await expectRoundTrip(m);
+    m.dispose();
   });
 
   it('names a layer it cannot export', async () => {

@@ -12,13 +12,23 @@ import type { Reshape } from '../../layers/reshape.js';
 import type { Activation } from '../../layers/activation.js';
 import type { ActivationName } from '../../ops/activation.js';
 import { AttributeType, DataType, encodeModel, type AttributeMsg, type NodeMsg, type TensorMsg, type ValueInfo } from './schema.js';
-import { EXPORT_OPSET, IR_VERSION, KERAS_TO_ONNX_KERNEL, TO_NCHW, TO_NHWC, kerasPads, permute, transposePads } from './layout.js';
+import { EXPORT_OPSET, IR_VERSION, KERAS_TO_ONNX_KERNEL, TO_NCHW, TO_NHWC, hwcToChw, inverse, kerasPads, permute, takeColumns, takeRows, transposePads } from './layout.js';
 
-/** A value of the ONNX graph: its name, wgslnet's per-sample shape, and whether ONNX holds it as NCHW. */
+/**
+ * A value of the ONNX graph: its name, wgslnet's per-sample shape, whether ONNX holds it as NCHW,
+ * and for a flat value, [C, H, W] when ONNX holds it in CHW order (wgslnet's is HWC; layout.ts).
+ */
 interface Value {
   name: string;
   shape: readonly number[];
   nchw: boolean;
+  chw?: readonly number[];
+}
+
+/** Who reads a call's output: the layer calls taking it, and whether it is the model's output. */
+interface Uses {
+  readers: Layer[];
+  isOutput: boolean;
 }
 
 /** One layer call, as the exporter sees the graph: the only code that reads its structure. */
@@ -120,15 +130,25 @@ function need4d(layer: Layer, v: Value): void {
   if (!v.nchw) throw new Error(`toOnnx: layer '${layer.name}' (${layer.className}) expects a 4-D input, got per-sample shape [${v.shape.join(', ')}]`);
 }
 
-type LayerExporter = (b: GraphBuilder, layer: Layer, inputs: Value[], outShape: readonly number[], weights: Float32Array[]) => Value;
+type LayerExporter = (b: GraphBuilder, layer: Layer, inputs: Value[], outShape: readonly number[], weights: Float32Array[], uses: Uses) => Value;
 
 /** One exporter per layer class; a layer not listed here is an error naming it. */
 const EXPORTERS: Record<string, LayerExporter> = {
-  Dense(b, layer, [x], outShape, [kernel, bias]) {
+  Dense(b, layer, [x], outShape, [kernel, bias], uses) {
     const l = layer as Dense;
+    // A CHW-ordered input: ONNX's row i is wgslnet's row for that feature.
+    if (x.chw) kernel = takeRows(kernel, inverse(hwcToChw(x.chw)), l.units);
+    // Read only by a Reshape to [h, w, c]: write the columns in CHW order, so it reshapes to NCHW directly.
+    const reshape = uses.readers.length === 1 && !uses.isOutput && uses.readers[0].className === 'Reshape' ? (uses.readers[0] as Reshape).targetShape : null;
+    const chw = reshape?.length === 3 ? [reshape[2], reshape[0], reshape[1]] : undefined;
+    if (chw) {
+      const columns = inverse(hwcToChw(chw));
+      kernel = takeColumns(kernel, columns, l.units);
+      if (bias) bias = takeColumns(bias, columns, l.units);
+    }
     const inputs = [x.name, b.floats(`${l.name}/kernel`, kernel, [x.shape[0], l.units])];
     if (bias) inputs.push(b.floats(`${l.name}/bias`, bias, [l.units]));
-    const y = { name: b.node('Gemm', l.name, inputs), shape: outShape, nchw: false };
+    const y = { name: b.node('Gemm', l.name, inputs), shape: outShape, nchw: false, chw };
     return activationNode(b, y, l.activation, l.name);
   },
   Conv2D(b, layer, [x], outShape, weights) {
@@ -154,11 +174,18 @@ const EXPORTERS: Record<string, LayerExporter> = {
     const attrs = { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' };
     return { name: b.node('Resize', l.name, [x.name, '', scales], attrs), shape: outShape, nchw: true };
   },
-  Flatten(b, layer, [x], outShape) {
+  Flatten(b, layer, [x], outShape, _weights, uses) {
+    // Read by Dense layers only: flattened as NCHW (CHW order), their kernels take that order.
+    if (x.nchw && !uses.isOutput && uses.readers.length > 0 && uses.readers.every((r) => r.className === 'Dense')) {
+      const [h, w, c] = x.shape;
+      return { name: b.node('Flatten', layer.name, [x.name], { axis: 1 }), shape: outShape, nchw: false, chw: [c, h, w] };
+    }
     return { name: b.node('Flatten', layer.name, [b.nhwc(x, layer.name)], { axis: 1 }), shape: outShape, nchw: false };
   },
   Reshape(b, layer, [x], outShape) {
     const l = layer as Reshape;
+    // A Dense wrote its columns in CHW order for this Reshape (see Dense): straight to NCHW.
+    if (x.chw) return { name: b.node('Reshape', l.name, [x.name, b.int64s(`${l.name}/shape`, [0, ...x.chw])]), shape: outShape, nchw: true };
     // Batch 0: ONNX's "copy this dimension from the input".
     const shape = b.int64s(`${l.name}/shape`, [0, ...l.targetShape]);
     const y: Value = { name: b.node('Reshape', l.name, [b.nhwc(x, l.name), shape]), shape: outShape, nchw: false };
@@ -220,9 +247,12 @@ export async function toOnnx(model: Model): Promise<Uint8Array> {
   const x: Value = { name: inputName, shape: model.input.sampleShape, nchw: false };
   values.set(model.input, x.shape.length === 3 ? { ...x, name: b.transpose(x, TO_NCHW, 'input'), nchw: true } : x);
 
+  const readers = new Map<SymbolicTensor, Layer[]>();
+  for (const { layer, inputs } of calls) for (const t of inputs) readers.set(t, [...(readers.get(t) ?? []), layer]);
   for (const { layer, inputs, output } of calls) {
     const ins = inputs.map((t) => values.get(t)!);
-    values.set(output, EXPORTERS[layer.className](b, layer, ins, output.sampleShape, weights.get(layer)!));
+    const uses = { readers: readers.get(output) ?? [], isOutput: output === model.output };
+    values.set(output, EXPORTERS[layer.className](b, layer, ins, output.sampleShape, [...weights.get(layer)!], uses));
   }
 
   let y = values.get(model.output)!;

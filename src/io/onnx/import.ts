@@ -31,7 +31,7 @@ import type { OnnxSource } from '../index.js';
 import type { LoadOptions } from '../limits.js';
 import { disposeIfThrows } from '../../tensor.js';
 import { DataType, EXTERNAL, decodeModel, type AttributeMsg, type ModelMsg, type NodeMsg, type TensorMsg, type ValueInfo } from './schema.js';
-import { MAX_OPSET, MIN_OPSET, ONNX_TO_KERAS_KERNEL, TO_NCHW, TO_NHWC, kerasPads, permute, sameArray, transposePads } from './layout.js';
+import { MAX_OPSET, MIN_OPSET, ONNX_TO_KERAS_KERNEL, TO_NCHW, TO_NHWC, hwcToChw, kerasPads, permute, sameArray, takeColumns, takeRows, transposePads } from './layout.js';
 
 /** ONNX ops the importer reads, for the error that names one it does not. */
 export const IMPORTABLE_OPS = [
@@ -491,7 +491,7 @@ class Importer {
     }
 
     // A CHW-ordered input: wgslnet's row j (HWC order) is ONNX's row chwIndex(j).
-    if (typeof x.layout === 'object') kernel = permuteRows(kernel, hwcToChw(x.layout.chw), units);
+    if (typeof x.layout === 'object') kernel = takeRows(kernel, hwcToChw(x.layout.chw), units);
 
     const fused = this.#fusable(out(last));
     const layer = dense({ units, useBias: bias !== null, activation: fused?.activation, kernelInitializer: 'zeros' });
@@ -562,7 +562,8 @@ class Importer {
     if (target.length === 1) return this.#flatten(node, x);
     if (x.layout !== 'plain') fail(`${describeNode(node)}: reshaping an NCHW value to [batch, ${target.join(', ')}] is not supported (only flattening it)`);
     const users = this.#consumers.get(out(node)) ?? [];
-    if (target.length === 3 && users.some((n) => NCHW_OPS.has(n.op_type ?? ''))) {
+    const readsNchw = (n: NodeMsg) => NCHW_OPS.has(n.op_type ?? '') || (n.op_type === 'Transpose' && sameArray(intsAttr(n, 'perm'), TO_NHWC));
+    if (target.length === 3 && users.some(readsNchw)) {
       // ONNX reads this as NCHW [C, H, W]: wgslnet needs the flat vector in HWC order, which the
       // Dense that computed it gives by permuting its columns.
       const dense = this.#denseOf.get(node.input![0]);
@@ -570,8 +571,8 @@ class Importer {
       const [c, h, w] = target;
       const order = hwcToChw([c, h, w]);
       const units = order.length;
-      dense!.weights[0] = permuteColumns(dense!.weights[0], order, units);
-      if (dense!.weights[1]) dense!.weights[1] = Float32Array.from(order, (i) => dense!.weights[1][i]);
+      dense!.weights[0] = takeColumns(dense!.weights[0], order, units);
+      if (dense!.weights[1]) dense!.weights[1] = takeColumns(dense!.weights[1], order, units);
       this.#values.set(out(node), { t: this.#apply(reshape({ targetShape: [h, w, c] }), x, []), layout: 'nchw' });
       return;
     }
@@ -580,27 +581,6 @@ class Importer {
 }
 
 const out = (node: NodeMsg) => node.output![0];
-
-/** For each HWC-ordered index j of a [C, H, W] value, its CHW-ordered index. */
-function hwcToChw([c, h, w]: [number, number, number] | number[]): number[] {
-  const order = new Array<number>(c * h * w);
-  for (let y = 0, j = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++, j++) order[j] = (k * h + y) * w + x;
-  return order;
-}
-
-/** Rows of a [rows, cols] matrix taken in `order`. */
-function permuteRows(m: Float32Array, order: number[], cols: number): Float32Array {
-  const outM = new Float32Array(m.length);
-  order.forEach((src, j) => outM.set(m.subarray(src * cols, (src + 1) * cols), j * cols));
-  return outM;
-}
-
-/** Columns of a [rows, cols] matrix taken in `order`. */
-function permuteColumns(m: Float32Array, order: number[], cols: number): Float32Array {
-  const outM = new Float32Array(m.length);
-  for (let r = 0; r < m.length / cols; r++) order.forEach((src, j) => (outM[r * cols + j] = m[r * cols + src]));
-  return outM;
-}
 
 /** An ONNX file at a URL (absolute, or relative to the page); its external data resolves beside it. */
 export async function fetchOnnx(url: string): Promise<OnnxSource> {

@@ -3,8 +3,11 @@
 //
 // Layout: ONNX's Conv, pooling and Resize take NCHW; wgslnet's tensors are NHWC. The exported graph
 // keeps wgslnet's interface (NHWC in and out, batch first) and runs NCHW inside: one Transpose after
-// a 4-D input, one before a 4-D output, and one before a Flatten or Reshape of a 4-D value (Keras
-// flattens in HWC order). Kernels are permuted once, when written, never at run time.
+// a 4-D input and one before a 4-D output. Keras flattens in HWC order where ONNX's Flatten of an
+// NCHW value gives CHW: a Flatten feeding Dense layers only, and a Reshape to 3-D of a Dense's
+// output, take the CHW order as it is and the Dense's kernel rows (columns) are permuted instead;
+// elsewhere a Transpose to NHWC precedes the Flatten/Reshape. Kernels are permuted once, when
+// written, never at run time.
 import { convOutputLength, padBefore, type Padding } from '../../ops/shapes.js';
 
 /** The opset the exporter writes (ONNX 1.13+; every ONNX Runtime since 1.14 runs it). */
@@ -77,4 +80,32 @@ export function transposePads(inSize: readonly number[], outSize: readonly numbe
     }
   }
   return { pads, outputPadding };
+}
+
+/** For each HWC-ordered index j of a [C, H, W] value (Keras's flatten order), its CHW-ordered index (ONNX's). */
+export function hwcToChw([c, h, w]: readonly number[]): number[] {
+  const order = new Array<number>(c * h * w);
+  for (let y = 0, j = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++, j++) order[j] = (k * h + y) * w + x;
+  return order;
+}
+
+/** The inverse permutation: inverse(order)[order[j]] = j. */
+export function inverse(order: readonly number[]): number[] {
+  const inv = new Array<number>(order.length);
+  order.forEach((src, j) => (inv[src] = j));
+  return inv;
+}
+
+/** Row j of the result is row order[j] of the [rows, cols] matrix m. */
+export function takeRows(m: Float32Array, order: readonly number[], cols: number): Float32Array {
+  const out = new Float32Array(m.length);
+  order.forEach((src, j) => out.set(m.subarray(src * cols, (src + 1) * cols), j * cols));
+  return out;
+}
+
+/** Column j of the result is column order[j] of the [rows, cols] matrix m (a vector is one row). */
+export function takeColumns(m: Float32Array, order: readonly number[], cols: number): Float32Array {
+  const out = new Float32Array(m.length);
+  for (let r = 0; r < m.length / cols; r++) order.forEach((src, j) => (out[r * cols + j] = m[r * cols + src]));
+  return out;
 }
