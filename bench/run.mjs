@@ -10,7 +10,7 @@
 //   --browser                    run in headless Chromium on SwiftShader instead of Node
 //   --report                     only regenerate bench/results/latest.md from the JSON files
 //   --micro                      afterwards, run the kernel micro-benchmarks (bench/gemm.mjs, bench/conv2d.mjs)
-//   --no-onnx                    skip the inference rows against ONNX Runtime (bench/onnx.mjs; Node runs only)
+//   --no-onnx                    skip the inference rows against ONNX Runtime (bench/onnx.mjs; bench/onnx_web.mjs with --browser)
 // Each model runs in a fresh process (a fresh page in the browser), so memory pools start empty.
 // Writes bench/results/<runtime>-<adapter>.json and regenerates bench/results/latest.md from
 // every JSON there.
@@ -218,10 +218,11 @@ async function main() {
   writeLatest();
   console.log(`\nwrote ${file} and ${join(resultsDir, 'latest.md')}`);
 
-  // Inference rows: predict against ONNX Runtime on the same models (bench/results/onnx.md).
-  if (args.onnx && !args.browser) {
-    console.log(`\n$ node bench/onnx.mjs --models ${args.models.join(',')}`);
-    spawnSync(process.execPath, [join(here, 'onnx.mjs'), '--models', args.models.join(',')], { stdio: 'inherit' });
+  // Inference rows: predict against ONNX Runtime (CPU in Node, Web's WebGPU provider in Chromium) on the same models (bench/results/onnx.md).
+  if (args.onnx) {
+    const script = args.browser ? 'onnx_web.mjs' : 'onnx.mjs';
+    console.log(`\n$ node bench/${script} --models ${args.models.join(',')}`);
+    spawnSync(process.execPath, [join(here, script), '--models', args.models.join(',')], { stdio: 'inherit' });
   }
 
   if (args.micro) {

@@ -30,4 +30,6 @@ window.benchmark = async (name, overrides) => {
     result,
   };
 };
+// The inference benchmark against ONNX Runtime Web (bench/onnx_web.mjs), loaded only when called.
+window.onnxBenchmark = async (args) => (await import('./onnx.js')).onnxBenchmark(args);
 window.benchmarkReady = true;
