@@ -189,6 +189,7 @@ describe('images', () => {
     } finally {
       console.warn = warn;
     }
+    await expect(datasets.imageFolder(dir, { size: [100_000, 100_000] })).rejects.toThrow('imageFolder: size [100000,100000] is over the limit of 50,000,000 pixels per image');
     await expectTrainsCorrectly();
   });
 });

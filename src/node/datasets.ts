@@ -8,7 +8,7 @@ import { basename, extname, join } from 'node:path';
 import type { HostTensor } from '../tensor.js';
 import { assembleFashionMnist, FASHION_MNIST_FILES, type FashionMnist } from '../data/fashion-mnist.js';
 import { idxDataset, type Batch, type IdxStreamOptions } from '../data/stream.js';
-import { decodeImage, imageFormat, resizeImage, writePng } from './image.js';
+import { decodeImage, imageFormat, MAX_IMAGE_PIXELS, resizeImage, writePng } from './image.js';
 
 /** ~/.cache/wgslnet (or under $XDG_CACHE_HOME): where downloaded or generated data sets live. */
 function cacheDir(): string {
@@ -124,12 +124,15 @@ async function readImageFile(path: string): Promise<Uint8Array> {
 async function imageFolder(dir: string, { size, limit, maxPixels }: { size: readonly [number, number]; limit?: number; maxPixels?: number }): Promise<ImageFolder> {
   const [h, w] = size;
   if (!(Number.isInteger(h) && Number.isInteger(w) && h > 0 && w > 0)) throw new Error(`imageFolder: size must be [height, width] in positive integers, got [${size.join(',')}]`);
+  if (h * w > (maxPixels ?? MAX_IMAGE_PIXELS)) throw new Error(`imageFolder: size [${h},${w}] is over the limit of ${(maxPixels ?? MAX_IMAGE_PIXELS).toLocaleString('en-US')} pixels per image`);
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new Error(`imageFolder: limit must be a positive integer, got ${limit}`);
   if (!(await stat(dir).catch(() => null))?.isDirectory()) throw new Error(`imageFolder: ${dir} is not a folder`);
   const all = await listFiles(dir);
   if (all.length === 0) throw new Error(`imageFolder: ${dir} holds no files`);
   const per = h * w * 3;
-  const pixels = new Float32Array(Math.min(all.length, limit ?? Infinity) * per);
+  // Grown as images decode (doubling), not sized by the file count: a folder of a million
+  // non-images must not allocate a million images' worth up front.
+  let pixels = new Float32Array(Math.min(all.length, limit ?? Infinity, 64) * per);
   const files: string[] = [];
   const skipped: ImageFolder['skipped'] = [];
   for (const file of all) {
@@ -145,6 +148,11 @@ async function imageFolder(dir: string, { size, limit, maxPixels }: { size: read
     }
     const resized = resizeImage(image, [h, w]).data;
     const offset = files.length * per;
+    if (offset + per > pixels.length) {
+      const grown = new Float32Array(Math.min(2 * pixels.length, Math.min(all.length, limit ?? Infinity) * per));
+      grown.set(pixels);
+      pixels = grown;
+    }
     for (let i = 0; i < per; i++) pixels[offset + i] = resized[i] / 255;
     files.push(file);
   }
