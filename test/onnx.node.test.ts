@@ -90,6 +90,17 @@ async function expectRoundTrip(m: Model, options: { batch?: number; seed?: numbe
   }
 }
 
+/** Non-trivial gamma, beta and moving statistics for every BatchNormalization layer of m. */
+function withBatchNormStats(m: Model): Model {
+  m.layers.filter((l) => l.className === 'BatchNormalization').forEach((l, k) => {
+    l.setWeights(l.weights.map((w, i) => {
+      const n = w.value.size;
+      return w.name.endsWith('moving_variance') ? uniform(n, 40 + k * 4 + i, 0.5, 2) : uniform(n, 40 + k * 4 + i, -0.5, 0.5);
+    }));
+  });
+  return m;
+}
+
 const bias = { biasInitializer: 'randomNormal' as const };
 
 /** One small model per layer and option that changes the ONNX written. */
@@ -112,6 +123,8 @@ const LAYER_CASES: [string, () => Model][] = [
   ['Dense + Reshape to 3-D as the output', () => chainModel([5], layers.dense({ units: 12, activation: 'tanh', ...bias }), layers.reshape({ targetShape: [3, 2, 2] }))],
   ['Conv2D + Flatten as the output (transposed first)', () => chainModel([3, 2, 4], layers.conv2d({ filters: 2, kernelSize: 1, ...bias }), layers.flatten())],
   ['Conv2D + Flatten + Reshape to 2-D (transposed first)', () => chainModel([2, 2, 3], layers.conv2d({ filters: 2, kernelSize: 1, ...bias }), layers.flatten(), layers.reshape({ targetShape: [4, 2] }))],
+  ['BatchNormalization after Conv2D (channels)', () => withBatchNormStats(chainModel([4, 3, 3], layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', ...bias }), layers.batchNormalization({ epsilon: 0.01 })))],
+  ['BatchNormalization of features, then relu', () => withBatchNormStats(chainModel([5], layers.dense({ units: 6, ...bias }), layers.batchNormalization({ momentum: 0.9 }), layers.activation({ activation: 'relu' })))],
   ['Activation softmax on 4-D (channels)', () => chainModel([2, 3, 4], layers.activation({ activation: 'softmax' }))],
   ['Activation softmax on 2-D', () => chainModel([5], layers.activation({ activation: 'softmax' }))],
   ['GaussianNoise and Dropout (identity)', () => chainModel([4], layers.gaussianNoise({ stddev: 0.5 }), layers.dropout({ rate: 0.5 }), layers.dense({ units: 2, ...bias }))],

@@ -10,6 +10,7 @@ import type { PoolingBase } from '../../layers/max_pooling2d.js';
 import type { UpSampling2D } from '../../layers/up_sampling2d.js';
 import type { Reshape } from '../../layers/reshape.js';
 import type { Activation } from '../../layers/activation.js';
+import type { BatchNormalization } from '../../layers/batch_normalization.js';
 import type { ActivationName } from '../../ops/activation.js';
 import { AttributeType, DataType, encodeModel, type AttributeMsg, type NodeMsg, type TensorMsg, type ValueInfo } from './schema.js';
 import { EXPORT_OPSET, IR_VERSION, KERAS_TO_ONNX_KERNEL, TO_NCHW, TO_NHWC, hwcToChw, inverse, kerasPads, permute, takeColumns, takeRows, transposePads } from './layout.js';
@@ -193,6 +194,20 @@ const EXPORTERS: Record<string, LayerExporter> = {
   },
   Activation(b, layer, [x]) {
     return activationNode(b, x, (layer as Activation).activation, layer.name);
+  },
+  BatchNormalization(b, layer, [x], outShape, weights) {
+    const l = layer as BatchNormalization;
+    // ONNX normalizes axis 1: the channels of an NCHW value, the features of a [batch, features] one.
+    const rank = x.shape.length + 1;
+    if ((l.axis < 0 ? l.axis + rank : l.axis) !== rank - 1 || !(x.nchw || rank === 2) || x.chw) {
+      throw new Error(`toOnnx: layer '${l.name}' (BatchNormalization) normalizes axis ${l.axis} of per-sample shape [${x.shape.join(', ')}]; ONNX's takes the channels of a 4-D or the features of a 2-D input`);
+    }
+    const channels = x.shape[x.shape.length - 1];
+    // Keras's weights by name; a layer without scale or center has gamma 1, beta 0.
+    const byName = new Map(l.weights.map((w, i) => [w.name.slice(w.name.lastIndexOf('/') + 1), weights[i]]));
+    const param = (key: string, fill: number) => b.floats(`${l.name}/${key}`, byName.get(key) ?? new Float32Array(channels).fill(fill), [channels]);
+    const inputs = [x.name, param('gamma', 1), param('beta', 0), param('moving_mean', 0), param('moving_variance', 1)];
+    return { ...x, name: b.node('BatchNormalization', l.name, inputs, {}, [float('epsilon', l.epsilon), float('momentum', l.momentum)]), shape: outShape };
   },
   // Identities at inference, which is all ONNX describes.
   GaussianNoise: (_b, _layer, [x]) => x,

@@ -24,6 +24,7 @@ import { upSampling2d } from '../../layers/up_sampling2d.js';
 import { flatten } from '../../layers/flatten.js';
 import { reshape } from '../../layers/reshape.js';
 import { activation as activationLayer } from '../../layers/activation.js';
+import { batchNormalization } from '../../layers/batch_normalization.js';
 import type { ActivationName } from '../../ops/activation.js';
 import type { Padding } from '../../ops/shapes.js';
 import { conv2dTransposeOutputShape } from '../../ops/conv2d.js';
@@ -36,7 +37,7 @@ import { MAX_OPSET, MIN_OPSET, ONNX_TO_KERAS_KERNEL, TO_NCHW, TO_NHWC, hwcToChw,
 /** ONNX ops the importer reads, for the error that names one it does not. */
 export const IMPORTABLE_OPS = [
   'Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'Add', 'MaxPool', 'AveragePool', 'Resize', 'Flatten', 'Reshape', 'Transpose',
-  'Relu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'Elu', 'Softplus', 'Softmax', 'Identity', 'Dropout', 'Constant',
+  'BatchNormalization', 'Relu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'Elu', 'Softplus', 'Softmax', 'Identity', 'Dropout', 'Constant',
 ];
 
 /** Ops that read NCHW: a value reshaped to 4-D for one of them is NCHW. */
@@ -402,6 +403,8 @@ class Importer {
       }
       case 'Reshape':
         return this.#reshape(node, x);
+      case 'BatchNormalization':
+        return this.#batchNorm(node, x);
       case 'Add':
         return fail(`${describeNode(node)}: an Add that is not the bias of a MatMul is not supported`);
     }
@@ -547,6 +550,18 @@ class Importer {
     const t = x.t.sampleShape.length === 1 ? x.t : this.#apply(flatten(), x, []);
     const [h, w, c] = x.t.sampleShape;
     this.#values.set(out(node), { t, layout: x.layout === 'nchw' ? { chw: [c, h, w] } : 'plain' });
+  }
+
+  /** Inference-mode BatchNormalization over the channels (NCHW axis 1) or the features of a flat value. */
+  #batchNorm(node: NodeMsg, x: Value): void {
+    if (x.layout !== 'nchw' && !(x.layout === 'plain' && x.t.sampleShape.length === 1)) fail(`${describeNode(node)}: wgslnet normalizes the channels of an NCHW input or the features of a [batch, features] one; '${node.input![0]}' is [batch, ${this.#onnxShape(x).join(', ')}]`);
+    requireAttr(node, 'training_mode', (a) => a.i === 0, 'training_mode 1 is not supported (export in inference mode)');
+    if (node.output!.slice(1).some(Boolean)) fail(`${describeNode(node)}: its running mean and variance outputs are not supported`);
+    const channels = x.t.sampleShape.at(-1)!;
+    const [gamma, beta, mean, variance] = (['scale', 'bias', 'mean', 'variance'] as const).map((what, i) => this.#floats(node, i + 1, what, [channels]));
+    // ONNX's defaults: epsilon 1e-5, momentum 0.9 (the same moving-average rule as Keras's).
+    const layer = batchNormalization({ axis: -1, epsilon: floatAttr(node, 'epsilon', 1e-5), momentum: floatAttr(node, 'momentum', 0.9) });
+    this.#values.set(out(node), { t: this.#apply(layer, x, [gamma, beta, mean, variance]), layout: x.layout });
   }
 
   #reshape(node: NodeMsg, x: Value): void {
