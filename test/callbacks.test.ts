@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { callbacks, setRandomSeed, input, layers, model, optimizers, type Logs, type Model } from '../src/index.js';
+import { callbacks, setRandomSeed, input, layers, loadModel, model, optimizers, type Logs, type Model } from '../src/index.js';
 import { setup, uniform } from './helpers.js';
 import { earlyStoppingRef, reduceLROnPlateauRef } from './reference/callbacks.js';
 
@@ -149,5 +149,19 @@ describe('reduceLROnPlateau', () => {
     const m = denseAE();
     m.compile({ optimizer: optimizers.sgd({ learningRate: (s) => 0.1 / (1 + s) }), loss: 'meanSquaredError' });
     await expect(m.fit(x, x, { epochs: 1, verbose: 0, callbacks: [callbacks.reduceLROnPlateau({ monitor: 'loss' })] })).rejects.toThrow(/learningRate is a schedule/);
+  });
+});
+
+describe('modelCheckpoint (indexeddb://, browser)', () => {
+  it.skipIf(typeof indexedDB === 'undefined')('saveBestOnly keeps the best epoch in IndexedDB', async () => {
+    const m = denseAE();
+    m.compile({ optimizer: optimizers.sgd({ learningRate: 4 }), loss: 'meanSquaredError' });
+    const rec = recorder();
+    const history = await m.fit(x, x, { epochs: 8, batchSize: 16, verbose: 0, seed: 3, validationData: [vx, vy], callbacks: [rec, callbacks.modelCheckpoint({ filepath: 'indexeddb://wgslnet-ckpt-test', saveBestOnly: true })] });
+    const val = history.history.val_loss;
+    const best = val.indexOf(Math.min(...val));
+    expect(best).toBeLessThan(val.length - 1);
+    const loaded = await loadModel('indexeddb://wgslnet-ckpt-test');
+    expect(await loaded.getWeights()).toEqual(rec.weights[best]);
   });
 });
