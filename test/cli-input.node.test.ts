@@ -107,7 +107,7 @@ describe('predict inputs and outputs', () => {
   it('input files are reported as what they are: truncated gzip, not IDX, an image, truncated IDX', async () => {
     const gz = gzipSync(idx(3));
     const cases: [string, Buffer, (p: string) => string][] = [
-      ['cut.gz', gz.subarray(0, gz.length - 30), (p) => `--input ${p} is a truncated gzip file (it ends before its compressed data does)`],
+      ['cut.gz', gz.subarray(0, gz.length - 30), (p) => `--input ${p}: truncated gzip file (it ends before its compressed data does)`],
       ['text.idx', Buffer.from('hello, these are not images'), (p) => `--input ${p}: not an unsigned-byte IDX file of images or labels: magic 0x68656c6c, expected 0x00000803 (images) or 0x00000801 (labels)`],
       ['photo.idx', PNG.sync.write(new PNG({ width: 2, height: 2 })), (p) => `--input ${p} is a PNG image; predict reads a folder of images (put it in one) or an IDX file`],
       ['short.idx', idx(3).subarray(0, 1000), (p) => `--input ${p}: expected 2368 bytes for images 3×28×28, got 1000 (truncated?)`],

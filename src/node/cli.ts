@@ -3,12 +3,11 @@
 // reconstruct images with a saved model, or check the WebGPU setup.
 import { parseArgs } from 'node:util';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { init, adapterName, release, tensor, sum, activationForward, sync, loadModel, loadOnnx, setRandomSeed, input, layers, Model, optimizers, type HostTensor, type Logs } from './index.js';
 import { examples, getExample, type Example } from '../examples.js';
-import { datasets } from './datasets.js';
+import { datasets, readIdxBytes } from './datasets.js';
 import { parseIdx } from '../data/idx.js';
 import { take, toFloat } from '../data/transforms.js';
 import { loadExampleData, type ExampleData as Data } from './example-data.js';
@@ -289,29 +288,15 @@ function modelJsonPath(arg: string): string {
   return found;
 }
 
-/** Largest IDX input read, and what it may decompress to: Fashion-MNIST's training images are 47 MB. */
-const MAX_IDX_BYTES = 512 * 2 ** 20;
-
 /** An IDX file (gzipped or not) as a tensor; other files are reported as what they are. */
 async function readIdxFile(path: string): Promise<HostTensor> {
-  const info = statSync(path);
-  if (!info.isFile()) throw new UsageError(`--input ${path} is not a regular file or a folder`);
-  if (info.size > MAX_IDX_BYTES) throw new UsageError(`--input ${path} has ${info.size} bytes, more than an IDX file wgslnet reads (${MAX_IDX_BYTES})`);
-  let bytes: Uint8Array = await readFile(path);
-  const kind = imageFormat(bytes);
-  if (kind) throw new UsageError(`--input ${path} is a ${kind} image; predict reads a folder of images (put it in one) or an IDX file`);
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes, { maxOutputLength: MAX_IDX_BYTES });
-    } catch (e) {
-      const { code } = e as { code?: string };
-      if (code === 'Z_BUF_ERROR') throw new UsageError(`--input ${path} is a truncated gzip file (it ends before its compressed data does)`);
-      if (code === 'ERR_BUFFER_TOO_LARGE') throw new UsageError(`--input ${path} decompresses to more than ${MAX_IDX_BYTES} bytes`);
-      throw new UsageError(`--input ${path} is a damaged gzip file (${(e as Error).message})`);
-    }
-  }
+  if (!statSync(path).isFile()) throw new UsageError(`--input ${path} is not a regular file or a folder`);
+  const name = `--input ${path}`;
   try {
-    return parseIdx(bytes, `--input ${path}`);
+    const bytes = await readIdxBytes(path, name);
+    const kind = imageFormat(bytes);
+    if (kind) throw new Error(`${name} is a ${kind} image; predict reads a folder of images (put it in one) or an IDX file`);
+    return parseIdx(bytes, name);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }

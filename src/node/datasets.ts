@@ -5,10 +5,12 @@ import { constants, createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, extname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { HostTensor } from '../tensor.js';
 import { assembleFashionMnist, FASHION_MNIST_FILES, type FashionMnist } from '../data/fashion-mnist.js';
 import { idxDataset, type Batch, type IdxStreamOptions } from '../data/stream.js';
 import { decodeImage, imageFormat, MAX_IMAGE_PIXELS, resizeImage, writePng } from './image.js';
+import { readRegularFile } from './io.js';
 
 /** ~/.cache/wgslnet (or under $XDG_CACHE_HOME): where downloaded or generated data sets live. */
 function cacheDir(): string {
@@ -43,10 +45,31 @@ function fashionMnistFolder(): string {
   );
 }
 
+/** Largest IDX file read, and what a gzipped one may decompress to (Fashion-MNIST's training images are 47 MB). */
+export const MAX_IDX_BYTES = 512 * 2 ** 20;
+
+/**
+ * An IDX file's bytes: a regular file of at most MAX_IDX_BYTES, gunzipped when gzipped with the
+ * output capped too, so a truncated or damaged .gz is named as such (not "invalid IDX") and a
+ * decompression bomb stops at the cap. Errors start with `name`.
+ */
+export async function readIdxBytes(path: string, name = path): Promise<Uint8Array> {
+  const bytes = await readRegularFile(path, path, 'data file', MAX_IDX_BYTES, (size) => new Error(`${name}: ${size} bytes, more than an IDX file wgslnet reads (${MAX_IDX_BYTES})`));
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  try {
+    return gunzipSync(bytes, { maxOutputLength: MAX_IDX_BYTES });
+  } catch (e) {
+    const { code, message } = e as { code?: string; message: string };
+    if (code === 'Z_BUF_ERROR') throw new Error(`${name}: truncated gzip file (it ends before its compressed data does)`);
+    if (code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`${name}: decompresses to more than ${MAX_IDX_BYTES} bytes`);
+    throw new Error(`${name}: damaged gzip file (${message})`);
+  }
+}
+
 /** Fashion-MNIST, whole, from fashionMnistFolder(). Pixels stay uint8 (see toFloat). */
 async function loadFashionMnist(): Promise<FashionMnist> {
   const folder = fashionMnistFolder();
-  return assembleFashionMnist(async (f) => ({ bytes: await readFile(join(folder, f)), name: join(folder, f) }));
+  return assembleFashionMnist(async (f) => ({ bytes: await readIdxBytes(join(folder, f)), name: join(folder, f) }));
 }
 
 /**
