@@ -82,6 +82,25 @@ async function expectRefused(source: Uint8Array | string, message: RegExp): Prom
   expect(memory().numTensors).toBe(before);
 }
 
+describe('the Keras-topology metadata', () => {
+  it('is ignored where it disagrees with the graph: the graph is what ONNX Runtime runs', async () => {
+    const x = input({ shape: [7] });
+    const m = new Model({ inputs: x, outputs: layers.dense({ units: 5, activation: 'relu', biasInitializer: 'randomNormal' }).apply(x), name: 'dense' });
+    const p = decodeModel(await toOnnx(m));
+    const entry = p.metadata_props!.find((e) => e.key === 'wgslnet.keras_topology')!;
+    expect(entry.value).toContain('"relu"');
+    const xs = uniform(14, 8);
+    const expected = await predict2(m, xs);
+    for (const value of [entry.value!.replace('"relu"', '"sigmoid"'), '{ not json', JSON.stringify({ class_name: 'Model', config: {} })]) {
+      entry.value = value;
+      const back = await loadOnnx(encodeModel(p));
+      expect(await predict2(back, xs)).toEqual(expected);
+      back.dispose();
+    }
+    m.dispose();
+  });
+});
+
 describe('loadOnnx refuses bad files with a clear error, allocating nothing', () => {
   it('a truncated file and files that are not ONNX', async () => {
     const bytes = encodeModel(await denseProto());

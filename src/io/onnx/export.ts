@@ -13,7 +13,8 @@ import type { Activation } from '../../layers/activation.js';
 import type { BatchNormalization } from '../../layers/batch_normalization.js';
 import type { ActivationName } from '../../ops/activation.js';
 import { AttributeType, DataType, encodeModel, type AttributeMsg, type NodeMsg, type TensorMsg, type ValueInfo } from './schema.js';
-import { EXPORT_OPSET, IR_VERSION, KERAS_TO_ONNX_KERNEL, TO_NCHW, TO_NHWC, hwcToChw, inverse, kerasPads, permute, takeColumns, takeRows, transposePads } from './layout.js';
+import { modelTopology } from '../serialization.js';
+import { EXPORT_OPSET, IR_VERSION, TOPOLOGY_KEY, KERAS_TO_ONNX_KERNEL, TO_NCHW, TO_NHWC, hwcToChw, inverse, kerasPads, permute, takeColumns, takeRows, transposePads } from './layout.js';
 
 /**
  * A value of the ONNX graph: its name, wgslnet's per-sample shape, whether ONNX holds it as NCHW,
@@ -282,6 +283,7 @@ export async function toOnnx(model: Model): Promise<Uint8Array> {
     producer_name: 'wgslnet',
     producer_version: '0.1.0',
     doc_string: `wgslnet model '${model.name}': takes and returns wgslnet's layout (NHWC, batch first)`,
+    metadata_props: [{ key: TOPOLOGY_KEY, value: JSON.stringify(modelTopology(model)) }],
     graph: {
       name: model.name,
       node: b.nodes,

@@ -32,7 +32,9 @@ import type { OnnxSource } from '../index.js';
 import type { LoadOptions } from '../limits.js';
 import { disposeIfThrows } from '../../tensor.js';
 import { DataType, EXTERNAL, decodeModel, type AttributeMsg, type ModelMsg, type NodeMsg, type TensorMsg, type ValueInfo } from './schema.js';
-import { MAX_OPSET, MIN_OPSET, ONNX_TO_KERAS_KERNEL, TO_NCHW, TO_NHWC, hwcToChw, kerasPads, permute, sameArray, takeColumns, takeRows, transposePads } from './layout.js';
+import { modelFromTopology } from '../serialization.js';
+import { withWeightBudget, seededRandom } from '../../initializers.js';
+import { MAX_OPSET, MIN_OPSET, TOPOLOGY_KEY, ONNX_TO_KERAS_KERNEL, TO_NCHW, TO_NHWC, hwcToChw, kerasPads, permute, sameArray, takeColumns, takeRows, transposePads } from './layout.js';
 
 /** ONNX ops the importer reads, for the error that names one it does not. */
 export const IMPORTABLE_OPS = [
@@ -234,7 +236,39 @@ export async function fromOnnx(source: OnnxSource, limits: Required<LoadOptions>
 
   const inputs = (graph.input ?? []).filter((v) => !constants.has(v.name ?? ''));
   if (inputs.length !== 1 || graph.output?.length !== 1) fail(`${source.name} has ${inputs.length} inputs and ${graph.output?.length ?? 0} outputs; wgslnet imports one of each`);
-  return new Importer(source, nodes, constants).run(inputs[0], graph.output![0], graph.name || 'onnx_model');
+  const m = new Importer(source, nodes, constants).run(inputs[0], graph.output![0], graph.name || 'onnx_model');
+  const topology = proto.metadata_props?.find((p) => p.key === TOPOLOGY_KEY)?.value;
+  return topology ? withKerasTopology(m, topology) : m;
+}
+
+/**
+ * The model wgslnet exported, rebuilt from its Keras topology (metadata written by toOnnx), with the
+ * graph's weights, where the two agree: the same weight shapes in the same order and the same
+ * predictions on a probe batch. The graph is what ONNX Runtime runs, so it stays the authority:
+ * metadata that disagrees (edited, or from another tool) is ignored and the graph's model returned.
+ */
+async function withKerasTopology(m: Model, json: string): Promise<Model> {
+  const bytes = m.weights.reduce((n, w) => n + w.value.size * 4, 0);
+  let keras: Model | null = null;
+  try {
+    keras = disposeIfThrows(() => withWeightBudget(bytes, () => new Error('more weights than the graph'), () => modelFromTopology(JSON.parse(json))));
+    const [a, b] = [m.weights, keras.weights];
+    if (a.length !== b.length || a.some((w, i) => !sameArray(w.shape, b[i].shape))) throw new Error('different weights');
+    if (!sameArray(keras.inputShape, m.inputShape) || !sameArray(keras.outputShape, m.outputShape)) throw new Error('different shapes');
+    keras.setWeights(await m.getWeights());
+    const random = seededRandom(1);
+    const probe = { data: Float32Array.from({ length: m.inputShape.reduce((x, y) => x * y, 2) }, () => random()), shape: [2, ...m.inputShape] };
+    const [ya, yb] = [await m.predict(probe), await keras.predict(probe)];
+    const [va, vb] = [await ya.data(), await yb.data()];
+    ya.dispose();
+    yb.dispose();
+    if (va.some((v, i) => !(Math.abs(v - vb[i]) <= 1e-6 + 1e-5 * Math.abs(v)))) throw new Error('different predictions');
+  } catch {
+    keras?.dispose();
+    return m;
+  }
+  m.dispose();
+  return keras;
 }
 
 class Importer {

@@ -18,6 +18,12 @@ export const IR_VERSION = 10;
 export const MIN_OPSET = 13;
 export const MAX_OPSET = 22;
 
+/**
+ * metadata_props key of the model's Keras topology (the layers format's JSON): what ONNX cannot say
+ * (regularizers, the contractive penalty, noise and dropout, trainable flags) for a wgslnet import.
+ */
+export const TOPOLOGY_KEY = 'wgslnet.keras_topology';
+
 export const TO_NCHW = [0, 3, 1, 2];
 export const TO_NHWC = [0, 2, 3, 1];
 
