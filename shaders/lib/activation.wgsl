@@ -1,6 +1,7 @@
 // Activation functions shared by the elementwise kernels and the fused GEMM/conv epilogues.
 // ACT selects one (an `override` constant, so the choice is folded at pipeline creation):
-//   0 linear, 1 relu, 2 sigmoid, 3 tanh, 4 leakyRelu(ALPHA), 5 elu(ALPHA), 6 softplus.
+//   0 linear, 1 relu, 2 sigmoid, 3 tanh, 4 leakyRelu(ALPHA), 5 elu(ALPHA), 6 softplus,
+//   7 relu capped at ALPHA (relu6, Keras's ReLU(max_value)).
 // The derivative is written in terms of the output y = act(x), so the backward pass needs only
 // the stored forward output, never the pre-activation.
 override ACT: u32 = 0u;
@@ -24,6 +25,8 @@ fn activate(x: f32) -> f32 {
     case 4u: { return select(ALPHA * x, x, x > 0.0); }
     case 5u: { return select(ALPHA * (exp(x) - 1.0), x, x > 0.0); }
     case 6u: { return max(x, 0.0) + log(1.0 + exp(-abs(x))); }
+    // min/max of a NaN are the implementation's choice in WGSL: keep it.
+    case 7u: { return select(min(max(x, 0.0), ALPHA), x, is_nan(x)); }
     default: { return x; }
   }
 }
@@ -38,6 +41,8 @@ fn activate_grad(y: f32) -> f32 {
     case 4u: { return select(ALPHA, 1.0, y > 0.0); }
     case 5u: { return select(y + ALPHA, 1.0, y > 0.0); }
     case 6u: { return 1.0 - exp(-y); }
+    // The output is flat at 0 and at the cap (TensorFlow's relu6 gradient: 0 at both ends).
+    case 7u: { return select(0.0, 1.0, y > 0.0 && y < ALPHA); }
     default: { return 1.0; }
   }
 }

@@ -39,3 +39,27 @@ export class Activation extends Layer {
 export function activation(config: ActivationConfig): Activation {
   return new Activation(config);
 }
+
+/** The activation layers with options (ReLU, LeakyReLU, ELU): one of lib/activation.wgsl's functions with a fixed alpha. */
+export abstract class ElementwiseActivationLayer extends Layer {
+  protected abstract readonly act: ActivationName;
+  protected abstract readonly alpha: number | undefined;
+
+  computeOutputShape(inputShape: Shape): Shape {
+    return inputShape;
+  }
+
+  forward(x: Tensor): Tensor {
+    return activationForward(x, this.act, this.alpha);
+  }
+
+  backward(dy: Tensor, _x: Tensor, y: Tensor): Tensor {
+    return activationBackward(y, dy, this.act, this.alpha);
+  }
+}
+
+/** Checks a finite-number option of an activation layer. */
+export function finiteOption(layer: string, key: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${layer}: ${key} must be a finite number, got ${JSON.stringify(value) ?? String(value)}`);
+  return value;
+}

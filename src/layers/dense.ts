@@ -1,5 +1,7 @@
-// Dense: y = act(x·W + b), one fused GEMM (bias and activation in its epilogue).
-// Backward: dz = dy·act'(y); dW = xᵀ·dz; db = Σ_batch dz; dx = dz·Wᵀ.
+// Dense: y = act(x·W + b), one fused GEMM (bias and activation in its epilogue); softmax, which
+// reduces along the units, is its own kernel after the GEMM. On inputs of rank > 2 it applies to the
+// last axis (as Keras): x [batch, ..., features] is the GEMM's [batch·..., features], a view.
+// Backward: dz = dy·act'(y) (softmax's Jacobian for softmax); dW = xᵀ·dz; db = Σ_rows dz; dx = dz·Wᵀ.
 // Optional contractive penalty λ·‖∂h/∂x‖²_F (the contractive autoencoder's encoder).
 import { Layer, Weight, checkLayerActivation, checkOptions, shapeError, type CallState, type LayerConfig } from './layer.js';
 import { matmul, biasGrad } from '../ops/matmul.js';
@@ -8,11 +10,12 @@ import { contractiveBackward, contractivePenalty } from '../ops/regularizers.js'
 import type { L1L2 } from '../ops/regularizers.js';
 import { checkInitializer, type InitializerSpec } from '../initializers.js';
 import { zeros } from '../ops/fill.js';
-import type { Shape, Tensor } from '../tensor.js';
+import { empty, type Shape, type Tensor } from '../tensor.js';
+import { softmax, softmaxBackward } from '../ops/softmax.js';
 
 export interface DenseConfig extends LayerConfig {
   units: number;
-  activation?: ActivationName;
+  activation?: ActivationName | 'softmax';
   useBias?: boolean;
   kernelInitializer?: InitializerSpec;
   biasInitializer?: InitializerSpec;
@@ -25,7 +28,7 @@ export interface DenseConfig extends LayerConfig {
 export class Dense extends Layer {
   readonly className = 'Dense';
   readonly units: number;
-  readonly activation: ActivationName;
+  readonly activation: ActivationName | 'softmax';
   readonly useBias: boolean;
   readonly contractive: number;
   kernel!: Weight;
@@ -37,7 +40,7 @@ export class Dense extends Layer {
     if (!Number.isInteger(config.units) || config.units <= 0) throw new Error(`dense: units must be a positive integer, got ${config.units}`);
     this.units = config.units;
     this.activation = config.activation ?? 'linear';
-    checkLayerActivation('dense', this.activation);
+    if (this.activation !== 'softmax') checkLayerActivation('dense', this.activation);
     if (config.kernelInitializer !== undefined) checkInitializer(config.kernelInitializer, 'dense: kernelInitializer');
     if (config.biasInitializer !== undefined) checkInitializer(config.biasInitializer, 'dense: biasInitializer');
     this.useBias = config.useBias ?? true;
@@ -45,21 +48,31 @@ export class Dense extends Layer {
   }
 
   computeOutputShape(inputShape: Shape): Shape {
-    if (inputShape.length !== 1) throw shapeError(this, inputShape, 'Dense takes [features] per sample; add a flatten layer before it');
-    return [this.units];
+    if (inputShape.length === 0) throw shapeError(this, inputShape, 'Dense takes [..., features] per sample');
+    return [...inputShape.slice(0, -1), this.units];
   }
 
   protected override build(inputShape: Shape): void {
-    this.kernel = this.addWeight('kernel', [inputShape[0], this.units], this.config.kernelInitializer ?? 'glorotUniform', this.config.kernelRegularizer);
+    this.kernel = this.addWeight('kernel', [inputShape[inputShape.length - 1], this.units], this.config.kernelInitializer ?? 'glorotUniform', this.config.kernelRegularizer);
     if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.config.biasInitializer ?? 'zeros', this.config.biasRegularizer);
   }
 
+  /** The activation fused into the GEMM's epilogue. */
+  get #fused(): ActivationName {
+    return this.activation === 'softmax' ? 'linear' : this.activation;
+  }
+
   forward(x: Tensor): Tensor {
-    return matmul(x, this.kernel.value, { bias: this.bias?.value, activation: this.activation });
+    const y = empty([...x.shape.slice(0, -1), this.units]);
+    withRows([x, y], ([x2, y2]) => matmul(x2, this.kernel.value, { bias: this.bias?.value, activation: this.#fused, out: y2 }));
+    if (this.activation !== 'softmax') return y;
+    const p = softmax(y);
+    y.dispose();
+    return p;
   }
 
   override addCallPenalty(y: Tensor, loss: Tensor, lossIndex: number): void {
-    if (this.contractive > 0) contractivePenalty(y, this.kernel.value, this.activation, this.contractive, { out: loss, outIndex: lossIndex, accumulate: true });
+    if (this.contractive > 0) contractivePenalty(y, this.kernel.value, this.#fused, this.contractive, { out: loss, outIndex: lossIndex, accumulate: true });
   }
 
   backward(dy: Tensor, x: Tensor, y: Tensor, _state: CallState, needInputGrad: boolean): Tensor | null {
@@ -68,18 +81,31 @@ export class Dense extends Layer {
       // The penalty depends on h = y and on W: its gradients join dy (before the activation
       // derivative is applied) and dW.
       dKernel = zeros(this.kernel.shape);
-      contractiveBackward(y, this.kernel.value, this.activation, this.contractive, dy, dKernel);
+      contractiveBackward(y, this.kernel.value, this.#fused, this.contractive, dy, dKernel);
     }
-    const dz = activationBackward(y, dy, this.activation);
-    this.addGrad(this.kernel, matmul(x, dz, { transposeA: true, out: dKernel, accumulate: dKernel !== undefined }));
-    if (this.bias) this.addGrad(this.bias, biasGrad(dz));
-    const dx = needInputGrad ? matmul(dz, this.kernel.value, { transposeB: true }) : null;
+    const dz = this.activation === 'softmax' ? softmaxBackward(y, dy) : activationBackward(y, dy, this.activation);
+    const dx = needInputGrad ? empty(x.shape) : null;
+    withRows(dx ? [x, dz, dx] : [x, dz], ([x2, dz2, dx2]) => {
+      this.addGrad(this.kernel, matmul(x2, dz2, { transposeA: true, out: dKernel, accumulate: dKernel !== undefined }));
+      if (this.bias) this.addGrad(this.bias, biasGrad(dz2));
+      if (dx2) matmul(dz2, this.kernel.value, { transposeB: true, out: dx2 });
+    });
     dz.dispose();
     return dx;
   }
 
   getConfig(): Record<string, unknown> {
     return { units: this.units, activation: this.activation, useBias: this.useBias, contractive: this.contractive || undefined };
+  }
+}
+
+/** Runs `use` on [rows, last axis] views of tensors of any rank ≥ 2 (the same buffers), then frees the views. */
+function withRows(tensors: Tensor[], use: (views: Tensor[]) => void): void {
+  const views = tensors.map((t) => (t.shape.length === 2 ? t : t.reshape([t.size / t.shape[t.shape.length - 1], t.shape[t.shape.length - 1]])));
+  try {
+    use(views);
+  } finally {
+    views.forEach((v, i) => v !== tensors[i] && v.dispose());
   }
 }
 

@@ -5,16 +5,19 @@ import { activation_backward } from '../generated/activation_backward.js';
 import { activation_forward } from '../generated/activation_forward.js';
 import { empty, Tensor } from '../tensor.js';
 
-export type ActivationName = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'leakyRelu' | 'elu' | 'softplus';
+export type ActivationName = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'leakyRelu' | 'elu' | 'softplus' | 'relu6';
 
 /**
  * The ACT override constant of shaders/lib/activation.wgsl. A Map, not an object literal: names
  * come from model files and user code, and 'toString' or '__proto__' must be unknown, not inherited.
  */
-const ACT = new Map<ActivationName, number>([['linear', 0], ['relu', 1], ['sigmoid', 2], ['tanh', 3], ['leakyRelu', 4], ['elu', 5], ['softplus', 6]]);
+const ACT = new Map<ActivationName, number>([['linear', 0], ['relu', 1], ['sigmoid', 2], ['tanh', 3], ['leakyRelu', 4], ['elu', 5], ['softplus', 6], ['relu6', 7]]);
 export const ACTIVATION_NAMES: readonly ActivationName[] = [...ACT.keys()];
-/** Keras's defaults: LeakyReLU alpha 0.3 in tf.keras (TF.js uses 0.3 too), ELU alpha 1. */
-const DEFAULT_ALPHA = new Map<ActivationName, number>([['leakyRelu', 0.3], ['elu', 1]]);
+/**
+ * Keras's defaults: LeakyReLU alpha 0.3 in tf.keras (TF.js uses 0.3 too), ELU alpha 1; relu6's
+ * alpha is its cap, 6 (the ReLU layer's maxValue sets another).
+ */
+const DEFAULT_ALPHA = new Map<ActivationName, number>([['leakyRelu', 0.3], ['elu', 1], ['relu6', 6]]);
 
 export function isActivationName(name: unknown): name is ActivationName {
   return typeof name === 'string' && ACT.has(name as ActivationName);

@@ -86,10 +86,17 @@ function backwardGeometry(op: string, dy: Tensor, xShape: Shape, options: Pool2D
   return { ...g, threads: xShape };
 }
 
+/** y itself, or a new tensor of the pooled shape; `out` may have another shape of that size (a view). */
+function output(op: string, shape: Shape, out?: Tensor): Tensor {
+  if (!out) return empty(shape);
+  if (out.size !== shape.reduce((a, b) => a * b, 1) || out.dtype !== 'float32') throw new Error(`${op}: out ${formatShape(out.shape)} (${out.dtype}) does not hold the pooled ${formatShape(shape)}`);
+  return out;
+}
+
 /** Max pooling; argmax holds the flat index into x of each output's chosen element. */
-export function maxPool2d(x: Tensor, options: Pool2DOptions): { y: Tensor; argmax: Tensor<'int32'> } {
+export function maxPool2d(x: Tensor, options: Pool2DOptions, out?: Tensor): { y: Tensor; argmax: Tensor<'int32'> } {
   const g = geometry('maxPool2d', x.shape, options);
-  const y = empty(g.outShape);
+  const y = output('maxPool2d', g.outShape, out);
   const argmax = empty(g.outShape, 'int32');
   maxForward.run([x.buffer, y.buffer, argmax.buffer, x.buffer], g);
   return { y, argmax };
@@ -107,9 +114,9 @@ export function maxPool2dBackward(dy: Tensor, argmax: Tensor<'int32'>, xShape: S
 }
 
 /** Average pooling; with 'same' padding, each window averages its unpadded elements only (Keras). */
-export function avgPool2d(x: Tensor, options: Pool2DOptions): Tensor {
+export function avgPool2d(x: Tensor, options: Pool2DOptions, out?: Tensor): Tensor {
   const g = geometry('avgPool2d', x.shape, options);
-  const y = empty(g.outShape);
+  const y = output('avgPool2d', g.outShape, out);
   avgForward.run([x.buffer, y.buffer], g);
   return y;
 }

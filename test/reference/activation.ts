@@ -1,5 +1,5 @@
 // float64 reference of the activations and their derivatives (Keras's definitions).
-export type Act = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'leakyRelu' | 'elu' | 'softplus';
+export type Act = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'leakyRelu' | 'elu' | 'softplus' | 'relu6';
 
 export function activate(name: Act, x: number, alpha: number): number {
   switch (name) {
@@ -10,6 +10,7 @@ export function activate(name: Act, x: number, alpha: number): number {
     case 'leakyRelu': return x > 0 ? x : alpha * x;
     case 'elu': return x > 0 ? x : alpha * (Math.exp(x) - 1);
     case 'softplus': return Math.log1p(Math.exp(-Math.abs(x))) + Math.max(x, 0);
+    case 'relu6': return Math.min(Math.max(x, 0), alpha);
   }
 }
 
@@ -23,5 +24,6 @@ export function activateGrad(name: Act, x: number, alpha: number): number {
     case 'leakyRelu': return x > 0 ? 1 : alpha;
     case 'elu': return x > 0 ? 1 : alpha * Math.exp(x);
     case 'softplus': return 1 / (1 + Math.exp(-x));
+    case 'relu6': return x > 0 && x < alpha ? 1 : 0;
   }
 }

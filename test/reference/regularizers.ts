@@ -21,6 +21,7 @@ export function gradFromOutput(act: Act, y: number, alpha: number): number {
     case 'leakyRelu': return y > 0 ? 1 : alpha;
     case 'elu': return y > 0 ? 1 : y + alpha;
     case 'softplus': return 1 - Math.exp(-y);
+    case 'relu6': return y > 0 && y < alpha ? 1 : 0;
   }
 }
 

@@ -1,0 +1,81 @@
+// The activation layers with options, global pooling, Dense with softmax and on rank > 2, through
+// the float64 harness (forward, finite-difference gradients), and their bad inputs.
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as layers from '../src/layers/index.js';
+import { input } from '../src/graph.js';
+import { setup } from './helpers.js';
+import { runLayerTest } from './layer_harness.js';
+import { activate } from './reference/activation.js';
+import { avgPool, maxPool } from './reference/pooling.js';
+import { softmax as softmaxRef } from './reference/softmax.js';
+import { matmul as matmulRef } from './reference/matmul.js';
+
+beforeAll(setup);
+
+describe('activation layers', () => {
+  it.each([
+    ['ReLU', () => layers.reLU(), (x: number) => activate('relu', x, 0)],
+    ['ReLU maxValue 0.4', () => layers.reLU({ maxValue: 0.4 }), (x: number) => activate('relu6', x, 0.4)],
+    ['LeakyReLU default alpha 0.3', () => layers.leakyReLU(), (x: number) => activate('leakyRelu', x, 0.3)],
+    ['LeakyReLU alpha 0.05', () => layers.leakyReLU({ alpha: 0.05 }), (x: number) => activate('leakyRelu', x, 0.05)],
+    ['ELU alpha 0.5', () => layers.elu({ alpha: 0.5 }), (x: number) => activate('elu', x, 0.5)],
+  ] as const)('%s', async (_, make, f) => {
+    await runLayerTest({ layer: make(), inputShape: [3, 5], batch: 4, reference: (x) => x.map(f) });
+  });
+
+  it('Softmax over the last axis', async () => {
+    await runLayerTest({ layer: layers.softmax(), inputShape: [2, 6], batch: 3, reference: (x) => Float64Array.from(softmaxRef(x, 6)) });
+  });
+
+  it('keeps Keras/TF.js defaults in their configs', () => {
+    expect(layers.reLU().getConfig()).toEqual({ maxValue: null });
+    expect(layers.leakyReLU().getConfig()).toEqual({ alpha: 0.3 });
+    expect(layers.elu().getConfig()).toEqual({ alpha: 1 });
+    expect(layers.softmax().getConfig()).toEqual({ axis: -1 });
+  });
+
+  it('reject bad options at construction and an unsupported softmax axis at apply()', () => {
+    expect(() => layers.reLU({ maxValue: -1 })).toThrow(/ReLU: maxValue must be ≥ 0/);
+    expect(() => layers.leakyReLU({ alpha: Number.NaN })).toThrow(/LeakyReLU: alpha must be a finite number/);
+    expect(() => layers.elu({ alpha: -1 })).toThrow(/ELU: alpha must be ≥ 0/);
+    expect(() => layers.leakyReLU({ negativeSlope: 0.1 } as never)).toThrow(/LeakyReLU: unknown option 'negativeSlope'/);
+    expect(() => layers.softmax({ axis: 1 }).apply(input({ shape: [3, 4] }))).toThrow(/\(Softmax\) cannot take input shape \[3,4\]: softmax along axis 1: only the last axis/);
+  });
+});
+
+describe('global pooling', () => {
+  const shape: [number, number, number, number] = [2, 3, 5, 4];
+  const whole = { shape, pool: [3, 5] as [number, number], strides: [3, 5] as [number, number], padding: 'valid' as const };
+  it('GlobalAveragePooling2D', async () => {
+    await runLayerTest({ layer: layers.globalAveragePooling2d(), inputShape: [3, 5, 4], batch: 2, reference: (x) => Float64Array.from(avgPool(x, whole)) });
+  });
+  it('GlobalMaxPooling2D', async () => {
+    await runLayerTest({ layer: layers.globalMaxPooling2d(), inputShape: [3, 5, 4], batch: 2, reference: (x) => Float64Array.from(maxPool(x, whole).y) });
+  });
+  it('reject inputs that are not images', () => {
+    expect(() => layers.globalAveragePooling2d().apply(input({ shape: [4, 4] }))).toThrow(/\(GlobalAveragePooling2D\) cannot take input shape \[4,4\]: expected \[height, width, channels\]/);
+    expect(() => layers.globalMaxPooling2d({ keepdims: true } as never)).toThrow(/GlobalMaxPooling2D: unknown option 'keepdims'/);
+  });
+});
+
+describe('Dense', () => {
+  it("activation 'softmax'", async () => {
+    await runLayerTest({
+      layer: layers.dense({ units: 5, activation: 'softmax', biasInitializer: 'randomNormal' }),
+      inputShape: [4],
+      batch: 3,
+      reference: (x, [w, b]) => Float64Array.from(softmaxRef(matmulRef(x, w, 3, 4, 5).map((v, i) => v + b[i % 5]), 5)),
+    });
+  });
+
+  it('on rank-3 inputs applies to the last axis', async () => {
+    const layer = layers.dense({ units: 3, activation: 'tanh', biasInitializer: 'randomNormal' });
+    await runLayerTest({
+      layer,
+      inputShape: [4, 6],
+      batch: 2,
+      reference: (x, [w, b]) => matmulRef(x, w, 8, 6, 3).map((v, i) => Math.tanh(v + b[i % 3])),
+    });
+    expect(layer.kernel.shape).toEqual([6, 3]);
+  });
+});
