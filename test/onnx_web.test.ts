@@ -1,7 +1,7 @@
 // In Chromium: ONNX Runtime Web's WebGPU execution provider runs wgslnet's exported seed-style
 // models on the same adapter and agrees with wgslnet's predict; toOnnx and loadOnnx work in the
 // browser (no Node built-ins). In Node the ONNX Runtime part is covered by onnx.node.test.ts.
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import * as layers from '../src/layers/index.js';
 import { input } from '../src/graph.js';
 import { Model } from '../src/model.js';
@@ -59,4 +59,27 @@ it.skipIf(typeof document === 'undefined').each([['dense', denseAE], ['conv', co
   // ORT Web's WebGPU kernels sum in their own order (and may use fused multiply-adds): float32 rounding.
   expectClose(actual, await predict(m, x, shape), { atol: 1e-6, rtol: 1e-5 }, 'ONNX Runtime Web vs wgslnet');
   m.dispose();
+});
+
+it.skipIf(typeof document === 'undefined')("model.save('downloads://name.onnx') downloads one ONNX file that loads back", async () => {
+  const clicks: { href: string; download: string }[] = [];
+  const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+    clicks.push({ href: this.href, download: this.download });
+  });
+  try {
+    const m = denseAE();
+    const result = await m.save('downloads://dense_ae.onnx');
+    expect(clicks.map((c) => c.download)).toEqual(['dense_ae.onnx']);
+    const bytes = new Uint8Array(await (await fetch(clicks[0].href)).arrayBuffer());
+    expect(result.modelArtifactsInfo).toMatchObject({ modelTopologyType: 'ONNX', modelTopologyBytes: bytes.length });
+    expect(bytes).toEqual(await toOnnx(m));
+    const shape = [2, 64];
+    const x = uniform(128, 6, 0, 1);
+    const back = await loadOnnx(bytes);
+    expectClose(await predict(back, x, shape), await predict(m, x, shape), { atol: 1e-6, rtol: 1e-5 }, 'downloaded file loaded back');
+    back.dispose();
+    m.dispose();
+  } finally {
+    click.mockRestore();
+  }
 });
