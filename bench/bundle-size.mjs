@@ -40,6 +40,8 @@ async function measure(name, inline) {
       optimizer: `${has(optimizerKernels)}/${optimizerKernels.length}`,
       backward: `${has(backwardKernels)}/${backwardKernels.length}`,
       'adam_update': js.includes('adam_update') ? 'yes' : 'no',
+      // The ONNX exporter/importer and protobufjs load only when toOnnx/loadOnnx/'onnx://' are used.
+      onnx: js.includes('message ModelProto') ? 'yes' : 'no',
       'lazy kB': +(lazy / 1024).toFixed(1),
     };
   } finally {
