@@ -6,7 +6,7 @@ export interface Point {
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
-const PAD = { left: 56, right: 16, top: 14, bottom: 34 };
+const PAD = { left: 66, right: 16, top: 14, bottom: 34 };
 
 function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG, name);
@@ -29,6 +29,8 @@ export class LossChart {
   train: Point[] = [];
   val: Point[] = [];
   epochs = 1;
+  /** The y axis's title: the loss and its name. */
+  yLabel = 'loss';
 
   constructor(readonly svg: SVGSVGElement) {
     // Drawn at the element's own width so that text keeps its size on any screen.
@@ -36,10 +38,11 @@ export class LossChart {
     this.draw();
   }
 
-  reset(epochs: number): void {
+  reset(epochs: number, yLabel = 'loss'): void {
     this.train = [];
     this.val = [];
     this.epochs = epochs;
+    this.yLabel = yLabel;
     this.draw();
   }
 
@@ -64,7 +67,8 @@ export class LossChart {
     const y = (v: number) => H - PAD.bottom - ((v - lo) / (hi - lo)) * (H - PAD.top - PAD.bottom);
 
     const axes = el('g', { class: 'axes' });
-    for (const t of ticks(lo, hi, 5)) {
+    // No y ticks before there is a loss to scale them to (the placeholder sits where they would).
+    for (const t of all.length ? ticks(lo, hi, 5) : []) {
       axes.append(el('line', { x1: PAD.left, x2: W - PAD.right, y1: y(t), y2: y(t), class: 'grid' }));
       axes.append(el('text', { x: PAD.left - 8, y: y(t) + 4, 'text-anchor': 'end' }, String(t)));
     }
@@ -72,10 +76,16 @@ export class LossChart {
       axes.append(el('text', { x: x(t), y: H - PAD.bottom + 18, 'text-anchor': 'middle' }, String(t)));
     }
     axes.append(el('text', { x: (PAD.left + W - PAD.right) / 2, y: H - 4, 'text-anchor': 'middle', class: 'label' }, 'epoch'));
+    const yMid = (PAD.top + H - PAD.bottom) / 2;
+    axes.append(el('text', { x: 12, y: yMid, 'text-anchor': 'middle', class: 'label y-label', transform: `rotate(-90 12 ${yMid})` }, this.yLabel));
     axes.append(el('line', { x1: PAD.left, x2: W - PAD.right, y1: H - PAD.bottom, y2: H - PAD.bottom, class: 'axis' }));
     svg.append(axes);
     if (!all.length) {
-      svg.append(el('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'empty' }, 'The loss appears here as the model trains'));
+      // Two short lines: one long line ran past the edge of a phone's chart.
+      const xMid = (PAD.left + W - PAD.right) / 2;
+      const placeholder = el('text', { x: xMid, y: yMid - 8, 'text-anchor': 'middle', class: 'empty' });
+      placeholder.append(el('tspan', { x: xMid }, 'The loss appears here'), el('tspan', { x: xMid, dy: '1.3em' }, 'as the model trains'));
+      svg.append(placeholder);
       return;
     }
     for (const [series, cls] of [[this.train, 'train'], [this.val, 'val']] as const) {

@@ -1,6 +1,8 @@
-// The data sets as the page gets them from the dev server's /data/ routes (see vite.config.ts):
-// Fashion-MNIST through the library's browser loader, the photo patches decoded by the browser.
-// Pixels stay uint8 (N×H×W×C) and are scaled by 1/255 on the GPU as batches are drawn.
+/// <reference types="vite/client" />
+// The data sets as the page gets them from data/ next to it (see vite.config.ts): the dev server's
+// routes to this machine's files, or the slice a static build carries. Fashion-MNIST goes through
+// the library's browser loader, the photo patches are decoded by the browser. Pixels stay uint8
+// (N×H×W×C) and are scaled by 1/255 on the GPU as batches are drawn.
 import { addGaussianNoise, FASHION_MNIST_CLASSES, loadFashionMnist, toFloat, trainTestSplit, type HostTensor } from '../src/index.js';
 
 export interface ImageSet {
@@ -12,19 +14,26 @@ export interface ImageSet {
   captions: string[];
 }
 
-export interface Available {
-  fashionMnist: boolean;
+/** data/index.json: what the server has. */
+export interface DataIndex {
+  /** Image counts of the Fashion-MNIST the page gets; `slice` when it is a static build's part of it. */
+  fashionMnist: { train: number; test: number; slice: boolean } | null;
   photos: number;
 }
 
-export async function available(): Promise<Available> {
-  const response = await fetch('/data/index.json');
-  if (!response.ok) return { fashionMnist: false, photos: 0 };
+/** data/ beside the page, wherever the app is deployed. */
+const DATA = new URL(`${import.meta.env.BASE_URL}data/`, location.href);
+
+export async function available(): Promise<DataIndex> {
+  const response = await fetch(new URL('index.json', DATA)).catch(() => null);
+  if (!response?.ok) return { fashionMnist: null, photos: 0 };
   return response.json();
 }
 
 async function fashionMnist(): Promise<ImageSet> {
-  const f = await loadFashionMnist('/data/fashion-mnist/');
+  const f = await loadFashionMnist(new URL('fashion-mnist/', DATA).href).catch((e: Error) => {
+    throw new Error(`Could not load Fashion-MNIST from this server (${e.message}). Reload the page to try again.`);
+  });
   const withChannel = (x: HostTensor) => ({ data: x.data as Uint8Array, shape: [...x.shape, 1] });
   const labels = f.yTest.data;
   const showcase = FASHION_MNIST_CLASSES.map((_, c) => labels.indexOf(c));
@@ -47,13 +56,13 @@ async function decodePng(url: string, size: number): Promise<Uint8Array> {
 
 async function photos(): Promise<ImageSet> {
   const size = 64;
-  const files: string[] = await (await fetch('/data/photos/index.json')).json();
+  const files: string[] = await (await fetch(new URL('photos/index.json', DATA))).json();
   const per = size * size * 3;
   const all = new Uint8Array(files.length * per);
   // A few requests at a time: ~1000 small files.
   for (let i = 0; i < files.length; i += 32) {
     const batch = files.slice(i, i + 32);
-    const decoded = await Promise.all(batch.map((f) => decodePng(`/data/photos/${encodeURIComponent(f)}`, size)));
+    const decoded = await Promise.all(batch.map((f) => decodePng(new URL(`photos/${encodeURIComponent(f)}`, DATA).href, size)));
     decoded.forEach((rgb, k) => all.set(rgb, (i + k) * per));
   }
   // The library's seeded split, as the Node examples use (80/20).

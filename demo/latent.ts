@@ -68,7 +68,7 @@ export class LatentPanel {
     this.note.textContent = !m
       ? 'Train or load a model to explore its code.'
       : this.#split
-        ? `${this.#split.units} code units. Drag a slider: the decoder redraws the image from the changed code.`
+        ? `${this.#split.units} code units, one slider each. Drag one: the decoder redraws the image from the changed code.`
         : 'This model’s code is a feature map, too wide for sliders: pick one of the dense examples.';
     this.sliders.replaceChildren();
     for (const canvas of [this.source, this.output]) canvas.getContext('2d')!.clearRect(0, 0, canvas.width, canvas.height);
@@ -77,12 +77,8 @@ export class LatentPanel {
 
   /** Slider ranges from the codes of all showcase images, then the current image's code. */
   async #buildSliders(): Promise<void> {
-    const { encoder, units } = this.#split!;
-    const codes = await predictHost(encoder, this.#images!, this.#count, 1 / 255);
-    for (let u = 0; u < units; u++) {
-      let [lo, hi] = [0, 0];
-      for (let i = 0; i < this.#count; i++) [lo, hi] = [Math.min(lo, codes[i * units + u]), Math.max(hi, codes[i * units + u])];
-      hi = hi - lo < 1e-6 ? lo + 1 : hi + 0.25 * (hi - lo);
+    const ranges = await this.#ranges();
+    for (const [u, [lo, hi]] of ranges.entries()) {
       const label = document.createElement('label');
       label.title = `code unit ${u}`;
       const slider = Object.assign(document.createElement('input'), { type: 'range', min: String(lo), max: String(hi), step: String((hi - lo) / 200) });
@@ -91,6 +87,29 @@ export class LatentPanel {
       this.sliders.append(label);
     }
     await this.show(this.#index);
+  }
+
+  /**
+   * Follows training: slider ranges from the showcase codes under the current weights, and the
+   * current image re-encoded and decoded. Sliders stay in place (and keep focus).
+   */
+  async refresh(): Promise<void> {
+    if (!this.#split || !this.#images) return;
+    const sliders = [...this.sliders.querySelectorAll('input')];
+    const ranges = await this.#ranges();
+    sliders.forEach((s, u) => Object.assign(s, { min: String(ranges[u][0]), max: String(ranges[u][1]), step: String((ranges[u][1] - ranges[u][0]) / 200) }));
+    await this.show(this.#index);
+  }
+
+  /** Each code unit's range over the showcase images' codes, with room to go beyond them. */
+  async #ranges(): Promise<[number, number][]> {
+    const { encoder, units } = this.#split!;
+    const codes = await predictHost(encoder, this.#images!, this.#count, 1 / 255);
+    return Array.from({ length: units }, (_, u) => {
+      let [lo, hi] = [0, 0];
+      for (let i = 0; i < this.#count; i++) [lo, hi] = [Math.min(lo, codes[i * units + u]), Math.max(hi, codes[i * units + u])];
+      return [lo, hi - lo < 1e-6 ? lo + 1 : hi + 0.25 * (hi - lo)];
+    });
   }
 
   /** Encodes showcase image i and sets the sliders to its code. */

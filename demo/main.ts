@@ -3,12 +3,12 @@
 // browser entry (src/index.ts), as an app gets it from the package.
 import { adapterName, context, init, sync, take, type HostTensor, type IOHandler, type Logs, type Model, type ModelJSON } from '../src/index.js';
 import { LossChart } from './chart.js';
-import { available, loadImageSet, noisy, pick, type Available, type ImageSet } from './data.js';
+import { available, loadImageSet, noisy, pick, type DataIndex, type ImageSet } from './data.js';
 import { DrawPad } from './draw.js';
 import { drawGrid, drawImage } from './images.js';
 import { LatentPanel } from './latent.js';
 import { demoExample, demoExamples, type DemoExample } from './models.js';
-import { coalesce, predictHost } from './util.js';
+import { coalesce, predictHost, predictionsDone } from './util.js';
 
 type Bytes = HostTensor & { data: Uint8Array };
 
@@ -46,6 +46,8 @@ const ui = {
   loadIdb: $<HTMLButtonElement>('load-idb'),
   download: $<HTMLButtonElement>('download'),
   loadFiles: $<HTMLInputElement>('load-files'),
+  loadFilesButton: $<HTMLButtonElement>('load-files-button'),
+  defaults: $('defaults'),
   metrics: $('metrics'),
   grid: $<HTMLCanvasElement>('grid'),
   rowLabels: $('row-labels'),
@@ -57,7 +59,7 @@ const ui = {
 
 const SCALE = 1 / 255;
 let gpuReady = false;
-let data: Available = { fashionMnist: false, photos: 0 };
+let data: DataIndex = { fashionMnist: null, photos: 0 };
 let session: Session | null = null;
 let training = false;
 /** Stop pressed: honoured at the next batch, even when pressed before fit() began. */
@@ -70,23 +72,27 @@ const redrawPad = coalesce(reconstructDrawing, showError);
 const pad = new DrawPad($<HTMLCanvasElement>('pad'), redrawPad);
 
 function showError(e: unknown): void {
-  console.error(e);
+  // Said on the page, in words for its reader; the console keeps the details for developers.
+  console.warn(e);
   ui.error.textContent = e instanceof Error ? e.message : String(e);
   ui.error.hidden = false;
 }
 
-/** Runs a button's action, showing its error on the page. */
+/** Runs an action, showing its error on the page; the status line never keeps a stale "Loading…". */
+async function attempt(run: () => Promise<void>): Promise<void> {
+  ui.error.hidden = true;
+  try {
+    await run();
+  } catch (e) {
+    showError(e);
+    status(session ? 'That did not work (see below); the model you had is unchanged.' : 'That did not work: the message below says why.');
+  } finally {
+    updateButtons();
+  }
+}
+
 function action(button: HTMLElement, run: () => Promise<void>): void {
-  button.addEventListener('click', async () => {
-    ui.error.hidden = true;
-    try {
-      await run();
-    } catch (e) {
-      showError(e);
-    } finally {
-      updateButtons();
-    }
-  });
+  button.addEventListener('click', () => attempt(run));
 }
 
 function status(text: string): void {
@@ -98,7 +104,12 @@ function selected(): DemoExample {
 }
 
 function hasData(e: DemoExample): boolean {
-  return e.data === 'photos' ? data.photos > 0 : data.fashionMnist;
+  return e.data === 'photos' ? data.photos > 0 : data.fashionMnist !== null;
+}
+
+/** The model on the page belongs to the example selected: Resume and Save act on it. */
+function sessionSelected(): boolean {
+  return !!session && session.example.id === ui.example.value;
 }
 
 function updateButtons(): void {
@@ -106,31 +117,56 @@ function updateButtons(): void {
   const ready = idle && hasData(selected());
   ui.train.disabled = !ready;
   ui.loadIdb.disabled = !ready;
-  ui.loadFiles.disabled = !ready;
-  $('load-files-label').classList.toggle('disabled', !ready);
+  ui.loadFiles.disabled = ui.loadFilesButton.disabled = !ready;
   ui.stop.disabled = !training;
-  ui.resume.disabled = !(idle && session);
-  ui.saveIdb.disabled = ui.download.disabled = !(idle && session);
+  ui.resume.disabled = !(idle && sessionSelected());
+  ui.saveIdb.disabled = ui.download.disabled = !(idle && sessionSelected());
   for (const el of [ui.example, ui.samples, ui.epochs, ui.batch]) el.disabled = !gpuReady || training;
 }
 
 function sampleChoices(e: DemoExample): number[] {
   // The photos' test split is a fifth of them.
-  return e.data === 'photos' ? [Math.min(200, data.photos), data.photos - Math.round(data.photos * 0.2)] : [512, 2000, 10000, 60000];
+  if (e.data === 'photos') return [Math.min(200, data.photos), data.photos - Math.round(data.photos * 0.2)];
+  const train = data.fashionMnist?.train ?? 60000;
+  return [...new Set([512, 2000, 6000, 10000, 60000].map((n) => Math.min(n, train)))];
 }
 
-/** Shows the example's description and defaults; the sample count stays unless `resetSamples`. */
-function onExampleChange(resetSamples = false): void {
+/** Why an example cannot run here, in words for the person at the page. */
+function missingData(e: DemoExample): string {
+  if (e.data === 'photos') {
+    return data.fashionMnist?.slice
+      ? 'Not in this build: the photo examples need the 64×64 photo patches, which only the development server (npm run demo) serves.'
+      : 'Not on this server: the photo examples need the 64×64 photo patches (whoever runs the server makes them with bash scripts/make-photos.sh).';
+  }
+  return 'Not on this server: Fashion-MNIST is missing, so there is nothing to train on. You can still load a saved model.';
+}
+
+/** Long model descriptions (Conv16→Pool→…) may wrap after each arrow, never inside a word. */
+const wrappable = (text: string) => text.replaceAll('→', '→\u200b');
+
+/**
+ * Shows the selected example's description and sets the fields to its defaults, saying so. A
+ * trained model of another example stays on the page (panels, Resume, Save) only while its own
+ * example is selected again; the status line says which model is there.
+ */
+function onExampleChange(): void {
   const e = selected();
-  ui.description.textContent = hasData(e) ? e.description : `${e.description}. Not available: ${e.data === 'photos' ? 'no photo patches on this server (make them with bash scripts/make-photos.sh)' : 'Fashion-MNIST is missing on this server'}.`;
-  const previous = Number(ui.samples.value);
+  ui.description.textContent = wrappable(hasData(e) ? e.description : `${e.description}. ${missingData(e)}`);
   const choices = sampleChoices(e);
   ui.samples.replaceChildren(...choices.map((n) => new Option(n.toLocaleString('en-US'), String(n))));
-  // All of Fashion-MNIST takes seconds per epoch on a GPU; software adapters get a taste.
-  const fashionDefault = gpuReady && !context().adapter.isSoftware ? 60000 : 2000;
-  ui.samples.value = String(choices.includes(previous) && !resetSamples ? previous : e.data === 'photos' ? choices.at(-1) : fashionDefault);
-  ui.epochs.value = String(Math.min(e.epochs, 10));
+  // A GPU trains all of Fashion-MNIST in seconds per epoch; a software adapter gets a slice.
+  const samples = e.data === 'fashion-mnist' && gpuReady && !context().adapter.isSoftware ? 60000 : e.samples;
+  ui.samples.value = String(choices.filter((n) => n <= samples).at(-1) ?? choices[0]);
+  ui.epochs.value = String(e.epochs);
   ui.batch.value = String(e.batchSize);
+  ui.defaults.textContent = hasData(e) ? `Fields set to this example’s defaults: ${Number(ui.samples.value).toLocaleString('en-US')} images, ${e.epochs} epochs, batch ${e.batchSize}.` : '';
+  if (session && gpuReady && !training) {
+    status(
+      sessionSelected()
+        ? `The ${session.example.label} model is loaded: Resume trains it further, Train starts afresh.`
+        : `The ${session.example.label} model stays until you press Train; select it again to resume or save it.`,
+    );
+  }
   updateButtons();
 }
 
@@ -169,12 +205,19 @@ function shaped(m: Model, t: Bytes): Bytes {
 async function startSession(s: Omit<Session, 'epochsDone' | 'target'>, target: number): Promise<Session> {
   if (session) session.model.dispose();
   session = { ...s, epochsDone: 0, target };
-  chart.reset(target);
+  chart.reset(target, lossLabel(s.model));
   ui.metrics.textContent = '';
   for (const k of ['epoch', 'loss', 'valLoss', 'initialValLoss']) delete ui.metrics.dataset[k];
   setRowLabels(s.example);
   await Promise.all([updateGrid(), latent.setModel(s.model, s.clean, s.set.showcase.length, s.example.image), refreshDrawPanel()]);
   return session;
+}
+
+/** The loss's name for the chart's axis. */
+function lossLabel(m: Model): string {
+  const names: Record<string, string> = { binaryCrossentropy: 'binary cross-entropy', meanSquaredError: 'mean squared error', mse: 'mean squared error', meanAbsoluteError: 'mean absolute error', mae: 'mean absolute error' };
+  const loss = String(m.loss);
+  return `loss (${names[loss] ?? loss})`;
 }
 
 function setRowLabels(e: DemoExample): void {
@@ -223,7 +266,7 @@ async function fitToTarget(s: Session): Promise<void> {
   const start = s.epochsDone;
   let epochStart = 0;
   let batchesDone = 0;
-  let lastSync = 0;
+  let [syncEvery, sinceSync, lastSync] = [1, 0, performance.now()];
   let lastGrid = performance.now();
   training = true;
   updateButtons();
@@ -244,15 +287,20 @@ async function fitToTarget(s: Session): Promise<void> {
           batchesDone = batch + 1;
           if (stopRequested) model.stopTraining = true;
           setProgress(Math.min(1, (s.epochsDone + batchesDone / batches) / s.target));
-          // Batches are only encoded here; waiting for the GPU now and then keeps the bar honest
-          // and gives the page time to paint.
-          const now = performance.now();
-          if (now - lastSync > 100) {
+          // Steps are only encoded here, far faster than the GPU runs them. Waiting for the GPU
+          // every few steps keeps about 100 ms of work queued, so a drawing's or a slider's
+          // prediction waits for that, not for a queue of seconds-long steps (the conv models on a
+          // software adapter); the macrotask turn lets the page handle input and paint.
+          if (++sinceSync >= syncEvery) {
             await sync();
-            lastSync = performance.now();
+            const now = performance.now();
+            syncEvery = Math.max(1, Math.min(64, Math.round((100 * sinceSync) / Math.max(1, now - lastSync))));
+            [sinceSync, lastSync] = [0, now];
+            await new Promise((resolve) => setTimeout(resolve, 0));
           }
-          if (now - lastGrid > 2000) {
-            await updateGrid();
+          await predictionsDone();
+          if (performance.now() - lastGrid > 2000) {
+            await Promise.all([updateGrid(), latent.refresh()]);
             lastGrid = performance.now();
           }
         },
@@ -265,13 +313,15 @@ async function fitToTarget(s: Session): Promise<void> {
             const left = Math.max(0, Math.ceil(s.target - s.epochsDone - 1e-9)) * ms;
             ui.timing.textContent = `${seconds(ms)} per epoch · ${Math.round((n / ms) * 1000).toLocaleString('en-US')} samples/s${left ? ` · about ${seconds(left)} left` : ''}`;
           }
-          await updateGrid();
+          await Promise.all([updateGrid(), latent.refresh()]);
           lastGrid = performance.now();
         },
       },
     });
   } finally {
     training = false;
+    // No "about N s left" once training has ended, stopped or failed.
+    ui.timing.textContent = ui.timing.textContent!.replace(/ · about .* left$/, '');
   }
   const stopped = s.epochsDone < s.target - 1e-9;
   const done = +s.epochsDone.toFixed(2);
@@ -293,16 +343,25 @@ async function train(): Promise<void> {
     const prepared = await prepare(e, Number(ui.samples.value));
     const model = e.build();
     const s = await startSession({ ...prepared, model }, target);
-    status('Measuring the untrained loss…');
+    status('Measuring the untrained loss (and the time training will take)…');
     setProgress(0);
     ui.timing.textContent = '';
     // The starting point of both curves: the untrained model's loss.
     const opts = { batchSize: positiveInt(ui.batch, 'Batch size'), scale: SCALE };
+    const t0 = performance.now();
     const trainLoss = await model.evaluate(shaped(model, s.x), shaped(model, s.y), opts);
+    const t1 = performance.now();
     const valLoss = await model.evaluate(shaped(model, s.validation[0]), shaped(model, s.validation[1]), opts);
+    const t2 = performance.now();
     chart.add(0, trainLoss.loss, valLoss.loss);
     showMetrics(0, { loss: trainLoss.loss, val_loss: valLoss.loss });
     ui.metrics.dataset.initialValLoss = String(valLoss.loss);
+    // Before the first step, a time estimate from what was just measured on this adapter: a
+    // training step costs about three forward passes (forward, input and weight gradients), and
+    // the page's waits and redraws about one more.
+    const estimate = target * (4 * (t1 - t0) + (t2 - t1));
+    ui.timing.dataset.estimateMs = String(Math.round(estimate));
+    ui.timing.textContent = `Estimated ${seconds(estimate)} for ${target} epoch${target === 1 ? '' : 's'} on this adapter${estimate > 30_000 ? ': Stop ends it at any time, Resume continues' : ''}.`;
     await fitToTarget(s);
   } finally {
     training = false;
@@ -333,7 +392,11 @@ async function load(source: string | IOHandler, what: string): Promise<void> {
       await model.loadWeights(source);
     } catch (err) {
       model.dispose();
-      throw err;
+      const message = (err as Error).message;
+      if (typeof source === 'string' && /no model .* in IndexedDB/i.test(message)) {
+        throw new Error(`Nothing is saved in this browser for ${e.label} yet: train it, then press “Save in browser”.`);
+      }
+      throw new Error(`Could not load ${what} as the ${e.label} model: ${message}. Pick the example the model was trained as, then load it again.`);
     }
     const s = await startSession({ ...prepared, model }, positiveInt(ui.epochs, 'Epochs'));
     status(`Loaded ${what}. Resume trains it further.`);
@@ -385,6 +448,8 @@ async function reconstructDrawing(): Promise<void> {
   if (!session || session.example.image[2] !== 1) return;
   const out = await predictHost(session.model, pad.pixels(), 1, SCALE);
   drawImage(ui.padOutput, out, 0, session.example.image);
+  // Counts answers, for the end-to-end test of how fast the pad answers while a model trains.
+  ui.padOutput.dataset.answers = String(Number(ui.padOutput.dataset.answers ?? 0) + 1);
 }
 
 /** Explains, in the page, why there is no WebGPU. */
@@ -418,8 +483,15 @@ async function start(): Promise<void> {
   gpuReady = true;
   ui.adapter.textContent = adapterName();
   ui.adapter.dataset.state = 'ready';
-  onExampleChange(true);
-  status(data.fashionMnist ? 'Ready: press Train.' : 'Fashion-MNIST is not on this server: see README (WGSLNET_DATA).');
+  onExampleChange();
+  const f = data.fashionMnist;
+  status(
+    !f
+      ? 'Fashion-MNIST is not on this server, so there is nothing to train on here; you can still load a saved model.'
+      : f.slice
+        ? `Ready: press Train. This page carries ${f.train.toLocaleString('en-US')} of Fashion-MNIST’s 60,000 training images.`
+        : 'Ready: press Train.',
+  );
 }
 
 ui.example.addEventListener('change', () => onExampleChange());
@@ -432,25 +504,24 @@ action(ui.resume, resume);
 action(ui.saveIdb, async () => {
   const s = session!;
   await s.model.save(storageKey(s.example));
-  status(`Saved in this browser (IndexedDB, ${storageKey(s.example)}).`);
+  status(`Saved in this browser: “Load from browser” brings the ${s.example.label} model back, also after a reload.`);
 });
-action(ui.loadIdb, () => load(storageKey(selected()), `from this browser (${storageKey(selected())})`));
+action(ui.loadIdb, () => load(storageKey(selected()), 'the model saved in this browser'));
 action(ui.download, async () => {
   const s = session!;
   await s.model.save(`downloads://wgslnet-${s.example.id}`);
   status(`Downloaded wgslnet-${s.example.id}.json and its .weights.bin.`);
 });
-ui.loadFiles.addEventListener('change', async () => {
+// A real button opens the file picker, so that the keyboard reaches it like every other action.
+ui.loadFilesButton.addEventListener('click', () => ui.loadFiles.click());
+ui.loadFiles.addEventListener('change', () => {
   const files = [...(ui.loadFiles.files ?? [])];
   ui.loadFiles.value = '';
-  ui.error.hidden = true;
-  try {
-    await load(filesHandler(files), files.map((f) => f.name).join(' + '));
-  } catch (e) {
-    showError(e);
-  } finally {
-    updateButtons();
-  }
+  return attempt(() => load(filesHandler(files), files.map((f) => f.name).join(' + ')));
+});
+// Leaving mid-training loses the run: the browser asks first.
+window.addEventListener('beforeunload', (event) => {
+  if (training) event.preventDefault();
 });
 $('pad-clear').addEventListener('click', () => pad.clear());
 $('pad-sample').addEventListener('click', () => {

@@ -1,5 +1,6 @@
-// What the demo offers to train: the seed's examples from the library as they are, plus 28×28×1
-// versions of the conv and denoising autoencoders for Fashion-MNIST (the library's take 64×64×3 photos).
+// What the demo offers to train: the seed's examples from the library, plus 28×28×1 versions of
+// the conv and denoising autoencoders for Fashion-MNIST (the library's take 64×64×3 photos). The
+// page is built from this list alone: a new example is one more entry.
 import { examples, input, layers, model, type Example, type Model, type SymbolicTensor } from '../src/index.js';
 
 export interface DemoExample {
@@ -9,6 +10,8 @@ export interface DemoExample {
   data: Example['data'];
   /** Height, width, channels of one image. */
   image: [number, number, number];
+  /** The page's defaults: sized so that the first run shows its result within seconds. */
+  samples: number;
   epochs: number;
   batchSize: number;
   noise?: number;
@@ -29,28 +32,36 @@ function compiled(name: string, x: SymbolicTensor, y: SymbolicTensor): Model {
   return m;
 }
 
-const fromLibrary = (e: Example, label: string): DemoExample => ({
+/**
+ * A library example with the page's defaults. `adam`: train with Adam instead of the seed's
+ * Adadelta, which needs far more steps than a demo runs before the reconstructions look like
+ * clothing (grey ovals until then).
+ */
+const fromLibrary = (e: Example, label: string, defaults: Pick<DemoExample, 'samples' | 'epochs' | 'batchSize'>, adam = false): DemoExample => ({
   id: e.name,
   label,
-  description: e.description,
+  description: adam ? `${e.description.replace('adadelta', 'adam')} (the seed’s Adadelta needs many more steps than a demo runs)` : e.description,
   data: e.data,
   image: e.data === 'photos' ? [64, 64, 3] : [28, 28, 1],
-  epochs: e.epochs,
-  batchSize: e.batchSize,
+  ...defaults,
   noise: e.noise,
-  build: () => e.build(),
+  build: () => {
+    const m = e.build();
+    if (adam) m.compile({ optimizer: 'adam', loss: m.loss! });
+    return m;
+  },
 });
 
 export const demoExamples: DemoExample[] = [
-  fromLibrary(examples.shallow, 'Shallow (784→32→784)'),
-  fromLibrary(examples.sparse, 'Sparse (L1 on the code)'),
-  fromLibrary(examples['deep-fashion'], 'Deep (784→128→64→32→…)'),
-  fromLibrary(examples.contractive, 'Contractive (784→64→784)'),
+  fromLibrary(examples.shallow, 'Shallow (784→32→784)', { samples: 6000, epochs: 5, batchSize: 32 }, true),
+  fromLibrary(examples.sparse, 'Sparse (L1 on the code)', { samples: 6000, epochs: 5, batchSize: 32 }, true),
+  fromLibrary(examples['deep-fashion'], 'Deep (784→128→64→32→…)', { samples: 6000, epochs: 5, batchSize: 32 }, true),
+  fromLibrary(examples.contractive, 'Contractive (784→64→784)', { samples: 6000, epochs: 5, batchSize: 32 }),
   {
     id: 'conv-fashion',
     label: 'Convolutional (28×28)',
     description: 'Conv16→Pool→Conv8→Pool→Conv8→Pool (4×4×8 code) →Conv8→Up→Conv8→Up→Conv16(valid)→Up→Conv1(sigmoid): the Keras blog’s conv autoencoder, adam, binary cross-entropy',
-    data: 'fashion-mnist', image: [28, 28, 1], epochs: 10, batchSize: 128,
+    data: 'fashion-mnist', image: [28, 28, 1], samples: 2000, epochs: 3, batchSize: 64,
     build() {
       const x = input({ shape: [28, 28, 1] });
       return compiled('conv_fashion', x, chain(x, conv(16), pool(), conv(8), pool(), conv(8), pool(), conv(8), up(), conv(8), up(), conv(16, 'relu', 'valid'), up(), conv(1, 'sigmoid')));
@@ -60,15 +71,15 @@ export const demoExamples: DemoExample[] = [
     id: 'denoising-fashion',
     label: 'Denoising (28×28)',
     description: 'trained on noisy inputs (0.5·N(0,1), clipped) against clean targets: Conv32→Pool→Conv32→Pool (7×7×32) →Conv32→Up→Conv32→Up→Conv1(sigmoid), adam, binary cross-entropy',
-    data: 'fashion-mnist', image: [28, 28, 1], epochs: 10, batchSize: 128, noise: 0.5,
+    data: 'fashion-mnist', image: [28, 28, 1], samples: 2000, epochs: 3, batchSize: 64, noise: 0.5,
     build() {
       const x = input({ shape: [28, 28, 1] });
       return compiled('denoising_fashion', x, chain(x, conv(32), pool(), conv(32), pool(), conv(32), up(), conv(32), up(), conv(1, 'sigmoid')));
     },
   },
-  fromLibrary(examples.deep, 'Deep dense (64×64 photos)'),
-  fromLibrary(examples.conv, 'Convolutional (64×64 photos)'),
-  fromLibrary(examples.denoising, 'Denoising (64×64 photos)'),
+  fromLibrary(examples.deep, 'Deep dense (64×64 photos)', { samples: Infinity, epochs: 5, batchSize: 20 }),
+  fromLibrary(examples.conv, 'Convolutional (64×64 photos)', { samples: Infinity, epochs: 3, batchSize: 20 }),
+  fromLibrary(examples.denoising, 'Denoising (64×64 photos)', { samples: Infinity, epochs: 3, batchSize: 20 }),
 ];
 
 export function demoExample(id: string): DemoExample {

@@ -1,13 +1,16 @@
 // The demo's Vite app (root: demo/, importing the library's sources from ../src). A small plugin
 // serves the local data sets to the page: Fashion-MNIST's four .gz files under /data/fashion-mnist/
 // and the photo patches (PNGs) under /data/photos/, listed by /data/photos/index.json; what this
-// machine has is in /data/index.json. Nothing is copied into the build.
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+// machine has is in /data/index.json. A static build (any web host, no plugin) carries a slice of
+// Fashion-MNIST instead, in the same files and routes, and a small trained model (public/models/).
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { defineConfig, type Connect, type Plugin } from 'vite';
 import { embedShaders } from '../scripts/embed-shaders.mjs';
 import { FASHION_MNIST_FILES } from '../src/data/fashion-mnist.js';
+import type { DataIndex } from './data.js';
 import { fashionMnistFolders, photosFolder } from '../src/node/datasets.js';
 
 // A fresh checkout has no src/generated/ yet.
@@ -36,6 +39,41 @@ function sendJson(res: ServerResponse, value: unknown): void {
   res.end(JSON.stringify(value));
 }
 
+/** How much of Fashion-MNIST a static build carries: about 3 MB gzipped, enough to learn clothing. */
+export const SLICE = { train: 6000, test: 1000 };
+
+/** The first `count` records of an IDX file (header rewritten), gzipped again. */
+function idxSlice(file: string, count: number): Uint8Array {
+  const bytes = gunzipSync(readFileSync(file));
+  const dims = bytes[3];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let per = 1;
+  for (let d = 1; d < dims; d++) per *= view.getUint32(4 + 4 * d);
+  const header = 4 + 4 * dims;
+  const out = bytes.slice(0, header + count * per);
+  new DataView(out.buffer).setUint32(4, count);
+  return gzipSync(out);
+}
+
+/** The build's data: the Fashion-MNIST slice and an index.json that names it. */
+function dataSlice(): Plugin {
+  return {
+    name: 'wgslnet-data-slice',
+    apply: 'build',
+    generateBundle() {
+      const dir = fashionFolder();
+      if (dir) {
+        const f = FASHION_MNIST_FILES;
+        for (const [file, count] of [[f.xTrain, SLICE.train], [f.yTrain, SLICE.train], [f.xTest, SLICE.test], [f.yTest, SLICE.test]] as const) {
+          this.emitFile({ type: 'asset', fileName: `data/fashion-mnist/${file}`, source: idxSlice(join(dir, file), count) });
+        }
+      } else this.warn('Fashion-MNIST is not on this machine: the static build carries no data (the page says so)');
+      const index: DataIndex = { fashionMnist: dir ? { ...SLICE, slice: true } : null, photos: 0 };
+      this.emitFile({ type: 'asset', fileName: 'data/index.json', source: JSON.stringify(index) });
+    },
+  };
+}
+
 const dataMiddleware: Connect.NextHandleFunction = (req, res, next) => {
   const path = decodeURIComponent((req.url ?? '').split('?')[0]);
   if (!path.startsWith('/data/')) return next();
@@ -43,7 +81,8 @@ const dataMiddleware: Connect.NextHandleFunction = (req, res, next) => {
   if (set === 'index.json') {
     // What the page can offer: which data sets this machine has.
     const photos = photoFiles(photosFolder());
-    return sendJson(res, { fashionMnist: fashionFolder() !== null, photos: photos.length });
+    const index: DataIndex = { fashionMnist: fashionFolder() ? { train: 60000, test: 10000, slice: false } : null, photos: photos.length };
+    return sendJson(res, index);
   }
   if (set === 'fashion-mnist' && FASHION_FILES.includes(file)) {
     const dir = fashionFolder();
@@ -71,7 +110,7 @@ const here = import.meta.dirname;
 
 export default defineConfig({
   root: here,
-  plugins: [localData()],
+  plugins: [localData(), dataSlice()],
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
   build: {
