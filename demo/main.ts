@@ -399,12 +399,13 @@ async function load(source: string | IOHandler, what: string): Promise<void> {
       throw new Error(`Could not load ${what} as the ${e.label} model: ${message}. Pick the example the model was trained as, then load it again.`);
     }
     const s = await startSession({ ...prepared, model }, positiveInt(ui.epochs, 'Epochs'));
-    status(`Loaded ${what}. Resume trains it further.`);
     setProgress(0);
     ui.timing.textContent = '';
     const val = await model.evaluate(shaped(model, s.validation[0]), shaped(model, s.validation[1]), { batchSize: positiveInt(ui.batch, 'Batch size'), scale: SCALE });
     ui.metrics.textContent = `loaded · val_loss ${val.loss.toFixed(4)}`;
     ui.metrics.dataset.valLoss = String(val.loss);
+    // Said once everything is in place (the buttons follow as load() returns).
+    status(`Loaded ${what}. Resume trains it further.`);
   } finally {
     training = false;
   }

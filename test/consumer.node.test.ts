@@ -160,6 +160,12 @@ describe('the packed package', () => {
     expect(losses).toHaveLength(5);
     expect(losses[4]).toBeLessThan(losses[0] * 0.8);
 
+    // The installed command keeps Dawn's limit notices ("…artificially reduced…") out of the terminal.
+    const selfcheck = await run(join(cwd, 'node_modules/.bin/wgslnet'), ['selfcheck'], cwd);
+    expect(selfcheck.code, selfcheck.out).toBe(0);
+    expect(selfcheck.out).toMatch(/adapter: /);
+    expect(selfcheck.out).not.toMatch(/artificially reduced/);
+
     const bare = await project('no-dawn', []);
     const missing = await run(process.execPath, ['--input-type=module', '-e', "import { init } from 'wgslnet'; await init();"], bare);
     expect(missing.code).not.toBe(0);
