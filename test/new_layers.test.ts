@@ -9,6 +9,7 @@ import { activate } from './reference/activation.js';
 import { avgPool, maxPool } from './reference/pooling.js';
 import { softmax as softmaxRef } from './reference/softmax.js';
 import { matmul as matmulRef } from './reference/matmul.js';
+import { pad2dRef } from './reference/padding.js';
 
 beforeAll(setup);
 
@@ -77,5 +78,33 @@ describe('Dense', () => {
       reference: (x, [w, b]) => matmulRef(x, w, 8, 6, 3).map((v, i) => Math.tanh(v + b[i % 3])),
     });
     expect(layer.kernel.shape).toEqual([6, 3]);
+  });
+});
+
+describe('ZeroPadding2D and Cropping2D', () => {
+  it.each([
+    ['padding 1', 1, [[1, 1], [1, 1]]],
+    ['padding [2, 0]', [2, 0], [[2, 2], [0, 0]]],
+    ['padding [[0, 2], [1, 3]]', [[0, 2], [1, 3]], [[0, 2], [1, 3]]],
+  ] as const)('ZeroPadding2D %s', async (_, padding, full) => {
+    const layer = layers.zeroPadding2d({ padding: padding as never });
+    await runLayerTest({ layer, inputShape: [3, 4, 2], batch: 2, reference: (x) => pad2dRef(x, [2, 3, 4, 2], full as never) });
+    expect(layer.getConfig()).toEqual({ padding: full });
+  });
+
+  it.each([
+    ['cropping 1', 1, [[1, 1], [1, 1]]],
+    ['cropping [[0, 2], [1, 0]]', [[0, 2], [1, 0]], [[0, 2], [1, 0]]],
+  ] as const)('Cropping2D %s', async (_, cropping, full) => {
+    const neg = full.map(([a, b]) => [-a, -b]) as never;
+    await runLayerTest({ layer: layers.cropping2d({ cropping: cropping as never }), inputShape: [4, 5, 3], batch: 2, reference: (x) => pad2dRef(x, [2, 4, 5, 3], neg) });
+  });
+
+  it('reject a crop that leaves nothing, negative or malformed amounts, non-images', () => {
+    expect(() => layers.cropping2d({ cropping: [[2, 2], [0, 0]] }).apply(input({ shape: [4, 5, 3] }))).toThrow(/\(Cropping2D\) cannot take input shape \[4,5,3\]: cropping .* removes 4 of 4 rows/);
+    expect(() => layers.cropping2d({ cropping: 3 }).apply(input({ shape: [8, 5, 1] }))).toThrow(/removes 6 of 8 rows and 6 of 5 columns/);
+    expect(() => layers.zeroPadding2d({ padding: -1 })).toThrow(/ZeroPadding2D: padding must be a non-negative integer/);
+    expect(() => layers.zeroPadding2d({ padding: [1, 2, 3] as never })).toThrow(/ZeroPadding2D: padding must be/);
+    expect(() => layers.zeroPadding2d().apply(input({ shape: [4, 4] }))).toThrow(/\(ZeroPadding2D\) cannot take input shape \[4,4\]/);
   });
 });

@@ -17,5 +17,7 @@ export { elu, ELU } from './elu.js';
 export { softmax, Softmax } from './softmax.js';
 export { globalAveragePooling2d, GlobalAveragePooling2D } from './global_average_pooling2d.js';
 export { globalMaxPooling2d, GlobalMaxPooling2D } from './global_max_pooling2d.js';
+export { zeroPadding2d, ZeroPadding2D } from './zero_padding2d.js';
+export { cropping2d, Cropping2D } from './cropping2d.js';
 export { InputLayer } from './input_layer.js';
 export { Layer, Weight } from './layer.js';
