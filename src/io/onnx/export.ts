@@ -11,6 +11,9 @@ import type { UpSampling2D } from '../../layers/up_sampling2d.js';
 import type { Reshape } from '../../layers/reshape.js';
 import type { Activation } from '../../layers/activation.js';
 import type { BatchNormalization } from '../../layers/batch_normalization.js';
+import type { ReLU } from '../../layers/re_lu.js';
+import type { LeakyReLU } from '../../layers/leaky_re_lu.js';
+import type { ELU } from '../../layers/elu.js';
 import type { ActivationName } from '../../ops/activation.js';
 import { AttributeType, DataType, encodeModel, type AttributeMsg, type NodeMsg, type TensorMsg, type ValueInfo } from './schema.js';
 import { modelTopology } from '../serialization.js';
@@ -112,16 +115,18 @@ class GraphBuilder {
   }
 }
 
-/** ONNX's op for each activation with its attributes (Keras's alphas: LeakyReLU 0.3, ELU 1). */
-function activationNode(b: GraphBuilder, v: Value, activation: ActivationName | 'softmax', label: string): Value {
+/** ONNX's op for each activation with its attributes (Keras's alphas by default: LeakyReLU 0.3, ELU 1, relu6's cap 6). */
+function activationNode(b: GraphBuilder, v: Value, activation: ActivationName | 'softmax', label: string, alpha?: number): Value {
   switch (activation) {
     case 'linear': return v;
     case 'relu': return { ...v, name: b.node('Relu', label, [v.name]) };
     case 'sigmoid': return { ...v, name: b.node('Sigmoid', label, [v.name]) };
     case 'tanh': return { ...v, name: b.node('Tanh', label, [v.name]) };
     case 'softplus': return { ...v, name: b.node('Softplus', label, [v.name]) };
-    case 'leakyRelu': return { ...v, name: b.node('LeakyRelu', label, [v.name], {}, [float('alpha', 0.3)]) };
-    case 'elu': return { ...v, name: b.node('Elu', label, [v.name], {}, [float('alpha', 1)]) };
+    case 'leakyRelu': return { ...v, name: b.node('LeakyRelu', label, [v.name], {}, [float('alpha', alpha ?? 0.3)]) };
+    case 'elu': return { ...v, name: b.node('Elu', label, [v.name], {}, [float('alpha', alpha ?? 1)]) };
+    // min(max(x, 0), cap): Clip's bounds are inputs since opset 11.
+    case 'relu6': return { ...v, name: b.node('Clip', label, [v.name, b.floats(`${label}/min`, new Float32Array([0]), []), b.floats(`${label}/max`, new Float32Array([alpha ?? 6]), [])]) };
     // Keras's softmax is over the last axis: the channels, axis 1 of an NCHW value.
     case 'softmax': return { ...v, name: b.node('Softmax', label, [v.name], { axis: v.nchw ? 1 : -1 }) };
   }
@@ -138,6 +143,14 @@ type LayerExporter = (b: GraphBuilder, layer: Layer, inputs: Value[], outShape: 
 const EXPORTERS: Record<string, LayerExporter> = {
   Dense(b, layer, [x], outShape, [kernel, bias], uses) {
     const l = layer as Dense;
+    // On [.., features] per sample Keras applies the kernel to the last axis: MatMul on the NHWC value.
+    if (x.shape.length > 1) {
+      const w = b.floats(`${l.name}/kernel`, kernel, [x.shape.at(-1)!, l.units]);
+      let y: Value = { name: b.node('MatMul', l.name, [b.nhwc(x, l.name), w]), shape: outShape, nchw: false };
+      if (bias) y = { ...y, name: b.node('Add', l.name, [y.name, b.floats(`${l.name}/bias`, bias, [l.units])]) };
+      if (outShape.length === 3) y = { ...y, name: b.transpose(y, TO_NCHW, l.name), nchw: true };
+      return activationNode(b, y, l.activation, l.name);
+    }
     // A CHW-ordered input: ONNX's row i is wgslnet's row for that feature.
     if (x.chw) kernel = takeRows(kernel, inverse(hwcToChw(x.chw)), l.units);
     // Read only by a Reshape to [h, w, c]: write the columns in CHW order, so it reshapes to NCHW directly.
@@ -196,6 +209,16 @@ const EXPORTERS: Record<string, LayerExporter> = {
   Activation(b, layer, [x]) {
     return activationNode(b, x, (layer as Activation).activation, layer.name);
   },
+  ReLU: (b, layer, [x]) => {
+    const cap = (layer as ReLU).maxValue;
+    return cap === null ? activationNode(b, x, 'relu', layer.name) : activationNode(b, x, 'relu6', layer.name, cap);
+  },
+  LeakyReLU: (b, layer, [x]) => activationNode(b, x, 'leakyRelu', layer.name, (layer as LeakyReLU).alpha),
+  ELU: (b, layer, [x]) => activationNode(b, x, 'elu', layer.name, (layer as ELU).alpha),
+  // Only the last axis (computeOutputShape refuses others), which activationNode maps.
+  Softmax: (b, layer, [x]) => activationNode(b, x, 'softmax', layer.name),
+  GlobalAveragePooling2D: globalPooling('GlobalAveragePool'),
+  GlobalMaxPooling2D: globalPooling('GlobalMaxPool'),
   BatchNormalization(b, layer, [x], outShape, weights) {
     const l = layer as BatchNormalization;
     // ONNX normalizes axis 1: the channels of an NCHW value, the features of a [batch, features] one.
@@ -222,6 +245,15 @@ function convInputs(b: GraphBuilder, l: ConvBase, x: Value, [kernel, bias]: Floa
   const inputs = [x.name, b.floats(`${l.name}/kernel`, w.data, w.shape)];
   if (bias) inputs.push(b.floats(`${l.name}/bias`, bias, [l.filters]));
   return inputs;
+}
+
+/** [N, C, H, W] → [N, C, 1, 1] → Flatten → [N, C]: Keras's [channels] per sample. */
+function globalPooling(op: 'GlobalAveragePool' | 'GlobalMaxPool'): LayerExporter {
+  return (b, layer, [x], outShape) => {
+    need4d(layer, x);
+    const pooled = b.node(op, layer.name, [x.name]);
+    return { name: b.node('Flatten', layer.name, [pooled], { axis: 1 }), shape: outShape, nchw: false };
+  };
 }
 
 function pooling(op: 'MaxPool' | 'AveragePool'): LayerExporter {

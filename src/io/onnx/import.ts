@@ -25,6 +25,11 @@ import { flatten } from '../../layers/flatten.js';
 import { reshape } from '../../layers/reshape.js';
 import { activation as activationLayer } from '../../layers/activation.js';
 import { batchNormalization } from '../../layers/batch_normalization.js';
+import { reLU } from '../../layers/re_lu.js';
+import { leakyReLU } from '../../layers/leaky_re_lu.js';
+import { elu } from '../../layers/elu.js';
+import { globalAveragePooling2d } from '../../layers/global_average_pooling2d.js';
+import { globalMaxPooling2d } from '../../layers/global_max_pooling2d.js';
 import type { ActivationName } from '../../ops/activation.js';
 import type { Padding } from '../../ops/shapes.js';
 import { conv2dTransposeOutputShape } from '../../ops/conv2d.js';
@@ -39,14 +44,17 @@ import { MAX_OPSET, MIN_OPSET, TOPOLOGY_KEY, ONNX_TO_KERAS_KERNEL, TO_NCHW, TO_N
 /** ONNX ops the importer reads, for the error that names one it does not. */
 export const IMPORTABLE_OPS = [
   'Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'Add', 'MaxPool', 'AveragePool', 'Resize', 'Flatten', 'Reshape', 'Transpose',
-  'BatchNormalization', 'Relu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'Elu', 'Softplus', 'Softmax', 'Identity', 'Dropout', 'Constant',
+  'BatchNormalization', 'GlobalAveragePool', 'GlobalMaxPool', 'Clip', 'Relu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'Elu', 'Softplus', 'Softmax', 'Identity', 'Dropout', 'Constant',
 ];
 
 /** Ops that read NCHW: a value reshaped to 4-D for one of them is NCHW. */
 const NCHW_OPS = new Set(['Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'Resize', 'BatchNormalization']);
 
 /** Fused into the Dense or Conv before them, or a layer of their own. */
-const ACTIVATIONS: Record<string, ActivationName | 'softmax'> = { Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', LeakyRelu: 'leakyRelu', Elu: 'elu', Softplus: 'softplus', Softmax: 'softmax' };
+const ACTIVATIONS: Record<string, ActivationName | 'softmax'> = { Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', LeakyRelu: 'leakyRelu', Elu: 'elu', Softplus: 'softplus', Softmax: 'softmax', Clip: 'relu6' };
+
+/** The alpha each activation fused into a Dense/Conv epilogue has (Keras's defaults; relu6's cap). */
+const FUSED_ALPHA: Partial<Record<ActivationName, number>> = { leakyRelu: 0.3, elu: 1, relu6: 6 };
 
 /** The lowest IR version with opset 13's semantics, and the newest ONNX Runtime 1.2x reads. */
 const MIN_IR = 7;
@@ -67,7 +75,8 @@ interface Constant {
  */
 interface Value {
   t: SymbolicTensor;
-  layout: 'plain' | 'nchw' | { chw: [number, number, number] };
+  /** 'c11': ONNX's [C, 1, 1] after global pooling, wgslnet's [C]. */
+  layout: 'plain' | 'nchw' | 'c11' | { chw: [number, number, number] };
 }
 
 /** A layer made here and the Keras-layout weights it gets once the whole graph has been read. */
@@ -302,6 +311,7 @@ class Importer {
     return disposeIfThrows(() => {
       for (const node of this.nodes) if (!this.#done.has(node)) this.#node(node);
       const y = this.#value(this.#outputName, 'the graph output');
+      if (y.layout === 'c11') fail(`graph output '${this.#outputName}' is [batch, C, 1, 1] from global pooling; flatten it to [batch, C]`);
       if (typeof y.layout === 'object') fail(`graph output '${this.#outputName}' is a flattened NCHW value; wgslnet's flatten order differs (end the graph with a Dense or a 4-D value)`);
       const computed = this.#onnxShape(y);
       if (!sameArray(computed, outShape)) fail(`graph output '${this.#outputName}' is declared [batch, ${outShape.join(', ')}] but the graph computes [batch, ${computed.join(', ')}]`);
@@ -321,6 +331,7 @@ class Importer {
   #onnxShape(v: Value): number[] {
     const s = v.t.sampleShape;
     if (v.layout === 'nchw') return [s[2], s[0], s[1]];
+    if (v.layout === 'c11') return [s[0], 1, 1];
     return [...s];
   }
 
@@ -348,14 +359,33 @@ class Importer {
   #fusable(name: string): { node: NodeMsg; activation: ActivationName } | null {
     const node = this.#soleConsumer(name, (op) => op in ACTIVATIONS && op !== 'Softmax');
     if (!node) return null;
-    return { node, activation: this.#activationOf(node) as ActivationName };
+    const { activation, alpha } = this.#activationOf(node);
+    // Another alpha than the epilogue's: a layer of its own.
+    if (alpha !== undefined && Math.abs(alpha - FUSED_ALPHA[activation as ActivationName]!) > 1e-6) return null;
+    return { node, activation: activation as ActivationName };
   }
 
-  #activationOf(node: NodeMsg): ActivationName | 'softmax' {
-    // wgslnet's activations use Keras's fixed alphas.
-    if (node.op_type === 'LeakyRelu' && Math.abs(floatAttr(node, 'alpha', 0.01) - 0.3) > 1e-6) fail(`${describeNode(node)}: alpha ${floatAttr(node, 'alpha', 0.01)}; wgslnet's leakyRelu has alpha 0.3`);
-    if (node.op_type === 'Elu' && Math.abs(floatAttr(node, 'alpha', 1) - 1) > 1e-6) fail(`${describeNode(node)}: alpha ${floatAttr(node, 'alpha', 1)}; wgslnet's elu has alpha 1`);
-    return ACTIVATIONS[node.op_type!];
+  /** The activation of an activation node, with its alpha (LeakyRelu, Elu) or cap (Clip, which must start at 0). */
+  #activationOf(node: NodeMsg): { activation: ActivationName | 'softmax'; alpha?: number } {
+    const activation = ACTIVATIONS[node.op_type!];
+    if (node.op_type === 'LeakyRelu') return { activation, alpha: floatAttr(node, 'alpha', 0.01) };
+    if (node.op_type === 'Elu') return { activation, alpha: floatAttr(node, 'alpha', 1) };
+    if (node.op_type === 'Clip') {
+      const bound = (i: number) => (node.input![i] ? this.#floats(node, i, i === 1 ? 'min' : 'max') : null);
+      const [min, max] = [bound(1), bound(2)];
+      if (!min || min.length !== 1 || min[0] !== 0 || !max || max.length !== 1 || !(max[0] >= 0)) fail(`${describeNode(node)}: wgslnet reads Clip as ReLU with a cap: min 0 and a max ≥ 0, both constants`);
+      return { activation, alpha: max![0] };
+    }
+    return { activation };
+  }
+
+  /** A standalone activation layer: Keras's layer class where an alpha or cap differs from the default. */
+  #activationLayer(node: NodeMsg): Layer {
+    const { activation, alpha } = this.#activationOf(node);
+    if (activation === 'relu6') return reLU({ maxValue: alpha });
+    if (activation === 'leakyRelu') return leakyReLU({ alpha });
+    if (activation === 'elu') return elu({ alpha });
+    return activationLayer({ activation });
   }
 
   /** Applies a layer; its weights are set once the whole graph has been read. */
@@ -376,7 +406,7 @@ class Importer {
 
   #need(node: NodeMsg, x: Value, layout: 'nchw' | 'flat'): void {
     if (layout === 'nchw' && x.layout !== 'nchw') fail(`${describeNode(node)} needs an NCHW 4-D input; '${node.input![0]}' is [batch, ${this.#onnxShape(x).join(', ')}]`);
-    if (layout === 'flat' && (x.t.sampleShape.length !== 1 || x.layout === 'nchw')) fail(`${describeNode(node)} needs a [batch, features] input; '${node.input![0]}' is [batch, ${this.#onnxShape(x).join(', ')}]`);
+    if (layout === 'flat' && (x.t.sampleShape.length !== 1 || x.layout === 'nchw' || x.layout === 'c11')) fail(`${describeNode(node)} needs a [batch, features] input; '${node.input![0]}' is [batch, ${this.#onnxShape(x).join(', ')}]`);
   }
 
   /** Keras's padding that places this window as the node's pads do, or an error. */
@@ -439,18 +469,25 @@ class Importer {
         return this.#reshape(node, x);
       case 'BatchNormalization':
         return this.#batchNorm(node, x);
+      case 'GlobalAveragePool':
+      case 'GlobalMaxPool': {
+        this.#need(node, x, 'nchw');
+        const layer = op === 'GlobalAveragePool' ? globalAveragePooling2d() : globalMaxPooling2d();
+        this.#values.set(out, { t: this.#apply(layer, x, []), layout: 'c11' });
+        return;
+      }
       case 'Add':
         return fail(`${describeNode(node)}: an Add that is not the bias of a MatMul is not supported`);
     }
     if (op in ACTIVATIONS) {
-      const activation = this.#activationOf(node);
-      if (activation === 'softmax') {
+      if (op === 'Softmax') {
         const rank = this.#onnxShape(x).length + 1;
         const axis = intAttr(node, 'axis', -1);
         const channelAxis = x.layout === 'nchw' ? 1 : rank - 1;
         if ((axis + rank) % rank !== channelAxis || typeof x.layout === 'object') fail(`${describeNode(node)}: softmax over axis ${axis}; wgslnet's is over the channels (the last NHWC axis)`);
       }
-      this.#values.set(out, { t: this.#apply(activationLayer({ activation }), x, []), layout: x.layout });
+      if (x.layout === 'c11') fail(`${describeNode(node)}: activations after global pooling need a Flatten first`);
+      this.#values.set(out, { t: this.#apply(this.#activationLayer(node), x, []), layout: x.layout });
       return;
     }
     fail(`${describeNode(node)} is not supported`);
@@ -495,8 +532,9 @@ class Importer {
   }
 
   #dense(node: NodeMsg, x: Value): void {
-    this.#need(node, x, 'flat');
-    const features = x.t.sampleShape[0];
+    // MatMul also takes [.., features] per sample (Keras's Dense on the last axis); Gemm is 2-D.
+    if (!(node.op_type === 'MatMul' && x.layout === 'plain' && x.t.sampleShape.length > 1)) this.#need(node, x, 'flat');
+    const features = x.t.sampleShape.at(-1)!;
     const wc = this.#constant(node, 1, 'weight');
     const gemm = node.op_type === 'Gemm';
     if (gemm) {
@@ -577,8 +615,8 @@ class Importer {
   }
 
   #flatten(node: NodeMsg, x: Value): void {
-    if (typeof x.layout === 'object') {
-      this.#values.set(out(node), x);
+    if (typeof x.layout === 'object' || x.layout === 'c11') {
+      this.#values.set(out(node), x.layout === 'c11' ? { t: x.t, layout: 'plain' } : x);
       return;
     }
     const t = x.t.sampleShape.length === 1 ? x.t : this.#apply(flatten(), x, []);
