@@ -9,54 +9,71 @@ import { randomNormalTensor, randomUniformTensor } from './ops/random.js';
 import { unary, unaryGrad, type Clip, type UnaryOp } from './ops/unary.js';
 import { nextSeed } from './initializers.js';
 import { inputsOf, isRecording, record } from './tape.js';
+import { isTracing, traceOp } from './ops/loss_program.js';
 import { formatShape, sizeOf, type Shape, type Tensor } from './tensor.js';
+import type { SymbolicTensor } from './graph.js';
 
-function binaryOp(op: BinaryOp, a0: Operand, b0: Operand): Tensor {
-  const [a, b] = inputsOf(op, [a0, b0]);
+/**
+ * An op's tensor argument. A symbolic tensor (from input() or layer.apply()) is accepted inside
+ * model.addLoss(() => …), where it stands for its value in each training step.
+ */
+export type TensorArg = Tensor | SymbolicTensor;
+/** A tensor argument or a scalar constant. */
+export type OperandArg = TensorArg | number;
+
+function binaryOp(op: BinaryOp, a0: OperandArg, b0: OperandArg): Tensor {
+  // Inside a loss being compiled (src/ops/loss_program.ts), ops on its traced values only record.
+  const traced = isTracing() ? traceOp(op, [a0, b0]) : undefined;
+  if (traced) return traced as unknown as Tensor;
+  const [a, b] = inputsOf(op, [a0, b0] as Operand[]);
   const y = binary(op, a, b);
   if (isRecording()) record({ op, inputs: [a, b], output: y, backward: (dy, need) => binaryGrads(op, a, b, dy, [need[0], need[1]]) });
   return y;
 }
 
 /** a + b, broadcasting. */
-export const add = (a: Operand, b: Operand): Tensor => binaryOp('add', a, b);
+export const add = (a: OperandArg, b: OperandArg): Tensor => binaryOp('add', a, b);
 /** a - b, broadcasting. */
-export const sub = (a: Operand, b: Operand): Tensor => binaryOp('sub', a, b);
+export const sub = (a: OperandArg, b: OperandArg): Tensor => binaryOp('sub', a, b);
 /** a · b, broadcasting. */
-export const mul = (a: Operand, b: Operand): Tensor => binaryOp('mul', a, b);
+export const mul = (a: OperandArg, b: OperandArg): Tensor => binaryOp('mul', a, b);
 /** a / b, broadcasting. */
-export const div = (a: Operand, b: Operand): Tensor => binaryOp('div', a, b);
+export const div = (a: OperandArg, b: OperandArg): Tensor => binaryOp('div', a, b);
 /** a ^ b, broadcasting (a negative base needs an integer exponent). */
-export const pow = (a: Operand, b: Operand): Tensor => binaryOp('pow', a, b);
+export const pow = (a: OperandArg, b: OperandArg): Tensor => binaryOp('pow', a, b);
 /** max(a, b) elementwise; the gradient goes to a where a ≥ b. */
-export const maximum = (a: Operand, b: Operand): Tensor => binaryOp('maximum', a, b);
+export const maximum = (a: OperandArg, b: OperandArg): Tensor => binaryOp('maximum', a, b);
 /** min(a, b) elementwise; the gradient goes to a where a ≤ b. */
-export const minimum = (a: Operand, b: Operand): Tensor => binaryOp('minimum', a, b);
+export const minimum = (a: OperandArg, b: OperandArg): Tensor => binaryOp('minimum', a, b);
 /** (a - b)², broadcasting. */
-export const squaredDifference = (a: Operand, b: Operand): Tensor => binaryOp('squaredDifference', a, b);
+export const squaredDifference = (a: OperandArg, b: OperandArg): Tensor => binaryOp('squaredDifference', a, b);
 
-function unaryOp(op: UnaryOp, x0: Tensor, clip?: Clip): Tensor {
-  const [x] = inputsOf(op, [x0]);
+function unaryOp(op: UnaryOp, x0: TensorArg, clip?: Clip): Tensor {
+  const traced = isTracing() ? traceOp(op, [x0], clip) : undefined;
+  if (traced) return traced as unknown as Tensor;
+  const [x] = inputsOf(op, [x0 as Tensor]);
   const y = unary(op, x, clip);
   if (isRecording()) record({ op, inputs: [x], output: y, backward: (dy) => [unaryGrad(op, x, y, dy, clip)] });
   return y;
 }
 
-export const neg = (x: Tensor): Tensor => unaryOp('neg', x);
-export const exp = (x: Tensor): Tensor => unaryOp('exp', x);
-export const log = (x: Tensor): Tensor => unaryOp('log', x);
-export const sqrt = (x: Tensor): Tensor => unaryOp('sqrt', x);
-export const square = (x: Tensor): Tensor => unaryOp('square', x);
-export const abs = (x: Tensor): Tensor => unaryOp('abs', x);
-export const reciprocal = (x: Tensor): Tensor => unaryOp('reciprocal', x);
-export const relu = (x: Tensor): Tensor => unaryOp('relu', x);
-export const sigmoid = (x: Tensor): Tensor => unaryOp('sigmoid', x);
-export const tanh = (x: Tensor): Tensor => unaryOp('tanh', x);
+export const neg = (x: TensorArg): Tensor => unaryOp('neg', x);
+export const exp = (x: TensorArg): Tensor => unaryOp('exp', x);
+export const log = (x: TensorArg): Tensor => unaryOp('log', x);
+export const sqrt = (x: TensorArg): Tensor => unaryOp('sqrt', x);
+export const square = (x: TensorArg): Tensor => unaryOp('square', x);
+export const abs = (x: TensorArg): Tensor => unaryOp('abs', x);
+export const reciprocal = (x: TensorArg): Tensor => unaryOp('reciprocal', x);
+export const relu = (x: TensorArg): Tensor => unaryOp('relu', x);
+export const sigmoid = (x: TensorArg): Tensor => unaryOp('sigmoid', x);
+export const tanh = (x: TensorArg): Tensor => unaryOp('tanh', x);
 /** x clipped to [clipValueMin, clipValueMax]; the gradient passes where x lies in that range. */
-export const clipByValue = (x: Tensor, clipValueMin: number, clipValueMax: number): Tensor => unaryOp('clipByValue', x, { lo: clipValueMin, hi: clipValueMax });
+export const clipByValue = (x: TensorArg, clipValueMin: number, clipValueMax: number): Tensor => unaryOp('clipByValue', x, { lo: clipValueMin, hi: clipValueMax });
 
-function reduceOp(op: ReduceOp, x0: Tensor, axis?: number | number[], keepDims = false): Tensor {
-  const [x] = inputsOf(op, [x0]);
+function reduceOp(op: ReduceOp, x0: TensorArg, axis?: number | number[], keepDims = false): Tensor {
+  const traced = isTracing() ? traceOp(op, [x0], { axis, keepDims }) : undefined;
+  if (traced) return traced as unknown as Tensor;
+  const [x] = inputsOf(op, [x0 as Tensor]);
   const y = reduce(op, x, axis, keepDims);
   if (!isRecording()) return y;
   const axes = normalizeAxes(op, axis, x.shape.length);
@@ -78,17 +95,17 @@ function reduceOp(op: ReduceOp, x0: Tensor, axis?: number | number[], keepDims =
 }
 
 /** Σ x over axis (all axes when omitted); keepDims keeps reduced axes as 1s. */
-export const sum = (x: Tensor, axis?: number | number[], keepDims = false): Tensor => reduceOp('sum', x, axis, keepDims);
+export const sum = (x: TensorArg, axis?: number | number[], keepDims = false): Tensor => reduceOp('sum', x, axis, keepDims);
 /** The mean of x over axis (all axes when omitted). */
-export const mean = (x: Tensor, axis?: number | number[], keepDims = false): Tensor => reduceOp('mean', x, axis, keepDims);
+export const mean = (x: TensorArg, axis?: number | number[], keepDims = false): Tensor => reduceOp('mean', x, axis, keepDims);
 /** The largest element over axis (all axes when omitted). */
-export const max = (x: Tensor, axis?: number | number[], keepDims = false): Tensor => reduceOp('max', x, axis, keepDims);
+export const max = (x: TensorArg, axis?: number | number[], keepDims = false): Tensor => reduceOp('max', x, axis, keepDims);
 /** The smallest element over axis (all axes when omitted). */
-export const min = (x: Tensor, axis?: number | number[], keepDims = false): Tensor => reduceOp('min', x, axis, keepDims);
+export const min = (x: TensorArg, axis?: number | number[], keepDims = false): Tensor => reduceOp('min', x, axis, keepDims);
 
 /** x viewed with another shape (no copy; one dimension may be -1). */
-export function reshape(x0: Tensor, shape: readonly number[]): Tensor {
-  const [x] = inputsOf('reshape', [x0]);
+export function reshape(x0: TensorArg, shape: readonly number[]): Tensor {
+  const [x] = inputsOf('reshape', [x0 as Tensor]);
   const unknown = shape.filter((d) => d === -1).length;
   const known = shape.reduce((n, d) => (d === -1 ? n : n * d), 1);
   if (unknown > 1 || (unknown === 1 && (known === 0 || x.size % known !== 0))) throw new Error(`reshape: cannot view ${formatShape(x.shape)} (${x.size} elements) as ${formatShape(shape)}`);
@@ -99,9 +116,9 @@ export function reshape(x0: Tensor, shape: readonly number[]): Tensor {
 }
 
 /** The tensors joined along axis. */
-export function concat(tensors0: Tensor[], axis = 0): Tensor {
+export function concat(tensors0: TensorArg[], axis = 0): Tensor {
   if (!Array.isArray(tensors0)) throw new Error('concat: expected a list of tensors');
-  const tensors = inputsOf('concat', tensors0);
+  const tensors = inputsOf('concat', tensors0 as Tensor[]);
   const y = concatKernel(tensors, axis);
   if (isRecording()) {
     const ax = normalizeAxis('concat', axis, y.shape.length);
@@ -111,8 +128,8 @@ export function concat(tensors0: Tensor[], axis = 0): Tensor {
 }
 
 /** TF.js's slice: `size[i]` elements from `begin[i]` along each axis (-1: to the end). */
-export function slice(x0: Tensor, begin: number | number[], size?: number | number[]): Tensor {
-  const [x] = inputsOf('slice', [x0]);
+export function slice(x0: TensorArg, begin: number | number[], size?: number | number[]): Tensor {
+  const [x] = inputsOf('slice', [x0 as Tensor]);
   const rank = x.shape.length;
   const starts = typeof begin === 'number' ? [begin, ...new Array<number>(rank - 1).fill(0)] : [...begin, ...new Array<number>(rank - begin.length).fill(0)];
   const sizes = size === undefined ? [] : typeof size === 'number' ? [size] : [...size];
@@ -139,8 +156,8 @@ export function slice(x0: Tensor, begin: number | number[], size?: number | numb
 }
 
 /** TF.js's split: numOrSizeSplits equal parts, or parts of the given sizes, along axis. */
-export function split(x0: Tensor, numOrSizeSplits: number | number[], axis = 0): Tensor[] {
-  const [x] = inputsOf('split', [x0]);
+export function split(x0: TensorArg, numOrSizeSplits: number | number[], axis = 0): Tensor[] {
+  const [x] = inputsOf('split', [x0 as Tensor]);
   const ax = normalizeAxis('split', axis, x.shape.length);
   const parts = splitKernel(x, numOrSizeSplits, ax);
   if (isRecording()) {
@@ -155,8 +172,8 @@ export function split(x0: Tensor, numOrSizeSplits: number | number[], axis = 0):
 }
 
 /** a · b for 2-D tensors (optionally transposed). */
-export function matMul(a0: Tensor, b0: Tensor, transposeA = false, transposeB = false): Tensor {
-  const [a, b] = inputsOf('matMul', [a0, b0]);
+export function matMul(a0: TensorArg, b0: TensorArg, transposeA = false, transposeB = false): Tensor {
+  const [a, b] = inputsOf('matMul', [a0, b0] as Tensor[]);
   const y = matmul(a, b, { transposeA, transposeB });
   if (isRecording()) {
     record({

@@ -36,11 +36,20 @@ export interface SumOptions {
 }
 
 /** scale · Σ x, as a 1-element tensor, or into out[outIndex]. */
-export function sum(x: Tensor, { scale = 1, out = empty([1]), outIndex = 0, accumulate = false }: SumOptions = {}): Tensor {
+export function sum(x: Tensor, options: SumOptions = {}): Tensor {
+  return sumFrom(x, x.size, false, options);
+}
+
+/** scale · Σ of `count` double-float (hi, lo) partials (a fused kernel's first pass), like sum(). */
+export function sumPartials(partials: Tensor, count: number, options: SumOptions = {}): Tensor {
+  return sumFrom(partials, count, true, options);
+}
+
+function sumFrom(x: Tensor, count: number, fromPairs: boolean, { scale = 1, out = empty([1]), outIndex = 0, accumulate = false }: SumOptions): Tensor {
   if (outIndex >= out.size) throw new Error(`sum: outIndex ${outIndex} is outside out (${out.size} elements)`);
   let input = x;
-  let n = x.size;
-  let pairs = false;
+  let n = count;
+  let pairs = fromPairs;
   const temporaries: Tensor[] = [];
   while (n > PER_GROUP) {
     const groups = Math.ceil(n / PER_GROUP);
