@@ -165,6 +165,8 @@ const LAYER_CASES: [string, () => Model][] = [
   ['GlobalAveragePooling2D and GlobalMaxPooling2D + Dense', () => chainModel([4, 5, 2], layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'tanh', ...bias }), layers.globalAveragePooling2d(), layers.dense({ units: 2, ...bias }))],
   ['GlobalMaxPooling2D as the output', () => chainModel([4, 3, 2], layers.conv2d({ filters: 3, kernelSize: 2, ...bias }), layers.globalMaxPooling2d())],
   ['Dense on 4-D input (last axis), then Conv2D', () => chainModel([3, 4, 2], layers.dense({ units: 5, activation: 'sigmoid', ...bias }), layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', ...bias }))],
+  ['ZeroPadding2D then Conv2D valid', () => chainModel([3, 4, 2], layers.zeroPadding2d({ padding: [[1, 2], [0, 1]] }), layers.conv2d({ filters: 2, kernelSize: 3, ...bias }))],
+  ['Cropping2D', () => chainModel([5, 6, 2], layers.conv2d({ filters: 2, kernelSize: 1, ...bias }), layers.cropping2d({ cropping: [[1, 0], [2, 1]] }))],
   ['Activation softmax on 4-D (channels)', () => chainModel([2, 3, 4], layers.activation({ activation: 'softmax' }))],
   ['Activation softmax on 2-D', () => chainModel([5], layers.activation({ activation: 'softmax' }))],
   ['GaussianNoise and Dropout (identity)', () => chainModel([4], layers.gaussianNoise({ stddev: 0.5 }), layers.dropout({ rate: 0.5 }), layers.dense({ units: 2, ...bias }))],

@@ -14,6 +14,8 @@ import type { BatchNormalization } from '../../layers/batch_normalization.js';
 import type { ReLU } from '../../layers/re_lu.js';
 import type { LeakyReLU } from '../../layers/leaky_re_lu.js';
 import type { ELU } from '../../layers/elu.js';
+import type { ZeroPadding2D } from '../../layers/zero_padding2d.js';
+import type { Cropping2D } from '../../layers/cropping2d.js';
 import type { ActivationName } from '../../ops/activation.js';
 import { AttributeType, DataType, encodeModel, type AttributeMsg, type NodeMsg, type TensorMsg, type ValueInfo } from './schema.js';
 import { modelTopology } from '../serialization.js';
@@ -217,6 +219,20 @@ const EXPORTERS: Record<string, LayerExporter> = {
   ELU: (b, layer, [x]) => activationNode(b, x, 'elu', layer.name, (layer as ELU).alpha),
   // Only the last axis (computeOutputShape refuses others), which activationNode maps.
   Softmax: (b, layer, [x]) => activationNode(b, x, 'softmax', layer.name),
+  ZeroPadding2D(b, layer, [x], outShape) {
+    need4d(layer, x);
+    const [[top, bottom], [left, right]] = (layer as ZeroPadding2D).padding;
+    // NCHW pads: all begins, then all ends; constant mode pads with 0.
+    const pads = b.int64s(`${layer.name}/pads`, [0, 0, top, left, 0, 0, bottom, right]);
+    return { name: b.node('Pad', layer.name, [x.name, pads], { mode: 'constant' }), shape: outShape, nchw: true };
+  },
+  Cropping2D(b, layer, [x], outShape) {
+    need4d(layer, x);
+    const [[top, bottom], [left, right]] = (layer as Cropping2D).cropping;
+    const [h, w] = x.shape;
+    const inputs = [x.name, b.int64s(`${layer.name}/starts`, [top, left]), b.int64s(`${layer.name}/ends`, [h - bottom, w - right]), b.int64s(`${layer.name}/axes`, [2, 3])];
+    return { name: b.node('Slice', layer.name, inputs), shape: outShape, nchw: true };
+  },
   GlobalAveragePooling2D: globalPooling('GlobalAveragePool'),
   GlobalMaxPooling2D: globalPooling('GlobalMaxPool'),
   BatchNormalization(b, layer, [x], outShape, weights) {

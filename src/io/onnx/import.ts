@@ -30,6 +30,8 @@ import { leakyReLU } from '../../layers/leaky_re_lu.js';
 import { elu } from '../../layers/elu.js';
 import { globalAveragePooling2d } from '../../layers/global_average_pooling2d.js';
 import { globalMaxPooling2d } from '../../layers/global_max_pooling2d.js';
+import { zeroPadding2d } from '../../layers/zero_padding2d.js';
+import { cropping2d } from '../../layers/cropping2d.js';
 import type { ActivationName } from '../../ops/activation.js';
 import type { Padding } from '../../ops/shapes.js';
 import { conv2dTransposeOutputShape } from '../../ops/conv2d.js';
@@ -44,7 +46,7 @@ import { MAX_OPSET, MIN_OPSET, TOPOLOGY_KEY, ONNX_TO_KERAS_KERNEL, TO_NCHW, TO_N
 /** ONNX ops the importer reads, for the error that names one it does not. */
 export const IMPORTABLE_OPS = [
   'Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'Add', 'MaxPool', 'AveragePool', 'Resize', 'Flatten', 'Reshape', 'Transpose',
-  'BatchNormalization', 'GlobalAveragePool', 'GlobalMaxPool', 'Clip', 'Relu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'Elu', 'Softplus', 'Softmax', 'Identity', 'Dropout', 'Constant',
+  'Pad', 'Slice', 'BatchNormalization', 'GlobalAveragePool', 'GlobalMaxPool', 'Clip', 'Relu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'Elu', 'Softplus', 'Softmax', 'Identity', 'Dropout', 'Constant',
 ];
 
 /** Ops that read NCHW: a value reshaped to 4-D for one of them is NCHW. */
@@ -469,6 +471,10 @@ class Importer {
         return this.#reshape(node, x);
       case 'BatchNormalization':
         return this.#batchNorm(node, x);
+      case 'Pad':
+        return this.#pad(node, x);
+      case 'Slice':
+        return this.#slice(node, x);
       case 'GlobalAveragePool':
       case 'GlobalMaxPool': {
         this.#need(node, x, 'nchw');
@@ -622,6 +628,41 @@ class Importer {
     const t = x.t.sampleShape.length === 1 ? x.t : this.#apply(flatten(), x, []);
     const [h, w, c] = x.t.sampleShape;
     this.#values.set(out(node), { t, layout: x.layout === 'nchw' ? { chw: [c, h, w] } : 'plain' });
+  }
+
+  /** Zero padding of height and width (ZeroPadding2D): constant mode, value 0, nothing on N and C. */
+  #pad(node: NodeMsg, x: Value): void {
+    this.#need(node, x, 'nchw');
+    const mode = stringAttr(node, 'mode', 'constant');
+    const pads = this.#constant(node, 1, 'pads').ints ?? [];
+    const value = node.input![2] ? this.#floats(node, 2, 'constant_value') : null;
+    const [n0, c0, top, left, n1, c1, bottom, right] = pads;
+    if (mode !== 'constant' || node.input![3] || (value && value[0] !== 0) || pads.length !== 8 || n0 || c0 || n1 || c1 || [top, left, bottom, right].some((p) => p < 0)) {
+      fail(`${describeNode(node)}: wgslnet pads height and width with zeros (ZeroPadding2D); got mode '${mode}', pads [${pads.join(', ')}]`);
+    }
+    this.#values.set(out(node), { t: this.#apply(zeroPadding2d({ padding: [[top, bottom], [left, right]] }), x, []), layout: 'nchw' });
+  }
+
+  /** A crop of height and width (Cropping2D): Slice with steps of 1 on axes 2 and 3 only. */
+  #slice(node: NodeMsg, x: Value): void {
+    this.#need(node, x, 'nchw');
+    const [h, w, c] = x.t.sampleShape;
+    const ints = (i: number, what: string) => (node.input![i] ? (this.#constant(node, i, what).ints ?? fail(`${describeNode(node)}: ${what} must be integers`)) : null);
+    const [starts, ends] = [ints(1, 'starts')!, ints(2, 'ends')!];
+    const axes = (ints(3, 'axes') ?? starts.map((_, i) => i)).map((a) => (a < 0 ? a + 4 : a));
+    const steps = ints(4, 'steps');
+    const crop = [[0, 0], [0, 0]] as [[number, number], [number, number]];
+    const size = [c, h, w];
+    const ok = starts.length === ends.length && axes.length === starts.length && (!steps || steps.every((s) => s === 1)) && axes.every((a, i) => {
+      if (a !== 2 && a !== 3) return false;
+      const dim = size[a - 1];
+      const begin = Math.min(Math.max(starts[i] < 0 ? starts[i] + dim : starts[i], 0), dim);
+      const end = Math.min(Math.max(ends[i] < 0 ? ends[i] + dim : ends[i], 0), dim);
+      crop[a - 2] = [begin, dim - end];
+      return end > begin;
+    });
+    if (!ok) fail(`${describeNode(node)}: wgslnet slices height and width with step 1 (Cropping2D); got starts [${starts.join(', ')}], ends [${ends.join(', ')}], axes [${axes.join(', ')}]`);
+    this.#values.set(out(node), { t: this.#apply(cropping2d({ cropping: crop }), x, []), layout: 'nchw' });
   }
 
   /** Inference-mode BatchNormalization over the channels (NCHW axis 1) or the features of a flat value. */
