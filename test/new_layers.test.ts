@@ -10,6 +10,8 @@ import { avgPool, maxPool } from './reference/pooling.js';
 import { softmax as softmaxRef } from './reference/softmax.js';
 import { matmul as matmulRef } from './reference/matmul.js';
 import { pad2dRef } from './reference/padding.js';
+import { conv2d as convRef } from './reference/conv2d.js';
+import { upsample } from './reference/upsampling.js';
 
 beforeAll(setup);
 
@@ -106,5 +108,43 @@ describe('ZeroPadding2D and Cropping2D', () => {
     expect(() => layers.zeroPadding2d({ padding: -1 })).toThrow(/ZeroPadding2D: padding must be a non-negative integer/);
     expect(() => layers.zeroPadding2d({ padding: [1, 2, 3] as never })).toThrow(/ZeroPadding2D: padding must be/);
     expect(() => layers.zeroPadding2d().apply(input({ shape: [4, 4] }))).toThrow(/\(ZeroPadding2D\) cannot take input shape \[4,4\]/);
+  });
+});
+
+describe('1-D layers (a height-1 image to the 2-D kernels)', () => {
+  it.each([
+    [3, 1, 'valid', 'relu'],
+    [3, 2, 'same', 'linear'],
+    [2, 3, 'valid', 'tanh'],
+  ] as const)('Conv1D kernel %i stride %i %s %s', async (k, s, padding, activation) => {
+    const [batch, steps, c, f] = [2, 9, 3, 4];
+    const layer = layers.conv1d({ filters: f, kernelSize: k, strides: s, padding, activation, biasInitializer: 'randomNormal' });
+    const cfg = { strides: [1, s] as [number, number], padding };
+    await runLayerTest({
+      layer,
+      inputShape: [steps, c],
+      batch,
+      reference: (x, [w, b]) => convRef(x, [batch, 1, steps, c], w, [1, k, c, f], cfg).map((v, i) => activate(activation, v + b[i % f], 0)),
+    });
+    expect(layer.kernel.shape).toEqual([k, c, f]);
+    expect(layer.getConfig()).toMatchObject({ kernelSize: k, strides: s });
+  });
+
+  it.each([
+    ['MaxPooling1D 2', () => layers.maxPooling1d(), (x: Float64Array) => maxPool(x, { shape: [2, 1, 7, 3], pool: [1, 2], strides: [1, 2], padding: 'valid' }).y],
+    ['MaxPooling1D 3/2 same', () => layers.maxPooling1d({ poolSize: 3, strides: 2, padding: 'same' }), (x: Float64Array) => maxPool(x, { shape: [2, 1, 7, 3], pool: [1, 3], strides: [1, 2], padding: 'same' }).y],
+    ['AveragePooling1D 2', () => layers.averagePooling1d(), (x: Float64Array) => avgPool(x, { shape: [2, 1, 7, 3], pool: [1, 2], strides: [1, 2], padding: 'valid' })],
+    ['AveragePooling1D 3/1 same', () => layers.averagePooling1d({ poolSize: 3, strides: 1, padding: 'same' }), (x: Float64Array) => avgPool(x, { shape: [2, 1, 7, 3], pool: [1, 3], strides: [1, 1], padding: 'same' })],
+    ['UpSampling1D 3', () => layers.upSampling1d({ size: 3 }), (x: Float64Array) => upsample(x, [2, 1, 7, 3], [1, 3])],
+  ] as const)('%s', async (_, make, ref) => {
+    await runLayerTest({ layer: make(), inputShape: [7, 3], batch: 2, reference: (x) => Float64Array.from(ref(x)) });
+  });
+
+  it('reject 2-D (image) inputs at apply(), naming the layer and the shape', () => {
+    for (const layer of [layers.conv1d({ filters: 2, kernelSize: 3 }), layers.maxPooling1d(), layers.averagePooling1d(), layers.upSampling1d()]) {
+      expect(() => layer.apply(input({ shape: [8, 8, 3] }))).toThrow(new RegExp(`\\(${layer.className}\\) cannot take input shape \\[8,8,3\\]: expected \\[steps, channels\\] per sample`));
+    }
+    expect(() => layers.conv1d({ filters: 2, kernelSize: 9 }).apply(input({ shape: [4, 2] }))).toThrow(/\(Conv1D\) cannot take input shape \[4,2\]/);
+    expect(() => layers.conv1d({ filters: 2, kernelSize: 0 })).toThrow(/Conv1D: kernelSize must be a positive integer/);
   });
 });

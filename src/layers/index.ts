@@ -19,5 +19,9 @@ export { globalAveragePooling2d, GlobalAveragePooling2D } from './global_average
 export { globalMaxPooling2d, GlobalMaxPooling2D } from './global_max_pooling2d.js';
 export { zeroPadding2d, ZeroPadding2D } from './zero_padding2d.js';
 export { cropping2d, Cropping2D } from './cropping2d.js';
+export { conv1d, Conv1D } from './conv1d.js';
+export { maxPooling1d, MaxPooling1D } from './max_pooling1d.js';
+export { averagePooling1d, AveragePooling1D } from './average_pooling1d.js';
+export { upSampling1d, UpSampling1D } from './up_sampling1d.js';
 export { InputLayer } from './input_layer.js';
 export { Layer, Weight } from './layer.js';

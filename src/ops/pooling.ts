@@ -7,7 +7,7 @@ import { avg_pool2d_forward, type AvgPool2dForwardUniforms } from '../generated/
 import { max_pool2d_backward } from '../generated/max_pool2d_backward.js';
 import { max_pool2d_forward } from '../generated/max_pool2d_forward.js';
 import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
-import { checkNHWC, convOutputLength, padBefore, pair, type Padding } from './shapes.js';
+import { checkNHWC, convOutputLength, outputTensor, padBefore, pair, type Padding } from './shapes.js';
 
 export interface Pool2DOptions {
   poolSize: number | [number, number];
@@ -86,29 +86,22 @@ function backwardGeometry(op: string, dy: Tensor, xShape: Shape, options: Pool2D
   return { ...g, threads: xShape };
 }
 
-/** y itself, or a new tensor of the pooled shape; `out` may have another shape of that size (a view). */
-function output(op: string, shape: Shape, out?: Tensor): Tensor {
-  if (!out) return empty(shape);
-  if (out.size !== shape.reduce((a, b) => a * b, 1) || out.dtype !== 'float32') throw new Error(`${op}: out ${formatShape(out.shape)} (${out.dtype}) does not hold the pooled ${formatShape(shape)}`);
-  return out;
-}
-
 /** Max pooling; argmax holds the flat index into x of each output's chosen element. */
 export function maxPool2d(x: Tensor, options: Pool2DOptions, out?: Tensor): { y: Tensor; argmax: Tensor<'int32'> } {
   const g = geometry('maxPool2d', x.shape, options);
-  const y = output('maxPool2d', g.outShape, out);
+  const y = outputTensor('maxPool2d', g.outShape, out);
   const argmax = empty(g.outShape, 'int32');
   maxForward.run([x.buffer, y.buffer, argmax.buffer, x.buffer], g);
   return { y, argmax };
 }
 
 /** dx: each input element gets the sum of dy over the windows whose argmax it is. */
-export function maxPool2dBackward(dy: Tensor, argmax: Tensor<'int32'>, xShape: Shape, options: Pool2DOptions): Tensor {
+export function maxPool2dBackward(dy: Tensor, argmax: Tensor<'int32'>, xShape: Shape, options: Pool2DOptions, out?: Tensor): Tensor {
   const g = backwardGeometry('maxPool2dBackward', dy, xShape, options);
   if (argmax.dtype !== 'int32' || argmax.size !== dy.size) {
     throw new Error(`maxPool2dBackward: argmax must be int32 of dy's shape ${formatShape(dy.shape)}, got ${argmax.dtype} ${formatShape(argmax.shape)}`);
   }
-  const dx = empty(xShape);
+  const dx = outputTensor('maxPool2dBackward', xShape, out);
   maxBackward.run([dy.buffer, argmax.buffer, dx.buffer, dy.buffer, argmax.buffer], g);
   return dx;
 }
@@ -116,14 +109,14 @@ export function maxPool2dBackward(dy: Tensor, argmax: Tensor<'int32'>, xShape: S
 /** Average pooling; with 'same' padding, each window averages its unpadded elements only (Keras). */
 export function avgPool2d(x: Tensor, options: Pool2DOptions, out?: Tensor): Tensor {
   const g = geometry('avgPool2d', x.shape, options);
-  const y = output('avgPool2d', g.outShape, out);
+  const y = outputTensor('avgPool2d', g.outShape, out);
   avgForward.run([x.buffer, y.buffer], g);
   return y;
 }
 
-export function avgPool2dBackward(dy: Tensor, xShape: Shape, options: Pool2DOptions): Tensor {
+export function avgPool2dBackward(dy: Tensor, xShape: Shape, options: Pool2DOptions, out?: Tensor): Tensor {
   const g = backwardGeometry('avgPool2dBackward', dy, xShape, options);
-  const dx = empty(xShape);
+  const dx = outputTensor('avgPool2dBackward', xShape, out);
   avgBackward.run([dy.buffer, dx.buffer], g);
   return dx;
 }

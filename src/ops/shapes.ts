@@ -1,8 +1,18 @@
 // Keras's spatial arithmetic, shared by convolution and pooling.
-import { formatShape, type Shape } from '../tensor.js';
+import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
 
 export type Padding = 'same' | 'valid';
 export type Pair = [number, number];
+
+/**
+ * A new float32 tensor of `shape`, or the caller's `out`, which may have another shape of that
+ * size (a view: the 1-D layers pass [batch, 1, steps, channels] views of [batch, steps, channels]).
+ */
+export function outputTensor(op: string, shape: Shape, out?: Tensor): Tensor {
+  if (!out) return empty(shape);
+  if (out.size !== shape.reduce((a, b) => a * b, 1) || out.dtype !== 'float32') throw new Error(`${op}: out ${formatShape(out.shape)} (${out.dtype}) does not hold ${formatShape(shape)}`);
+  return out;
+}
 
 export function pair(v: number | readonly number[], what: string): Pair {
   const p = typeof v === 'number' ? [v, v] : [...v];

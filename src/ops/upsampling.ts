@@ -2,8 +2,8 @@
 import { defineKernel, type Shader } from '../runner.js';
 import { up_sampling2d_backward } from '../generated/up_sampling2d_backward.js';
 import { up_sampling2d_forward, type UpSampling2dForwardUniforms } from '../generated/up_sampling2d_forward.js';
-import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
-import { checkNHWC, pair, type Pair } from './shapes.js';
+import { formatShape, type Shape, type Tensor } from '../tensor.js';
+import { checkNHWC, outputTensor, pair, type Pair } from './shapes.js';
 
 interface Upsample {
   /** The NHWC shape whose elements get one thread each: y (forward) or dx (backward). */
@@ -26,17 +26,18 @@ const forward = /* @__PURE__ */ upsampleKernel(up_sampling2d_forward);
 const backward = /* @__PURE__ */ upsampleKernel(up_sampling2d_backward);
 
 /** y[n, h, w, c] = x[n, ⌊h / sizeH⌋, ⌊w / sizeW⌋, c]. */
-export function upSampling2d(x: Tensor, size: number | [number, number]): Tensor {
+export function upSampling2d(x: Tensor, size: number | [number, number], out?: Tensor): Tensor {
   checkNHWC(x.shape, 'upSampling2d');
   const s = pair(size, 'upSampling2d: size');
   const [n, h, w, c] = x.shape;
-  const y = empty([n, h * s[0], w * s[1], c]);
-  forward.run([x.buffer, y.buffer], { threads: y.shape, inShape: x.shape, size: s });
+  const yShape = [n, h * s[0], w * s[1], c];
+  const y = outputTensor('upSampling2d', yShape, out);
+  forward.run([x.buffer, y.buffer], { threads: yShape, inShape: x.shape, size: s });
   return y;
 }
 
 /** dx sums dy over each sizeH × sizeW block. */
-export function upSampling2dBackward(dy: Tensor, size: number | [number, number]): Tensor {
+export function upSampling2dBackward(dy: Tensor, size: number | [number, number], out?: Tensor): Tensor {
   checkNHWC(dy.shape, 'upSampling2dBackward');
   const s = pair(size, 'upSampling2dBackward: size');
   const [n, h, w, c] = dy.shape;
@@ -44,7 +45,7 @@ export function upSampling2dBackward(dy: Tensor, size: number | [number, number]
     throw new Error(`upSampling2dBackward: dy ${formatShape(dy.shape)} is not an upsampling by size ${formatShape(s)}`);
   }
   const inShape = [n, h / s[0], w / s[1], c];
-  const dx = empty(inShape);
+  const dx = outputTensor('upSampling2dBackward', inShape, out);
   backward.run([dy.buffer, dx.buffer], { threads: inShape, inShape, size: s });
   return dx;
 }

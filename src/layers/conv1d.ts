@@ -1,0 +1,89 @@
+// Conv1D (Keras/TF.js; [batch, steps, channels], kernel [kernelSize, in, filters]): the 2-D
+// convolution kernels on height-1 images, the kernel viewed as [1, kernelSize, in, filters] (the
+// same memory). Forward fuses bias and activation; backward as Conv2D's.
+import { ConvBase, type Conv2DConfig } from './conv2d.js';
+import { shapeError, type CallState } from './layer.js';
+import { as2d, check1d, run1d, single } from './one_d.js';
+import { conv2d as conv2dOp, conv2dBackwardFilter, conv2dBackwardInput, conv2dOutputShape } from '../ops/conv2d.js';
+import { activationBackward } from '../ops/activation.js';
+import { empty, type Shape, type Tensor } from '../tensor.js';
+
+export interface Conv1DConfig extends Omit<Conv2DConfig, 'kernelSize' | 'strides'> {
+  kernelSize: number;
+  /** Default 1. */
+  strides?: number;
+}
+
+export class Conv1D extends ConvBase {
+  static readonly className = 'Conv1D';
+  readonly className = 'Conv1D';
+
+  constructor(config: Conv1DConfig) {
+    const kernelSize = single('Conv1D', 'kernelSize', config.kernelSize);
+    const strides = single('Conv1D', 'strides', config.strides ?? 1);
+    super({ ...config, kernelSize: [1, kernelSize], strides: [1, strides] }, 'Conv1D');
+  }
+
+  protected kernelShape(inChannels: number): Shape {
+    return [this.kernelSize[1], inChannels, this.filters];
+  }
+
+  /** The kernel as the 2-D kernels take it: [1, kernelSize, in, filters]. */
+  #kernel4(): Tensor {
+    return this.kernel.value.reshape([1, ...this.kernel.shape]);
+  }
+
+  protected outputShapeOf(xShape: Shape): Shape {
+    const [n, steps, c] = xShape;
+    const [, , outSteps, f] = conv2dOutputShape([n, 1, steps, c], [1, this.kernelSize[1], c, this.filters], this.options());
+    return [n, outSteps, f];
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    check1d(this, inputShape);
+    try {
+      return this.outputShapeOf([1, ...inputShape]).slice(1);
+    } catch (e) {
+      throw shapeError(this, inputShape, (e as Error).message);
+    }
+  }
+
+  protected override build(inputShape: Shape): void {
+    // ConvBase reads the channels at [height, width, channels]'s index 2.
+    super.build([1, ...inputShape]);
+  }
+
+  forward(x: Tensor): Tensor {
+    const k4 = this.#kernel4();
+    try {
+      return run1d(this.outputShapeOf(x.shape), [x], (y, x2) => conv2dOp(x2, k4, { ...this.options(), bias: this.bias?.value, activation: this.activation, out: y }));
+    } finally {
+      k4.dispose();
+    }
+  }
+
+  backward(dy: Tensor, x: Tensor, y: Tensor, _state: CallState, needInputGrad: boolean): Tensor | null {
+    const dz = activationBackward(y, dy, this.activation);
+    const k4 = this.#kernel4();
+    const [x2, dz2] = [as2d(x), as2d(dz)];
+    try {
+      const dk = empty(this.kernel.shape);
+      const dk4 = dk.reshape(k4.shape);
+      conv2dBackwardFilter(x2, dz2, k4.shape, { ...this.options(), out: dk4 });
+      dk4.dispose();
+      this.addGrad(this.kernel, dk);
+      if (this.bias) this.addGrad(this.bias, this.biasGradOf(dz));
+      return needInputGrad ? run1d(x.shape, [], (dx) => conv2dBackwardInput(dz2, k4, x2.shape, { ...this.options(), out: dx })) : null;
+    } finally {
+      for (const t of [k4, x2, dz2, dz]) t.dispose();
+    }
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), kernelSize: this.kernelSize[1], strides: this.strides[1] };
+  }
+}
+
+export function conv1d(config: Conv1DConfig): Conv1D {
+  return new Conv1D(config);
+}
