@@ -12,7 +12,7 @@ import { decodeModel, encodeModel, type ModelMsg, type TensorMsg } from '../src/
 import { memory } from '../src/tensor.js';
 import { context } from '../src/device.js';
 import { registerOnnxHandler } from '../src/node/onnx.js';
-import { expectClose, setup, uniform } from './helpers.js';
+import { expectClose, rng, setup, uniform } from './helpers.js';
 
 let root: string;
 
@@ -205,3 +205,57 @@ async function predict2(m: Model, x: Float32Array): Promise<number[]> {
   y.dispose();
   return v;
 }
+
+describe('damaged files (seeded mutations)', () => {
+  it('every mutation of a valid file loads or fails with a loadOnnx error, leaving no tensor behind', async () => {
+    const x = input({ shape: [4, 4, 2] });
+    let y = layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(x);
+    y = layers.maxPooling2d({ poolSize: 2 }).apply(y);
+    y = layers.flatten().apply(y);
+    y = layers.dense({ units: 3 }).apply(y);
+    const m = new Model({ inputs: x, outputs: y, name: 'fuzz' });
+    const p = decodeModel(await toOnnx(m));
+    delete p.metadata_props;
+    const good = encodeModel(p);
+    m.dispose();
+    const random = rng(1234);
+    const odd: string[] = [];
+    const before = memory().numTensors;
+    for (let k = 0; k < 300; k++) {
+      const bytes = new Uint8Array(good);
+      const flips = 1 + Math.floor(random() * 4);
+      for (let f = 0; f < flips; f++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+      try {
+        (await loadOnnx(bytes)).dispose();
+      } catch (e) {
+        const message = (e as Error).message;
+        if (!/^loadOnnx: /.test(message)) odd.push(`${(e as Error).name}: ${message}`);
+      }
+    }
+    // Structural damage: numbers in attributes and dims, inputs and ops swapped or dropped.
+    const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
+    for (let k = 0; k < 300; k++) {
+      const q = structuredClone(p);
+      const node = pick(q.graph!.node!);
+      const what = Math.floor(random() * 5);
+      if (what === 0) {
+        const a = pick(node.attribute ?? [{}]);
+        if (a.ints) a.ints = a.ints.map(() => Math.floor(random() * 7) - 2);
+        if (a.i !== undefined) a.i = Math.floor(random() * 7) - 2;
+      } else if (what === 1) {
+        const t = pick(q.graph!.initializer!);
+        t.dims = t.dims!.map((d) => (random() < 0.5 ? d : Math.floor(random() * 6)));
+      } else if (what === 2) node.input = node.input!.slice(0, Math.floor(random() * node.input!.length));
+      else if (what === 3) node.op_type = pick(q.graph!.node!).op_type;
+      else node.input = node.input!.map((n) => (random() < 0.5 ? n : pick(q.graph!.node!).output![0]));
+      try {
+        (await loadOnnx(encodeModel(q))).dispose();
+      } catch (e) {
+        const message = (e as Error).message;
+        if (!/^loadOnnx: /.test(message)) odd.push(`${(e as Error).name}: ${message} [${node.op_type} mutation ${what}]`);
+      }
+    }
+    expect(odd).toEqual([]);
+    expect(memory().numTensors).toBe(before);
+  });
+});

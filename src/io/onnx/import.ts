@@ -220,8 +220,13 @@ export async function fromOnnx(source: OnnxSource, limits: Required<LoadOptions>
   const graph = proto.graph!;
   const nodes = graph.node ?? [];
 
-  // The default domain only; every op is one wgslnet knows.
+  // The default domain only; every op is one wgslnet knows, with an input and an output
+  // (protobuf leaves empty lists out: made explicit here so nothing below meets an undefined one).
   for (const node of nodes) {
+    node.input ??= [];
+    node.output ??= [];
+    if (node.op_type !== 'Constant' && !node.input[0]) fail(`${describeNode(node)} has no input`);
+    if (!node.output[0]) fail(`${describeNode(node)} has no output`);
     if ((node.domain && node.domain !== 'ai.onnx') || !IMPORTABLE_OPS.includes(node.op_type ?? '')) {
       fail(`${describeNode(node)}${node.domain ? ` in domain '${node.domain}'` : ''} is not supported; wgslnet imports ${IMPORTABLE_OPS.join(', ')}`);
     }
@@ -311,14 +316,18 @@ class Importer {
     this.#values.set(inputInfo.name ?? '', { t: x, layout: nchwInput ? 'nchw' : 'plain' });
     // Layers allocate their weights as they are applied: a graph refused halfway frees them.
     return disposeIfThrows(() => {
-      for (const node of this.nodes) if (!this.#done.has(node)) this.#node(node);
+      for (const node of this.nodes) if (!this.#done.has(node)) this.#checked(node);
       const y = this.#value(this.#outputName, 'the graph output');
       if (y.layout === 'c11') fail(`graph output '${this.#outputName}' is [batch, C, 1, 1] from global pooling; flatten it to [batch, C]`);
       if (typeof y.layout === 'object') fail(`graph output '${this.#outputName}' is a flattened NCHW value; wgslnet's flatten order differs (end the graph with a Dense or a 4-D value)`);
       const computed = this.#onnxShape(y);
       if (!sameArray(computed, outShape)) fail(`graph output '${this.#outputName}' is declared [batch, ${outShape.join(', ')}] but the graph computes [batch, ${computed.join(', ')}]`);
       const m = makeModel({ inputs: x, outputs: y.t, name });
-      for (const { layer, weights } of this.#made) layer.setWeights(weights);
+      for (const { layer, weights } of this.#made) {
+        // A node whose output no path to the graph output reads: not part of the model, freed.
+        if (m.layers.includes(layer)) layer.setWeights(weights);
+        else for (const w of layer.weights) w.value.dispose();
+      }
       return m;
     });
   }
@@ -428,6 +437,17 @@ class Importer {
     requireAttr(node, 'dilations', (a) => (a.ints ?? []).every((d) => d === 1), 'dilations other than 1 are not supported');
     if (kernel.length !== 2 || strides.length !== 2) fail(`${describeNode(node)}: only 2-D windows are supported`);
     return strides;
+  }
+
+  /** A node, with what a layer refuses (its options, its input shape) reported as this node's error. */
+  #checked(node: NodeMsg): void {
+    try {
+      this.#node(node);
+    } catch (e) {
+      const message = (e as Error).message;
+      if (message.startsWith('loadOnnx: ')) throw e;
+      fail(`${describeNode(node)}: ${message}`);
+    }
   }
 
   #node(node: NodeMsg): void {
