@@ -6,7 +6,7 @@ export { init, context, adapterName, release } from './device.js';
 export type { InitOptions, Context, AdapterDescription } from './device.js';
 export { Tensor, tensor, empty, write, memory, emptyPool, sizeOf } from './tensor.js';
 export type { DType, Shape, HostTensor } from './tensor.js';
-export { flush, sync, debug, kernelNames, defineKernel } from './runner.js';
+export { flush, sync, debug, kernelNames, defineKernel, type Shader, type UniformLayout, type BindingKind } from './runner.js';
 
 // Graph, layers, models
 export { input } from './graph.js';

@@ -72,39 +72,19 @@ const registry = new Map<string, Resolved<unknown>>();
 export const debug = { printShaders: false };
 
 /**
- * The old way, kept while kernels written before the generated interfaces are converted: bindings
- * listed again beside a hand-written shader, uniforms packed positionally with packUniforms().
- * @deprecated state the interface in the WGSL and pass the generated Shader instead.
- */
-export interface LegacyKernelDef<P> {
-  shader: { name: string; code: string };
-  bindings: readonly BindingKind[];
-  workgroups(p: P): readonly [number, number?, number?];
-  uniforms?(p: P): ArrayBuffer;
-  constants?(p: P): Record<string, number>;
-}
-
-/**
  * Registers a kernel. Without side effects at definition time beyond the registry, so the op
  * modules mark their calls pure and a bundler drops the kernels (and their WGSL) an app never uses.
  */
 export function defineKernel<P, U, S extends readonly string[], R extends U = U>(def: KernelDef<P, U, S, R>): Kernel<P, S>;
-/** @deprecated see LegacyKernelDef. */
-export function defineKernel<P>(def: LegacyKernelDef<P>): Kernel<P>;
-export function defineKernel<P>(def: LegacyKernelDef<P> | (KernelBase<P, unknown, readonly string[]> & { uniforms?(p: P): unknown })): Kernel<P> {
-  const resolved = 'bindings' in def ? legacy(def) : generated(def);
+export function defineKernel<P>(def: KernelBase<P, unknown, readonly string[]> & { uniforms?(p: P): unknown }): Kernel<P> {
+  const resolved = resolve(def);
   const { name } = resolved.shader;
   if (registry.has(name)) throw new Error(`kernel '${name}' is registered twice`);
   registry.set(name, resolved as Resolved<unknown>);
   return { name, shader: resolved.shader, run: (buffers, p) => dispatch(resolved, buffers, p) };
 }
 
-function legacy<P>(def: LegacyKernelDef<P>): Resolved<P> {
-  const storage = def.bindings.filter((b) => b !== 'uniform').map((_, i) => `binding ${i}`);
-  return { ...def, shader: { ...def.shader, bindings: def.bindings, storage, uniforms: null } };
-}
-
-function generated<P>(def: KernelBase<P, unknown, readonly string[]> & { uniforms?(p: P): unknown }): Resolved<P> {
+function resolve<P>(def: KernelBase<P, unknown, readonly string[]> & { uniforms?(p: P): unknown }): Resolved<P> {
   const { shader } = def;
   if (!shader.uniforms !== !def.uniforms) {
     throw new Error(`kernel '${shader.name}': ${shader.uniforms ? 'its shader has a uniform block but the kernel gives no uniforms()' : 'uniforms() given but its shader has no uniform block'}`);
@@ -415,20 +395,4 @@ export function grid1d(n: number, workgroupSize: number): [number, number] {
   if (groups <= maxX) return [groups, 1];
   const y = Math.ceil(groups / maxX);
   return [Math.ceil(groups / y), y];
-}
-
-/** Packs uniform words: integers as u32 (or i32 when negative), numbers marked with f() as f32. */
-export function packUniforms(words: readonly (number | { f32: number })[]): ArrayBuffer {
-  const data = new ArrayBuffer(words.length * 4);
-  const u32 = new Uint32Array(data);
-  const i32 = new Int32Array(data);
-  const f32 = new Float32Array(data);
-  words.forEach((w, i) => {
-    if (typeof w === 'number') {
-      if (!Number.isInteger(w)) throw new Error(`uniform word ${i} (${w}) is not an integer; wrap floats as { f32 }`);
-      if (w < 0) i32[i] = w;
-      else u32[i] = w;
-    } else f32[i] = w.f32;
-  });
-  return data;
 }

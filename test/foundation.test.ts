@@ -2,7 +2,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { sum, mean } from '../src/ops/reduce.js';
 import { init, context, tensor, empty, memory, sync, activationForward, activationBackward, zeros, fill } from '../src/index.js';
-import { defineKernel, grid1d, packUniforms } from '../src/runner.js';
+import { defineKernel, grid1d, type Shader } from '../src/runner.js';
 import { setup, uniform, expectClose } from './helpers.js';
 import { activate, activateGrad, type Act } from './reference/activation.js';
 
@@ -128,15 +128,16 @@ describe('kernels', () => {
   });
 
   it('reports a shader that does not compile with its name and line', async () => {
-    const broken = defineKernel<{ n: number }>({
-      shader: {
-        name: 'broken_test',
-        code: 'struct P { n: u32 }\n@group(0) @binding(0) var<storage, read_write> y: array<f32>;\n@group(0) @binding(1) var<uniform> p: P;\n@compute @workgroup_size(64) fn main() {\n  y[0] = undefined_thing;\n}\n',
-      },
+    // A hand-written Shader (what src/generated/<kernel>.ts holds for shaders/*.wgsl): without a
+    // line map, errors name the kernel and the line of its code.
+    const shader: Shader<{ n: number }, readonly ['y']> = {
+      name: 'broken_test',
+      code: 'struct P { n: u32 }\n@group(0) @binding(0) var<storage, read_write> y: array<f32>;\n@group(0) @binding(1) var<uniform> p: P;\n@compute @workgroup_size(64) fn main() {\n  y[0] = undefined_thing;\n}\n',
       bindings: ['write', 'uniform'],
-      workgroups: () => [1],
-      uniforms: (p) => packUniforms([p.n]),
-    });
+      storage: ['y'],
+      uniforms: { size: 4, fields: [['n', 'u32', 0, 1]] },
+    };
+    const broken = defineKernel({ shader, workgroups: (_: { n: number }) => [1], uniforms: (p) => ({ n: p.n }) });
     broken.run([empty([4]).buffer], { n: 4 });
     await expect(sync()).rejects.toThrow(/kernel 'broken_test' failed to build:\nbroken_test:5:\d+: .*undefined_thing/);
   });
