@@ -45,12 +45,12 @@ async function readmeExamples(): Promise<string[]> {
 async function project(name: string, linked: string[]): Promise<string> {
   const cwd = join(dir, name);
   await mkdir(cwd, { recursive: true });
-  const own = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+  const own = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string>; bin: Record<string, string> };
   const lock = JSON.parse(await readFile(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, Record<string, unknown>> };
   const spec = `file:${tarball}`;
   const packages: Record<string, unknown> = {
     '': { name: `consumer-${name}`, dependencies: { wgslnet: spec } },
-    'node_modules/wgslnet': { version: own.version, resolved: spec, dependencies: own.dependencies },
+    'node_modules/wgslnet': { version: own.version, resolved: spec, dependencies: own.dependencies, bin: own.bin },
   };
   // wgslnet's dependencies and theirs, at the paths this repository's lock has them (a nested copy
   // under its dependent first, as Node resolves).
@@ -192,6 +192,17 @@ describe('the packed package', () => {
     const inBrowser = await run(process.execPath, [vitest, 'run', '--api.host=127.0.0.1'], cwd, env, 180_000);
     expect(inBrowser.out).toMatch(/1 passed/);
     expect(inBrowser.code, inBrowser.out).toBe(0);
+
+    // launchChromium() finds Playwright by itself (here 'playwright'; 'playwright-core' works too).
+    const launch = await run(process.execPath, ['--input-type=module', '-e', `
+      import { launchChromium } from 'wgslnet/testing';
+      const browser = await launchChromium();
+      const page = await browser.newPage();
+      await page.route('https://app.example/', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html>' }));
+      await page.goto('https://app.example/');
+      console.log('adapter', await page.evaluate(async () => (await navigator.gpu.requestAdapter()) !== null));
+      await browser.close();`], cwd, env);
+    expect(launch.out).toContain('adapter true');
 
     await writeFile(join(cwd, 'vitest.config.ts'), 'export default {};\n');
     await writeFile(join(cwd, 'app.e2e.test.ts'), named('app.e2e.test.ts'));
