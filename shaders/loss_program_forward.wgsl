@@ -9,10 +9,9 @@ struct Params { n: u32, perGroup: u32, zero: u32, consts: array<vec4f, 8> }
 @group(0) @binding(2) var<storage, read_write> partials: array<f32>;
 @group(0) @binding(3) var<uniform> params: Params;
 
-var<workgroup> partial: array<vec2f, 64>;
-
 //!include lib/loss_program.wgsl
 //!include lib/exact_sum.wgsl
+//!include lib/workgroup_sum.wgsl
 
 @compute @workgroup_size(64)
 fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) groups: vec3u) {
@@ -23,14 +22,9 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wg: vec3
   for (var i = start + t; i < end; i += 64u) {
     acc = add_pair(acc, vec2f(run_program(yTrue[i], yPred[i]).x, 0.0));
   }
-  partial[t] = acc;
-  workgroupBarrier();
-  for (var stride = 32u; stride > 0u; stride >>= 1u) {
-    if (t < stride) { partial[t] = add_pair(partial[t], partial[t + stride]); }
-    workgroupBarrier();
-  }
+  let total = workgroup_sum(t, acc);
   if (t == 0u) {
-    partials[2u * g] = partial[0].x;
-    partials[2u * g + 1u] = partial[0].y;
+    partials[2u * g] = total.x;
+    partials[2u * g + 1u] = total.y;
   }
 }

@@ -16,9 +16,8 @@ struct Params { n: u32, perGroup: u32, scale: f32, zero: u32, outIndex: u32 }
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 @group(0) @binding(2) var<uniform> params: Params;
 
-var<workgroup> partial: array<vec2f, 64>;
-
 //!include lib/exact_sum.wgsl
+//!include lib/workgroup_sum.wgsl
 
 fn load(i: u32) -> vec2f {
   if (PAIRS) { return vec2f(x[2u * i], x[2u * i + 1u]); }
@@ -34,14 +33,8 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wg: vec3
   for (var i = start + t; i < end; i += 64u) {
     acc = add_pair(acc, load(i));
   }
-  partial[t] = acc;
-  workgroupBarrier();
-  for (var stride = 32u; stride > 0u; stride >>= 1u) {
-    if (t < stride) { partial[t] = add_pair(partial[t], partial[t + stride]); }
-    workgroupBarrier();
-  }
+  let total = workgroup_sum(t, acc);
   if (t == 0u) {
-    let total = partial[0];
     if (FINAL) {
       let value = params.scale * (total.x + total.y);
       out[params.outIndex] = select(value, out[params.outIndex] + value, ACCUMULATE);

@@ -12,15 +12,17 @@ fn is_nan(v: f32) -> bool {
   return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u;
 }
 
+// Two branches so that exp never overflows to inf/inf.
+fn stable_sigmoid(x: f32) -> f32 {
+  if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
+  let e = exp(x);
+  return e / (1.0 + e);
+}
+
 fn activate(x: f32) -> f32 {
   switch ACT {
     case 1u: { return select(x, 0.0, x < 0.0); }
-    case 2u: {
-      // Two branches so that exp never overflows to inf/inf.
-      if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
-      let e = exp(x);
-      return e / (1.0 + e);
-    }
+    case 2u: { return stable_sigmoid(x); }
     case 3u: { return tanh(x); }
     case 4u: { return select(ALPHA * x, x, x > 0.0); }
     case 5u: { return select(ALPHA * (exp(x) - 1.0), x, x > 0.0); }

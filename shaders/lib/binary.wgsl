@@ -7,6 +7,7 @@
 // The host collapses dimensions first (src/ops/broadcast.ts): a same-shape op is rank 1 with
 // strides 1, a row-vector bias [2,3,4] + [4] is rank 2 with b's strides (0, 1).
 //!include lib/activation.wgsl
+//!include lib/signed_pow.wgsl
 
 override OP: u32 = 0u;
 override A_CONST: bool = false;
@@ -15,10 +16,6 @@ override VEC4: bool = false;
 
 // shape / a_strides / b_strides: rank words each (dimension d at [d / 4][d % 4]); zero is always 0.
 struct Params { n: u32, rank: u32, scalar: f32, zero: u32, shape: array<vec4u, 2>, a_strides: array<vec4u, 2>, b_strides: array<vec4u, 2> }
-
-fn nan() -> f32 {
-  return bitcast<f32>(0x7fc00000u | params.zero);
-}
 
 // Element offsets into a and b of output element i.
 fn offsets(i: u32) -> vec2u {
@@ -57,16 +54,6 @@ fn load_b4(e: u32) -> vec4f {
   if (B_CONST) { return vec4f(params.scalar); }
   if (params.b_strides[last >> 2u][last & 3u] == 1u) { return b[e >> 2u]; }
   return vec4f(b[e >> 2u][e & 3u]);
-}
-
-// x^y as TF.js computes it: a negative base with an integer exponent keeps its sign, with any other
-// exponent it is NaN; x^0 = 1.
-fn signed_pow(x: f32, y: f32) -> f32 {
-  if (y == 0.0) { return 1.0; }
-  let r = pow(abs(x), y);
-  if (x >= 0.0 || is_nan(x)) { return r; }
-  if (fract(y) != 0.0) { return nan(); }
-  return select(r, -r, abs(y) % 2.0 == 1.0);
 }
 
 fn apply(x: f32, y: f32) -> f32 {

@@ -8,28 +8,10 @@
 // passes on [lo, hi] inclusive, abs'(0) = 0, pow's exponent term is x^y·ln x only where x > 0.
 // The including kernel declares `params` with zero and consts: array<vec4f, 8>.
 //!include lib/activation.wgsl
+//!include lib/signed_pow.wgsl
 
 fn constant(c: u32) -> f32 {
   return params.consts[c >> 2u][c & 3u];
-}
-
-fn nan() -> f32 {
-  return bitcast<f32>(0x7fc00000u | params.zero);
-}
-
-// TF.js's pow: a negative base keeps its sign under an odd integer exponent, NaN under others.
-fn signed_pow(x: f32, y: f32) -> f32 {
-  if (y == 0.0) { return 1.0; }
-  let r = pow(abs(x), y);
-  if (x >= 0.0 || is_nan(x)) { return r; }
-  if (fract(y) != 0.0) { return nan(); }
-  return select(r, -r, abs(y) % 2.0 == 1.0);
-}
-
-fn stable_sigmoid(x: f32) -> f32 {
-  if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
-  let e = exp(x);
-  return e / (1.0 + e);
 }
 
 // Dual numbers (value, derivative with respect to yPred[i]) through each op.

@@ -1,13 +1,13 @@
-// The sum of one f32 per thread over a 64-thread workgroup, as a workgroup-memory tree.
-// Every thread of the workgroup must call it (it contains barriers); all of them get the sum.
-var<workgroup> workgroup_sums: array<f32, 64>;
+// The 64 threads' double-float pairs of a workgroup combined in workgroup memory (a tree of
+// add_pair, lib/exact_sum.wgsl); every thread gets the total. Called in uniform control flow.
+var<workgroup> partial: array<vec2f, 64>;
 
-fn workgroup_sum(t: u32, v: f32) -> f32 {
-  workgroup_sums[t] = v;
+fn workgroup_sum(t: u32, acc: vec2f) -> vec2f {
+  partial[t] = acc;
   workgroupBarrier();
   for (var stride = 32u; stride > 0u; stride >>= 1u) {
-    if (t < stride) { workgroup_sums[t] += workgroup_sums[t + stride]; }
+    if (t < stride) { partial[t] = add_pair(partial[t], partial[t + stride]); }
     workgroupBarrier();
   }
-  return workgroup_sums[0];
+  return workgroupUniformLoad(&partial[0]);
 }
