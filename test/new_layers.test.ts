@@ -10,7 +10,7 @@ import { avgPool, maxPool } from './reference/pooling.js';
 import { softmax as softmaxRef } from './reference/softmax.js';
 import { matmul as matmulRef } from './reference/matmul.js';
 import { pad2dRef } from './reference/padding.js';
-import { conv2d as convRef } from './reference/conv2d.js';
+import { conv2d as convRef, conv2dBackwardInput as convBackwardInputRef } from './reference/conv2d.js';
 import { upsample } from './reference/upsampling.js';
 
 beforeAll(setup);
@@ -146,5 +146,48 @@ describe('1-D layers (a height-1 image to the 2-D kernels)', () => {
     }
     expect(() => layers.conv1d({ filters: 2, kernelSize: 9 }).apply(input({ shape: [4, 2] }))).toThrow(/\(Conv1D\) cannot take input shape \[4,2\]/);
     expect(() => layers.conv1d({ filters: 2, kernelSize: 0 })).toThrow(/Conv1D: kernelSize must be a positive integer/);
+  });
+});
+
+describe('Conv2DTranspose outputPadding, Conv2D dilationRate', () => {
+  it.each([
+    [[2, 2], 'valid', [1, 0], 3],
+    [[3, 3], 'same', [1, 1], 3],
+    [[2, 3], 'valid', [0, 1], 2],
+  ] as const)('strides %j %s outputPadding %j kernel %i', async (strides, padding, outputPadding, k) => {
+    const [batch, h, w, c, f] = [2, 3, 4, 2, 3];
+    const layer = layers.conv2dTranspose({ filters: f, kernelSize: k, strides: [...strides], padding, outputPadding: [...outputPadding], biasInitializer: 'randomNormal' });
+    const cfg = { strides: [...strides] as [number, number], padding };
+    // Keras's deconv_output_length with output_padding.
+    const pad = (kk: number) => (padding === 'same' ? Math.floor(kk / 2) : 0);
+    const oh = (h - 1) * strides[0] + k - 2 * pad(k) + outputPadding[0];
+    const ow = (w - 1) * strides[1] + k - 2 * pad(k) + outputPadding[1];
+    const out = await (async () => {
+      await runLayerTest({
+        layer,
+        inputShape: [h, w, c],
+        batch,
+        reference: (x, [kernel, b]) => convBackwardInputRef(x, kernel, [k, k, f, c], [batch, oh, ow, f], cfg).map((v, i) => v + b[i % f]),
+      });
+      return layer.computeOutputShape([h, w, c]);
+    })();
+    expect(out).toEqual([oh, ow, f]);
+  });
+
+  it('reject outputPadding ≥ stride and dilation with strides > 1 at construction', () => {
+    expect(() => layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, outputPadding: 2 })).toThrow(/Conv2DTranspose: outputPadding 2 must be smaller than the strides \[2,2\] \(Keras's rule\), got 2 ≥ 2/);
+    expect(() => layers.conv2dTranspose({ filters: 2, kernelSize: 3, outputPadding: [0, 1] })).toThrow(/got 1 ≥ 1/);
+    expect(() => layers.conv2d({ filters: 2, kernelSize: 3, strides: 2, dilationRate: 2 })).toThrow(/Conv2D: dilationRate 2 cannot be combined with strides 2 > 1 \(Keras's rule\)/);
+    expect(() => layers.conv2d({ filters: 2, kernelSize: 3, dilationRate: [2, 2] })).toThrow(/Conv2D: dilationRate \[2,2\] is not supported yet/);
+    expect(layers.conv2d({ filters: 2, kernelSize: 3, dilationRate: 1 }).filters).toBe(2);
+    // An even kernel with 'same' padding and no output padding has no transposed size that maps back (as in TF).
+    const even = layers.conv2dTranspose({ filters: 2, kernelSize: 2, strides: 2, padding: 'same', outputPadding: 0 });
+    let message = '';
+    try {
+      even.apply(input({ shape: [3, 3, 1] }));
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/\(Conv2DTranspose\) cannot take input shape \[3,3,1\]: .*outputPadding \[0,0\] .*whose convolution is not the input \[3,3\]/);
   });
 });

@@ -21,6 +21,10 @@ export interface Conv2DConfig extends LayerConfig {
   biasInitializer?: InitializerSpec;
   kernelRegularizer?: L1L2;
   biasRegularizer?: L1L2;
+  /** Conv2D: only 1 (the default) runs; Keras's rule (no dilation with strides > 1) is checked first. */
+  dilationRate?: number | [number, number];
+  /** Conv2DTranspose: extra output rows/columns, each smaller than its stride (Keras's output_padding). */
+  outputPadding?: number | [number, number] | null;
 }
 
 /** What Conv2D and Conv2DTranspose share: options, weights, the bias gradient. */
@@ -34,9 +38,10 @@ export abstract class ConvBase extends Layer {
   kernel!: Weight;
   bias: Weight | null = null;
 
-  constructor(readonly config: Conv2DConfig, className: string) {
+  /** `extraOptions`: the subclass's own options besides the shared ones. */
+  constructor(readonly config: Conv2DConfig, className: string, extraOptions: readonly string[] = []) {
     super(config, className);
-    checkOptions(className, config, ['filters', 'kernelSize', 'strides', 'padding', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer']);
+    checkOptions(className, config, ['filters', 'kernelSize', 'strides', 'padding', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer', ...extraOptions]);
     if (!Number.isInteger(config.filters) || config.filters <= 0) throw new Error(`${className}: filters must be a positive integer, got ${config.filters}`);
     this.filters = config.filters;
     this.kernelSize = pair(config.kernelSize, `${className} kernelSize`);
@@ -88,7 +93,12 @@ export class Conv2D extends ConvBase {
   readonly className = 'Conv2D';
 
   constructor(config: Conv2DConfig) {
-    super(config, 'Conv2D');
+    super(config, 'Conv2D', ['dilationRate']);
+    const dilation = pair(config.dilationRate ?? 1, 'Conv2D dilationRate');
+    if (dilation.some((d) => d > 1)) {
+      if (this.strides.some((s) => s > 1)) throw new Error(`Conv2D: dilationRate ${JSON.stringify(config.dilationRate)} cannot be combined with strides ${JSON.stringify(config.strides)} > 1 (Keras's rule)`);
+      throw new Error(`Conv2D: dilationRate ${JSON.stringify(config.dilationRate)} is not supported yet; only 1`);
+    }
   }
 
   protected kernelShape(inChannels: number): Shape {

@@ -1,15 +1,27 @@
-// Conv2DTranspose, Keras semantics (NHWC; kernel [kh, kw, filters, in]; no output padding).
+// Conv2DTranspose, Keras semantics (NHWC; kernel [kh, kw, filters, in]; outputPadding adds rows and
+// columns, each fewer than its stride, as Keras's output_padding).
 import { ConvBase, type Conv2DConfig } from './conv2d.js';
 import type { CallState } from './layer.js';
-import { conv2dTranspose as conv2dTransposeOp, conv2dTransposeBackwardFilter, conv2dTransposeBackwardInput, conv2dTransposeOutputShape } from '../ops/conv2d.js';
+import { conv2dTranspose as conv2dTransposeOp, conv2dTransposeBackwardFilter, conv2dTransposeBackwardInput, conv2dTransposeOutputShape, outputPadding } from '../ops/conv2d.js';
 import { activationBackward } from '../ops/activation.js';
 import type { Shape, Tensor } from '../tensor.js';
 
 export class Conv2DTranspose extends ConvBase {
   readonly className = 'Conv2DTranspose';
 
+  readonly outputPadding: [number, number] | null;
+
   constructor(config: Conv2DConfig) {
-    super(config, 'Conv2DTranspose');
+    super(config, 'Conv2DTranspose', ['outputPadding']);
+    this.outputPadding = config.outputPadding == null ? null : outputPadding('Conv2DTranspose', config.outputPadding, this.strides);
+  }
+
+  protected override options() {
+    return { ...super.options(), ...(this.outputPadding ? { outputPadding: this.outputPadding } : {}) };
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), outputPadding: this.outputPadding };
   }
 
   protected kernelShape(inChannels: number): Shape {

@@ -28,6 +28,8 @@ export interface Conv2DOptions {
   alpha?: number;
   /** Where to write the result (same shape). */
   out?: Tensor;
+  /** Conv2DTranspose only: extra output rows/columns (Keras's output_padding, each < its stride). */
+  outputPadding?: number | [number, number];
 }
 
 /** A forward convolution's sizes: x [n,h,w,c] * kernel [kh,kw,c,f] → y [n,oh,ow,f], padding before ph, pw. */
@@ -192,10 +194,32 @@ function transposeGeometry(op: string, xShape: Shape, kernelShape: Shape, option
   if (kc !== c) throw new Error(`${op}: input ${formatShape(xShape)} has ${c} channels but kernel ${formatShape(kernelShape)} expects ${kc}`);
   const [sh, sw] = pair(options.strides ?? 1, `${op}: strides`);
   const same = (options.padding ?? 'valid') === 'same';
-  const oh = same ? h * sh : h * sh + Math.max(kh - sh, 0);
-  const ow = same ? w * sw : w * sw + Math.max(kw - sw, 0);
-  // That convolution's output is [N,H,W,C] again (OH = H·s (+ max(kh − s, 0) for 'valid') maps back to H).
-  return geometry(op, [n, oh, ow, f], kernelShape, options);
+  if (options.outputPadding === undefined) {
+    const oh = same ? h * sh : h * sh + Math.max(kh - sh, 0);
+    const ow = same ? w * sw : w * sw + Math.max(kw - sw, 0);
+    // That convolution's output is [N,H,W,C] again (OH = H·s (+ max(kh − s, 0) for 'valid') maps back to H).
+    return geometry(op, [n, oh, ow, f], kernelShape, options);
+  }
+  // Keras's deconv_output_length with output_padding: (H − 1)·s + k − 2·pad + output_padding, pad
+  // ⌊k/2⌋ for 'same'; the convolution of that size must give H back (TF's conv2d_transpose rule).
+  const [ph, pw] = outputPadding(op, options.outputPadding, [sh, sw]);
+  const oh = (h - 1) * sh + kh - 2 * (same ? Math.floor(kh / 2) : 0) + ph;
+  const ow = (w - 1) * sw + kw - 2 * (same ? Math.floor(kw / 2) : 0) + pw;
+  const g = oh > 0 && ow > 0 ? geometry(op, [n, oh, ow, f], kernelShape, options) : null;
+  if (!g || g.oh !== h || g.ow !== w) {
+    throw new Error(`${op}: outputPadding ${JSON.stringify(options.outputPadding)} with kernel ${formatShape([kh, kw])}, strides ${formatShape([sh, sw])} and '${same ? 'same' : 'valid'}' padding gives an output ${formatShape([oh, ow])} whose convolution is not the input ${formatShape([h, w])}`);
+  }
+  return g;
+}
+
+/** Keras's rule: each output padding is a non-negative integer below its stride. */
+export function outputPadding(op: string, value: number | readonly number[], strides: readonly number[]): [number, number] {
+  const p = typeof value === 'number' ? [value, value] : [...value];
+  if (p.length !== 2 || !p.every((v) => Number.isInteger(v) && v >= 0)) throw new Error(`${op}: outputPadding must be a non-negative integer or a pair of them, got ${JSON.stringify(value)}`);
+  p.forEach((v, i) => {
+    if (v >= strides[i]) throw new Error(`${op}: outputPadding ${JSON.stringify(value)} must be smaller than the strides ${JSON.stringify(strides)} (Keras's rule), got ${v} ≥ ${strides[i]}`);
+  });
+  return p as [number, number];
 }
 
 const inputShape = (g: Geometry): Shape => [g.n, g.h, g.w, g.c];
