@@ -30,6 +30,8 @@ interface Value {
   shape: readonly number[];
   nchw: boolean;
   chw?: readonly number[];
+  /** A sequence [steps, channels] held as ONNX's [N, C, W] (what the 1-D layers leave). */
+  ncw?: boolean;
 }
 
 /** Who reads a call's output: the layer calls taking it, and whether it is the model's output. */
@@ -103,9 +105,9 @@ class GraphBuilder {
     return this.node('Transpose', label, [v.name], { perm });
   }
 
-  /** The NHWC ONNX value of a 4-D wgslnet value (a Transpose when ONNX holds it as NCHW). */
+  /** The channels-last ONNX value of a wgslnet value (a Transpose when ONNX holds it channels first). */
   nhwc(v: Value, label: string): string {
-    return v.nchw ? this.transpose(v, TO_NHWC, label) : v.name;
+    return v.nchw ? this.transpose(v, TO_NHWC, label) : v.ncw ? this.transpose(v, SWAP_LAST, label) : v.name;
   }
 
   /** Renames a node output (the last one becomes the graph's output name). */
@@ -130,7 +132,7 @@ function activationNode(b: GraphBuilder, v: Value, activation: ActivationName | 
     // min(max(x, 0), cap): Clip's bounds are inputs since opset 11.
     case 'relu6': return { ...v, name: b.node('Clip', label, [v.name, b.floats(`${label}/min`, new Float32Array([0]), []), b.floats(`${label}/max`, new Float32Array([alpha ?? 6]), [])]) };
     // Keras's softmax is over the last axis: the channels, axis 1 of an NCHW value.
-    case 'softmax': return { ...v, name: b.node('Softmax', label, [v.name], { axis: v.nchw ? 1 : -1 }) };
+    case 'softmax': return { ...v, name: b.node('Softmax', label, [v.name], { axis: v.nchw || v.ncw ? 1 : -1 }) };
   }
   throw new Error(`toOnnx: no ONNX op for activation '${activation}'`);
 }
@@ -181,6 +183,11 @@ const EXPORTERS: Record<string, LayerExporter> = {
     const attrs = { kernel_shape: l.kernelSize, strides: l.strides, dilations: [1, 1], group: 1, pads, output_padding: outputPadding };
     return activationNode(b, { name: b.node('ConvTranspose', l.name, inputs, attrs), shape: outShape, nchw: true }, l.activation, l.name);
   },
+  // The 1-D layers as their 2-D forms on height-1 images, between Unsqueeze and Squeeze (views).
+  Conv1D: oneD((b, layer, xs, outShape, weights, uses) => EXPORTERS.Conv2D(b, layer, xs, outShape, weights, uses)),
+  MaxPooling1D: oneD((b, layer, xs, outShape) => pooling('MaxPool')(b, as2dPooling(layer), xs, outShape, [], NO_USES)),
+  AveragePooling1D: oneD((b, layer, xs, outShape) => pooling('AveragePool')(b, as2dPooling(layer), xs, outShape, [], NO_USES)),
+  UpSampling1D: oneD((b, layer, xs, outShape) => EXPORTERS.UpSampling2D(b, { name: layer.name, size: [1, (layer as unknown as { size: number }).size] } as unknown as Layer, xs, outShape, [], NO_USES)),
   MaxPooling2D: pooling('MaxPool'),
   AveragePooling2D: pooling('AveragePool'),
   UpSampling2D(b, layer, [x], outShape) {
@@ -239,7 +246,7 @@ const EXPORTERS: Record<string, LayerExporter> = {
     const l = layer as BatchNormalization;
     // ONNX normalizes axis 1: the channels of an NCHW value, the features of a [batch, features] one.
     const rank = x.shape.length + 1;
-    if ((l.axis < 0 ? l.axis + rank : l.axis) !== rank - 1 || !(x.nchw || rank === 2) || x.chw) {
+    if ((l.axis < 0 ? l.axis + rank : l.axis) !== rank - 1 || !(x.nchw || x.ncw || rank === 2) || x.chw) {
       throw new Error(`toOnnx: layer '${l.name}' (BatchNormalization) normalizes axis ${l.axis} of per-sample shape [${x.shape.join(', ')}]; ONNX's takes the channels of a 4-D or the features of a 2-D input`);
     }
     const channels = x.shape[x.shape.length - 1];
@@ -257,10 +264,33 @@ const EXPORTERS: Record<string, LayerExporter> = {
 /** Conv and ConvTranspose inputs: x, the kernel permuted to ONNX's layout, the bias. */
 function convInputs(b: GraphBuilder, l: ConvBase, x: Value, [kernel, bias]: Float32Array[]): string[] {
   need4d(l, x);
-  const w = permute(kernel, l.kernel.shape, KERAS_TO_ONNX_KERNEL);
+  // Conv1D's [k, in, filters] is the 2-D kernel [1, k, in, filters].
+  const shape = l.kernel.shape.length === 3 ? [1, ...l.kernel.shape] : l.kernel.shape;
+  const w = permute(kernel, shape, KERAS_TO_ONNX_KERNEL);
   const inputs = [x.name, b.floats(`${l.name}/kernel`, w.data, w.shape)];
   if (bias) inputs.push(b.floats(`${l.name}/bias`, bias, [l.filters]));
   return inputs;
+}
+
+const NO_USES: Uses = { readers: [], isOutput: false };
+/** [0, 2, 1]: a sequence's NWC ↔ NCW. */
+const SWAP_LAST = [0, 2, 1];
+
+/** A 1-D pooling layer as the 2-D one the pooling exporter reads (height-1 windows). */
+function as2dPooling(layer: Layer): Layer {
+  const l = layer as unknown as { name: string; poolSize: number; strides: number; padding: string };
+  return { name: l.name, className: layer.className, poolSize: [1, l.poolSize], strides: [1, l.strides], padding: l.padding } as unknown as Layer;
+}
+
+/** A 1-D layer on [steps, channels]: NCW (one Transpose where its input is NWC), Unsqueeze to NC1W, the 2-D op, Squeeze back. */
+function oneD(inner: LayerExporter): LayerExporter {
+  return (b, layer, [x], outShape, weights, uses) => {
+    const ncw = x.ncw ? x.name : b.transpose(x, SWAP_LAST, layer.name);
+    const x4 = b.node('Unsqueeze', layer.name, [ncw, b.int64s(`${layer.name}/axes`, [2])]);
+    const y4 = inner(b, layer, [{ name: x4, shape: [1, ...x.shape], nchw: true }], [1, ...outShape], weights, uses);
+    const y = b.node('Squeeze', layer.name, [y4.name, b.int64s(`${layer.name}/axes`, [2])]);
+    return { name: y, shape: outShape, nchw: false, ncw: true };
+  };
 }
 
 /** [N, C, H, W] → [N, C, 1, 1] → Flatten → [N, C]: Keras's [channels] per sample. */
@@ -320,7 +350,7 @@ export async function toOnnx(model: Model): Promise<Uint8Array> {
   }
 
   let y = values.get(model.output)!;
-  if (y.nchw) y = { ...y, name: b.transpose(y, TO_NHWC, 'output'), nchw: false };
+  if (y.nchw || y.ncw) y = { ...y, name: b.nhwc(y, 'output'), nchw: false, ncw: false };
   // The last node writes the graph output; a model that computes nothing gets an Identity.
   if (y.name === inputName || b.initializers.some((t) => t.name === y.name)) y = { ...y, name: b.node('Identity', 'output', [y.name]) };
   b.rename(y.name, outputName);

@@ -46,7 +46,7 @@ import { MAX_OPSET, MIN_OPSET, TOPOLOGY_KEY, ONNX_TO_KERAS_KERNEL, TO_NCHW, TO_N
 /** ONNX ops the importer reads, for the error that names one it does not. */
 export const IMPORTABLE_OPS = [
   'Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'Add', 'MaxPool', 'AveragePool', 'Resize', 'Flatten', 'Reshape', 'Transpose',
-  'Pad', 'Slice', 'BatchNormalization', 'GlobalAveragePool', 'GlobalMaxPool', 'Clip', 'Relu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'Elu', 'Softplus', 'Softmax', 'Identity', 'Dropout', 'Constant',
+  'Unsqueeze', 'Squeeze', 'Pad', 'Slice', 'BatchNormalization', 'GlobalAveragePool', 'GlobalMaxPool', 'Clip', 'Relu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'Elu', 'Softplus', 'Softmax', 'Identity', 'Dropout', 'Constant',
 ];
 
 /** Ops that read NCHW: a value reshaped to 4-D for one of them is NCHW. */
@@ -77,8 +77,8 @@ interface Constant {
  */
 interface Value {
   t: SymbolicTensor;
-  /** 'c11': ONNX's [C, 1, 1] after global pooling, wgslnet's [C]. */
-  layout: 'plain' | 'nchw' | 'c11' | { chw: [number, number, number] };
+  /** 'c11': ONNX's [C, 1, 1] after global pooling, wgslnet's [C]; 'ncw': ONNX's [C, W] of wgslnet's sequence [W, C]. */
+  layout: 'plain' | 'nchw' | 'ncw' | 'c11' | { chw: [number, number, number] };
 }
 
 /** A layer made here and the Keras-layout weights it gets once the whole graph has been read. */
@@ -343,6 +343,7 @@ class Importer {
     const s = v.t.sampleShape;
     if (v.layout === 'nchw') return [s[2], s[0], s[1]];
     if (v.layout === 'c11') return [s[0], 1, 1];
+    if (v.layout === 'ncw') return [s[1], s[0]];
     return [...s];
   }
 
@@ -468,6 +469,9 @@ class Importer {
         const perm = intsAttr(node, 'perm');
         if (x.layout === 'plain' && x.t.sampleShape.length === 3 && sameArray(perm, TO_NCHW)) this.#values.set(out, { t: x.t, layout: 'nchw' });
         else if (x.layout === 'nchw' && sameArray(perm, TO_NHWC)) this.#values.set(out, { t: x.t, layout: 'plain' });
+        // A sequence [batch, steps, channels] ↔ [batch, channels, steps] (wgslnet's 1-D layers exported).
+        else if (x.layout === 'plain' && x.t.sampleShape.length === 2 && sameArray(perm, [0, 2, 1])) this.#values.set(out, { t: x.t, layout: 'ncw' });
+        else if (x.layout === 'ncw' && sameArray(perm, [0, 2, 1])) this.#values.set(out, { t: x.t, layout: 'plain' });
         else fail(`${describeNode(node)}: perm [${perm?.join(', ') ?? 'reversed'}] on [batch, ${this.#onnxShape(x).join(', ')}]; wgslnet reads only NHWC ↔ NCHW transposes`);
         return;
       }
@@ -491,6 +495,18 @@ class Importer {
         return this.#reshape(node, x);
       case 'BatchNormalization':
         return this.#batchNorm(node, x);
+      case 'Unsqueeze':
+      case 'Squeeze': {
+        // [N, C, W] ↔ [N, C, 1, W]: a sequence as a height-1 image (how the 1-D layers export), a view.
+        const axes = this.#constant(node, 1, 'axes').ints ?? [];
+        const [a, b] = x.t.sampleShape;
+        const toImage = op === 'Unsqueeze' && x.layout === 'ncw';
+        const toSequence = op === 'Squeeze' && x.layout === 'nchw' && a === 1;
+        if (!sameArray(axes, [2]) || !(toImage || toSequence)) fail(`${describeNode(node)}: axes [${axes.join(', ')}] on [batch, ${this.#onnxShape(x).join(', ')}]; wgslnet reads only a sequence [N, C, W] ↔ [N, C, 1, W]`);
+        const target = toImage ? [1, a, b] : [b, x.t.sampleShape[2]];
+        this.#values.set(out, { t: this.#apply(reshape({ targetShape: target }), x, []), layout: toImage ? 'nchw' : 'ncw' });
+        return;
+      }
       case 'Pad':
         return this.#pad(node, x);
       case 'Slice':
@@ -509,7 +525,7 @@ class Importer {
       if (op === 'Softmax') {
         const rank = this.#onnxShape(x).length + 1;
         const axis = intAttr(node, 'axis', -1);
-        const channelAxis = x.layout === 'nchw' ? 1 : rank - 1;
+        const channelAxis = x.layout === 'nchw' || x.layout === 'ncw' ? 1 : rank - 1;
         if ((axis + rank) % rank !== channelAxis || typeof x.layout === 'object') fail(`${describeNode(node)}: softmax over axis ${axis}; wgslnet's is over the channels (the last NHWC axis)`);
       }
       if (x.layout === 'c11') fail(`${describeNode(node)}: activations after global pooling need a Flatten first`);
