@@ -17,6 +17,7 @@ import { ProgressBar } from './progress.js';
 import { saveModel, loadWeightsInto, type IOHandler, type SaveResult } from './io/index.js';
 import { empty, formatShape, Tensor, tensor, type Shape } from './tensor.js';
 import type { TrainingParams } from './callbacks.js';
+import { DatasetPasses, elementData, grownSlots, iteratorOf, uploadBatch, type Dataset, type FitDatasetArgs, type StepBatch, type TrainingRun } from './fit_dataset.js';
 
 export interface CompileArgs {
   optimizer: OptimizerName | Optimizer;
@@ -276,79 +277,160 @@ export class Model {
   async fit(x: Data, y: Data, args: FitArgs = {}): Promise<History> {
     this.#checkCompiled('fit');
     this.#checkXY(x, y, 'fit');
-    await this.#ensureOptimizer();
-    const { epochs = 1, batchSize = 32, shuffle = true, verbose = 1, scale = 1, terminateOnNaN = true } = args;
-    if (!(Number.isInteger(epochs) && epochs > 0 && Number.isInteger(batchSize) && batchSize > 0)) {
-      throw new Error(`fit: epochs and batchSize must be positive integers, got ${epochs} and ${batchSize}`);
-    }
+    const common = this.#commonArgs(args, 'fit');
+    const { batchSize = 32, shuffle = true } = args;
+    if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new Error(`fit: batchSize must be a positive integer, got ${batchSize}`);
     const split = args.validationSplit ?? 0;
     if (!(split >= 0 && split < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${split}`);
     if (args.validationData) this.#checkXY(args.validationData[0], args.validationData[1], 'fit: validationData');
-    const callbacks = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
-    const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
-    const random = seededRandom(seed);
-
+    await this.#ensureOptimizer();
+    const random = seededRandom(common.seed);
+    const scale = common.scale;
     const xs = new BatchSource(x, scale);
     const ys = x === y ? xs : new BatchSource(y, scale);
     const numTrain = split > 0 ? Math.floor(xs.numSamples * (1 - split)) : xs.numSamples;
-    const numBatches = Math.ceil(numTrain / batchSize);
-    const stride = 1 + this.metrics.length;
-    const slots = empty([numBatches * stride]);
-    const history = new History();
-    const bar = new ProgressBar(numBatches, verbose);
-    this.stopTraining = false;
+    try {
+      return await this.#runTraining({
+        ...common,
+        what: 'fit',
+        steps: Math.ceil(numTrain / batchSize),
+        validates: args.validationData !== undefined || split > 0,
+        batches: () => this.#rowBatches(xs, ys === xs ? null : ys, this.#order(xs, numTrain, shuffle ? random : null), numTrain, batchSize),
+        validate: async () => {
+          if (split > 0) return this.#evaluateSource(xs, ys === xs ? null : ys, numTrain, xs.numSamples - numTrain, batchSize, false);
+          if (!args.validationData) return null;
+          const [vx, vy] = args.validationData;
+          return this.#evaluateSource(new BatchSource(vx, scale), vx === vy ? null : new BatchSource(vy, scale), 0, vx.shape[0], batchSize, true);
+        },
+      });
+    } finally {
+      xs.dispose();
+      if (ys !== xs) ys.dispose();
+    }
+  }
+
+  /** The options fit() and fitDataset() share, checked before any GPU work. */
+  #commonArgs(args: FitArgs | FitDatasetArgs, what: string) {
+    const { epochs = 1, verbose = 1, scale = 1, terminateOnNaN = true } = args ?? {};
+    if (!(Number.isInteger(epochs) && epochs > 0)) throw new Error(`${what}: epochs must be a positive integer, got ${epochs}`);
+    const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const callbacks = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
+    return { epochs, verbose, scale, terminateOnNaN, seed, callbacks };
+  }
+
+  /** Rows order.host[0…n) of the sources, batchSize at a time, as step batches; frees the order at the end. */
+  async *#rowBatches(xs: BatchSource, ys: BatchSource | null, order: Order, n: number, batchSize: number): AsyncGenerator<StepBatch> {
+    try {
+      for (let first = 0; first < n; first += batchSize) {
+        const count = Math.min(batchSize, n - first);
+        const x = xs.batch(order, first, count);
+        const y = ys ? ys.batch(order, first, count) : x;
+        yield { x, y, count, release: () => void (x.dispose(), y.dispose()) };
+      }
+    } finally {
+      order.gpu?.dispose();
+    }
+  }
+
+  /** The epochs of fit() and fitDataset(): callbacks, one step per batch (no readback), the epoch's logs read once, validation, History. */
+  async #runTraining(run: TrainingRun): Promise<History> {
     const names = ['loss', ...this.metrics];
-    const params: TrainingParams = { epochs, steps: numBatches, metrics: args.validationData || split > 0 ? [...names, ...names.map((k) => `val_${k}`)] : names };
+    const { callbacks, epochs, verbose } = run;
+    const history = new History();
+    this.stopTraining = false;
+    const params: TrainingParams = { epochs, steps: run.steps, metrics: run.validates ? [...names, ...names.map((k) => `val_${k}`)] : names };
     for (const c of callbacks) {
       c.setModel?.(this);
       c.setParams?.(params);
     }
+    let slots = empty([(run.steps ?? 16) * names.length]);
+    let known = run.steps;
     try {
       for (const c of callbacks) await c.onTrainBegin?.();
       for (let epoch = 0; epoch < epochs && !this.stopTraining; epoch++) {
         for (const c of callbacks) await c.onEpochBegin?.(epoch);
+        // An epoch of unknown length (a data set's first pass) draws no live bar.
+        const bar = new ProgressBar(known ?? 0, verbose);
         bar.startEpoch(epoch, epochs);
-        const order = this.#order(xs, numTrain, shuffle ? random : null);
-        let done = 0;
-        for (let b = 0; b < numBatches; b++) {
-          const first = b * batchSize;
-          const count = Math.min(batchSize, numTrain - first);
-          const xb = xs.batch(order, first, count);
-          const yb = ys === xs ? xb : ys.batch(order, first, count);
-          this.#trainStep(xb, yb, slots, b, (seed + epoch * 7919) >>> 0);
-          xb.dispose();
-          if (yb !== xb) yb.dispose();
-          done = b + 1;
-          await bar.step(done, () => this.#readLosses(slots, batchSize, numTrain, done));
-          for (const c of callbacks) await c.onBatchEnd?.(b, { size: count });
+        const sizes: number[] = [];
+        for await (const batch of run.batches(epoch)) {
+          const b = sizes.length;
+          try {
+            slots = grownSlots(slots, (b + 1) * names.length);
+            this.#trainStep(batch.x, batch.y, slots, b, (run.seed + epoch * 7919) >>> 0);
+          } finally {
+            batch.release();
+          }
+          sizes.push(batch.count);
+          await bar.step(sizes.length, () => this.#readLosses(slots, sizes));
+          for (const c of callbacks) await c.onBatchEnd?.(b, { size: batch.count });
           if (this.stopTraining) break;
         }
-        order.gpu?.dispose();
-        await sync(`fit ${this.name}`);
-        const logs = await this.#readLosses(slots, batchSize, numTrain, done);
-        if (Number.isNaN(logs.loss) && terminateOnNaN) {
+        if (sizes.length === 0) throw new Error(`${run.what}: no batches in epoch ${epoch + 1}`);
+        known = run.steps ?? sizes.length;
+        await sync(`${run.what} ${this.name}`);
+        const logs = await this.#readLosses(slots, sizes);
+        if (Number.isNaN(logs.loss) && run.terminateOnNaN) {
           const perBatch = await slots.data();
-          const bad = perBatch.findIndex((v, i) => i % stride === 0 && Number.isNaN(v)) / stride;
-          throw new Error(`fit: the loss became NaN at epoch ${epoch + 1}, batch ${bad + 1} (pass terminateOnNaN: false to continue)`);
+          const bad = sizes.findIndex((_, b) => Number.isNaN(perBatch[b * names.length]));
+          throw new Error(`${run.what}: the loss became NaN at epoch ${epoch + 1}, batch ${bad + 1} (pass terminateOnNaN: false to continue)`);
         }
-        if (args.validationData || split > 0) {
-          const [vx, vy] = args.validationData ?? [x, y];
-          const val = args.validationData
-            ? await this.#evaluateSource(new BatchSource(vx, scale), vx === vy ? null : new BatchSource(vy, scale), 0, vx.shape[0], batchSize, true)
-            : await this.#evaluateSource(xs, ys === xs ? null : ys, numTrain, xs.numSamples - numTrain, batchSize, false);
-          for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
-        }
-        bar.endEpoch(logs);
+        const validation = await run.validate();
+        if (validation) for (const [k, v] of Object.entries(validation)) logs[`val_${k}`] = v;
+        bar.endEpoch(logs, sizes.length);
         history.record(epoch, logs);
         for (const c of callbacks) await c.onEpochEnd?.(epoch, logs);
       }
       for (const c of callbacks) await c.onTrainEnd?.(history);
     } finally {
       slots.dispose();
-      xs.dispose();
-      if (ys !== xs) ys.dispose();
     }
     return history;
+  }
+
+  /**
+   * Trains on batches from a data set (TF.js's model.fitDataset): an async iterable or iterable of
+   * { xs, ys } (or [xs, ys]) as fit() takes them. Each batch is uploaded while the GPU trains on the
+   * previous one (fit_dataset.ts). Without batchesPerEpoch every epoch is one pass (the data set
+   * must start a new pass on each iteration); with it, epochs take that many batches of one pass.
+   */
+  async fitDataset(dataset: Dataset, args: FitDatasetArgs = {}): Promise<History> {
+    this.#checkCompiled('fitDataset');
+    const common = this.#commonArgs(args, 'fitDataset');
+    const { batchesPerEpoch } = args;
+    if (batchesPerEpoch !== undefined && !(Number.isInteger(batchesPerEpoch) && batchesPerEpoch > 0)) throw new Error(`fitDataset: batchesPerEpoch must be a positive integer, got ${batchesPerEpoch}`);
+    iteratorOf(dataset, 'fitDataset: dataset');
+    const v = args.validationData;
+    const { validationBatchSize = 32 } = args;
+    if (!(Number.isInteger(validationBatchSize) && validationBatchSize > 0)) throw new Error(`fitDataset: validationBatchSize must be a positive integer, got ${validationBatchSize}`);
+    if (Array.isArray(v)) {
+      if (v.length !== 2) throw new Error('fitDataset: validationData must be [x, y] or a data set of batches');
+      this.#checkXY(v[0], v[1], 'fitDataset: validationData');
+    } else if (v !== undefined) iteratorOf(v, 'fitDataset: validationData');
+    await this.#ensureOptimizer();
+    const upload = (element: unknown, what: string): StepBatch => {
+      const { x, y } = elementData(element, what);
+      this.#checkXY(x, y, what);
+      return uploadBatch(x, y, common.scale, (source, n) => this.#order(source, n, null));
+    };
+    const passes = new DatasetPasses(dataset, batchesPerEpoch ?? null, upload);
+    try {
+      return await this.#runTraining({
+        ...common,
+        what: 'fitDataset',
+        steps: batchesPerEpoch ?? null,
+        validates: v !== undefined,
+        batches: (epoch) => passes.epoch(epoch, () => (this.stopTraining = true)),
+        validate: async () => {
+          if (v === undefined) return null;
+          if (Array.isArray(v)) return this.#evaluateSource(new BatchSource(v[0], common.scale), v[0] === v[1] ? null : new BatchSource(v[1], common.scale), 0, v[0].shape[0], validationBatchSize, true);
+          return this.#evaluateBatches(new DatasetPasses(v, null, upload, 'fitDataset: validation').epoch(0));
+        },
+      });
+    } finally {
+      await passes.close();
+      if (passes.exhausted && common.verbose) console.warn('fitDataset: the data set ran out before epochs × batchesPerEpoch batches; training stopped early (as TF.js does)');
+    }
   }
 
   /** Sample order for an epoch: 0…n-1, shuffled when a generator is given; uploaded when batches come from the GPU. */
@@ -363,44 +445,51 @@ export class Model {
     return { host, gpu: source.resident ? (tensor(host) as Tensor<'int32'>) : null };
   }
 
-  /** Reads the first `batches` loss slots and averages them weighted by batch size. */
-  async #readLosses(slots: Tensor, batchSize: number, numSamples: number, batches: number): Promise<Logs> {
+  /** Reads the loss slots of the batches of these sizes and averages them weighted by size. */
+  async #readLosses(slots: Tensor, sizes: readonly number[]): Promise<Logs> {
     const values = await slots.data();
     const names = ['loss', ...this.metrics];
     const logs: Logs = { loss: 0 };
     let seen = 0;
-    for (let b = 0; b < batches; b++) {
-      const size = Math.min(batchSize, numSamples - b * batchSize);
+    sizes.forEach((size, b) => {
       seen += size;
       names.forEach((name, k) => (logs[name] = (logs[name] ?? 0) + values[b * names.length + k] * size));
-    }
+    });
     for (const name of names) logs[name] = logs[name]! / seen;
     return logs;
   }
 
   async #evaluateSource(xs: BatchSource, ys: BatchSource | null, offset: number, n: number, batchSize: number, owned: boolean): Promise<Logs> {
-    const order = this.#order(xs, n, null, offset);
-    const numBatches = Math.ceil(n / batchSize);
-    const slots = empty([numBatches * (1 + this.metrics.length)]);
     try {
-      for (let b = 0; b < numBatches; b++) {
-        const count = Math.min(batchSize, n - b * batchSize);
-        const xb = xs.batch(order, b * batchSize, count);
-        const yb = ys ? ys.batch(order, b * batchSize, count) : xb;
-        const pass = this.#forward(xb, false, 0);
-        this.#addLosses(pass, xb, yb, slots, b, false);
-        this.#freePass(pass);
-        xb.dispose();
-        if (yb !== xb) yb.dispose();
-      }
-      return await this.#readLosses(slots, batchSize, n, numBatches);
+      return await this.#evaluateBatches(this.#rowBatches(xs, ys, this.#order(xs, n, null, offset), n, batchSize));
     } finally {
-      slots.dispose();
-      order.gpu?.dispose();
       if (owned) {
         xs.dispose();
         ys?.dispose();
       }
+    }
+  }
+
+  /** Mean losses and metrics over batches, in inference mode. */
+  async #evaluateBatches(batches: AsyncIterable<StepBatch>): Promise<Logs> {
+    const stride = 1 + this.metrics.length;
+    let slots = empty([16 * stride]);
+    const sizes: number[] = [];
+    try {
+      for await (const batch of batches) {
+        try {
+          slots = grownSlots(slots, (sizes.length + 1) * stride);
+          const pass = this.#forward(batch.x, false, 0);
+          this.#addLosses(pass, batch.x, batch.y, slots, sizes.length, false);
+          this.#freePass(pass);
+        } finally {
+          batch.release();
+        }
+        sizes.push(batch.count);
+      }
+      return await this.#readLosses(slots, sizes);
+    } finally {
+      slots.dispose();
     }
   }
 

@@ -38,7 +38,8 @@ export class ProgressBar {
 
   /** After batch `done`; readLoss is called only when the line is redrawn. */
   async step(done: number, readLoss: () => Promise<Logs>): Promise<void> {
-    if (!this.#live) return;
+    // An epoch of unknown length (numBatches 0: a data set's first pass) draws no live bar.
+    if (!this.#live || !(this.numBatches > 0)) return;
     const now = performance.now();
     if (now - this.#lastDraw < REFRESH_MS && done < this.numBatches) return;
     this.#lastDraw = now;
@@ -46,24 +47,25 @@ export class ProgressBar {
     this.#out!.write(`\r${this.#line(done, this.#loss === null ? {} : { loss: this.#loss })}`);
   }
 
-  endEpoch(logs: Logs): void {
+  /** `done`: the batches the epoch had (when it was not known at the start). */
+  endEpoch(logs: Logs, done = this.numBatches): void {
     if (!this.#out) return;
-    const line = this.#line(this.numBatches, logs);
+    const line = this.#line(done, logs, done);
     this.#out.write(this.#live ? `\r${line}\n` : `${line}\n`);
   }
 
-  #line(done: number, logs: Partial<Logs>): string {
+  #line(done: number, logs: Partial<Logs>, total = this.numBatches): string {
     const width = 30;
-    const filled = Math.round((done / this.numBatches) * width);
-    const bar = done >= this.numBatches ? '='.repeat(width) : `${'='.repeat(Math.max(filled - 1, 0))}>${'.'.repeat(width - Math.max(filled, 1))}`;
+    const filled = Math.round((done / total) * width);
+    const bar = done >= total ? '='.repeat(width) : `${'='.repeat(Math.max(filled - 1, 0))}>${'.'.repeat(width - Math.max(filled, 1))}`;
     const elapsed = performance.now() - this.#start;
     const perStep = done > 0 ? elapsed / done : 0;
-    const time = done >= this.numBatches ? `${Math.round(elapsed / 1000)}s ${Math.round(perStep)}ms/step` : `ETA: ${Math.round((perStep * (this.numBatches - done)) / 1000)}s`;
+    const time = done >= total ? `${Math.round(elapsed / 1000)}s ${Math.round(perStep)}ms/step` : `ETA: ${Math.round((perStep * (total - done)) / 1000)}s`;
     const metrics = Object.entries(logs)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => ` - ${k}: ${(v as number).toFixed(4)}`)
       .join('');
-    const n = String(this.numBatches);
+    const n = String(total);
     return `${String(done).padStart(n.length)}/${n} [${bar}] - ${time}${metrics}`;
   }
 }
