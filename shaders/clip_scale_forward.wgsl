@@ -6,11 +6,12 @@
 // GLOBAL = true: every workgroup sums all count·64 partials (the global norm) → hyper[1 + k].
 // partials holds count·64 values.
 // Thread → element: one workgroup of 64 per parameter; thread t sums partials t, t+64, … of its range.
+//!include lib/exact_sum.wgsl
 //!include lib/workgroup_sum.wgsl
 
 override GLOBAL: bool = false;
 
-struct Params { count: u32, clipNorm: f32 }
+struct Params { count: u32, clipNorm: f32, zero: u32 }
 @group(0) @binding(0) var<storage, read> partials: array<f32>;
 @group(0) @binding(1) var<storage, read_write> hyper: array<f32>;
 @group(0) @binding(2) var<uniform> params: Params;
@@ -22,7 +23,8 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wg: vec3
   let end = select(start + 64u, params.count * 64u, GLOBAL);
   var acc = 0.0;
   for (var i = start + t; i < end; i += 64u) { acc += partials[i]; }
-  let total = workgroup_sum(t, acc);
+  let pair = workgroup_sum(t, vec2f(acc, 0.0));
+  let total = pair.x + pair.y;
   if (t == 0u) {
     let c = params.clipNorm;
     let norm = sqrt(total);

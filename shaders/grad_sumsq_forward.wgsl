@@ -1,14 +1,15 @@
 // First half of clipping by norm (clipNorm, globalClipNorm): partial sums of squares of one
 // gradient, for clip_scale_forward.wgsl to finish. Always GROUPS = 64 workgroups per gradient, so
 // parameter k owns partials[64k … 64k+64) and the finishing kernel needs no table of offsets.
-// grad holds n vec4s; params.slot = 64k.
+// grad holds n vec4s; params.slot = 64k; params.zero = 0 (lib/exact_sum.wgsl).
 // Thread → element: workgroup w, thread t reads vec4s w·64 + t, then every GROUPS·64th after it
 // (coalesced); the 64 sums meet in lib/workgroup_sum.wgsl and thread 0 writes partials[slot + w].
+//!include lib/exact_sum.wgsl
 //!include lib/workgroup_sum.wgsl
 
 const GROUPS: u32 = 64u;
 
-struct Params { n: u32, slot: u32 }
+struct Params { n: u32, slot: u32, zero: u32 }
 @group(0) @binding(0) var<storage, read> grad: array<vec4f>;
 @group(0) @binding(1) var<storage, read_write> partials: array<f32>;
 @group(0) @binding(2) var<uniform> params: Params;
@@ -20,6 +21,6 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wg: vec3
     let g = grad[i];
     acc += dot(g, g);
   }
-  let total = workgroup_sum(t, acc);
-  if (t == 0u) { partials[params.slot + wg.x] = total; }
+  let total = workgroup_sum(t, vec2f(acc, 0.0));
+  if (t == 0u) { partials[params.slot + wg.x] = total.x + total.y; }
 }

@@ -115,13 +115,13 @@ const SUMSQ_GROUPS = 64;
 const gradSumsq = /* @__PURE__ */ defineKernel({
   shader: grad_sumsq_forward,
   workgroups: () => [SUMSQ_GROUPS],
-  uniforms: (p: { n: number; slot: number }) => p,
+  uniforms: ({ n, slot }: { n: number; slot: number }) => ({ n, slot, zero: 0 }),
 });
 
 const clipScale = /* @__PURE__ */ defineKernel({
   shader: clip_scale_forward,
   workgroups: (p: { count: number; clipNorm: number; global: boolean }) => [p.count],
-  uniforms: ({ count, clipNorm }) => ({ count, clipNorm }),
+  uniforms: ({ count, clipNorm }) => ({ count, clipNorm, zero: 0 }),
   constants: (p) => ({ GLOBAL: Number(p.global) }),
 });
 

@@ -24,7 +24,7 @@ const MAX_VAL = 1;
 const sampleKernel = /* @__PURE__ */ defineKernel({
   shader: sample_metric_forward,
   workgroups: (p: { rows: number; offset: number; rowLength: number; kind: number; psnr: boolean; ssim: boolean; image: readonly number[] }) => grid1d(p.rows, 1),
-  uniforms: ({ rowLength, rows, offset, image: [height, width, channels] }) => ({ rowLength, rows, offset, maxVal: MAX_VAL, height, width, channels }),
+  uniforms: ({ rowLength, rows, offset, image: [height, width, channels] }) => ({ rowLength, rows, offset, maxVal: MAX_VAL, height, width, channels, zero: 0 }),
   constants: (p) => ({ LOSS: p.kind, PSNR: Number(p.psnr), SSIM: Number(p.ssim) }),
 });
 
