@@ -6,7 +6,7 @@
 //!include lib/batch_norm.wgsl
 //!include lib/workgroup_sum.wgsl
 
-struct Params { channels: u32, inner: u32, count: u32, epsilon: f32 }
+struct Params { channels: u32, inner: u32, count: u32, epsilon: f32, zero: u32 }
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> mean: array<f32>;
@@ -27,9 +27,9 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wg: vec3
     sum_dy += dy[k];
     sum_dy_xhat += dy[k] * (x[k] - m) * inv;
   }
-  let db = workgroup_sum(t, sum_dy);
+  let db = workgroup_sum(t, vec2f(sum_dy, 0.0)).x;
   workgroupBarrier();
-  let dg = workgroup_sum(t, sum_dy_xhat);
+  let dg = workgroup_sum(t, vec2f(sum_dy_xhat, 0.0)).x;
   if (t == 0u) {
     dbeta[c] = db;
     dgamma[c] = dg;

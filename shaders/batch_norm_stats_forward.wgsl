@@ -9,7 +9,7 @@
 
 override UPDATE_MOVING: bool = false;
 
-struct Params { channels: u32, inner: u32, count: u32, momentum: f32 }
+struct Params { channels: u32, inner: u32, count: u32, momentum: f32, zero: u32 }
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> mean: array<f32>;
 @group(0) @binding(2) var<storage, read_write> variance: array<f32>;
@@ -22,14 +22,14 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wg: vec3
   let c = wg.x;
   var acc = 0.0;
   for (var j = t; j < params.count; j += 64u) { acc += x[channel_element(j, c)]; }
-  let m = workgroup_sum(t, acc) / f32(params.count);
+  let m = workgroup_sum(t, vec2f(acc, 0.0)).x / f32(params.count);
   workgroupBarrier();
   acc = 0.0;
   for (var j = t; j < params.count; j += 64u) {
     let d = x[channel_element(j, c)] - m;
     acc += d * d;
   }
-  let v = workgroup_sum(t, acc) / f32(params.count);
+  let v = workgroup_sum(t, vec2f(acc, 0.0)).x / f32(params.count);
   if (t == 0u) {
     mean[c] = m;
     variance[c] = v;

@@ -11,6 +11,7 @@ export { activation, Activation } from './activation.js';
 export { gaussianNoise, GaussianNoise } from './gaussian_noise.js';
 export { dropout, Dropout } from './dropout.js';
 export { batchNormalization, BatchNormalization } from './batch_normalization.js';
+export { layerNormalization, LayerNormalization } from './layer_normalization.js';
 export { reLU, ReLU } from './re_lu.js';
 export { leakyReLU, LeakyReLU } from './leaky_re_lu.js';
 export { elu, ELU } from './elu.js';

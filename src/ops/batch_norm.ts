@@ -1,12 +1,16 @@
 // Batch normalization over one axis of any rank (Keras's BatchNormalization): x is viewed as
 // [outer, C, inner] with C the normalized axis (see shaders/lib/batch_norm.wgsl). Statistics and
 // per-channel gradient sums take one workgroup per channel; normalization and dx one thread per element.
+// Layer normalization (over the last axis) reuses the statistics kernel on rows.
 import { defineKernel, grid1d } from '../runner.js';
 import { batch_norm_backward } from '../generated/batch_norm_backward.js';
 import { batch_norm_forward } from '../generated/batch_norm_forward.js';
 import { batch_norm_reduce_backward } from '../generated/batch_norm_reduce_backward.js';
 import { batch_norm_stats_forward } from '../generated/batch_norm_stats_forward.js';
 import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
+import { layer_norm_backward } from '../generated/layer_norm_backward.js';
+import { layer_norm_forward } from '../generated/layer_norm_forward.js';
+import { biasGrad } from './matmul.js';
 
 /** x's elements around the normalized axis: outer·channels·inner = size. */
 interface Layout {
@@ -28,7 +32,7 @@ export function batchNormLayout(op: string, shape: Shape, axis: number): Layout 
 const statsKernel = /* @__PURE__ */ defineKernel({
   shader: batch_norm_stats_forward,
   workgroups: (p: Layout & { momentum: number; update: boolean }) => [p.channels],
-  uniforms: ({ channels, inner, count, momentum }) => ({ channels, inner, count, momentum }),
+  uniforms: ({ channels, inner, count, momentum }) => ({ channels, inner, count, momentum, zero: 0 }),
   constants: (p) => ({ UPDATE_MOVING: Number(p.update) }),
 });
 
@@ -49,7 +53,7 @@ const forwardKernel = /* @__PURE__ */ defineKernel({
 const reduceKernel = /* @__PURE__ */ defineKernel({
   shader: batch_norm_reduce_backward,
   workgroups: (p: Layout & { epsilon: number }) => [p.channels],
-  uniforms: (p) => p,
+  uniforms: (p) => ({ ...p, zero: 0 }),
 });
 
 const backwardKernel = /* @__PURE__ */ defineKernel({
@@ -107,4 +111,60 @@ export function batchNormBackward(x: Tensor, dy: Tensor, mean: Tensor, variance:
     });
   }
   return { dx, dgamma, dbeta };
+}
+
+const layerNormForwardKernel = /* @__PURE__ */ defineKernel({
+  shader: layer_norm_forward,
+  workgroups: (p: { n: number; features: number; epsilon: number; gamma: boolean; beta: boolean }) => grid1d(p.n, 64),
+  uniforms: ({ n, features, epsilon }) => ({ n, features, epsilon }),
+  constants: (p) => ({ HAS_GAMMA: Number(p.gamma), HAS_BETA: Number(p.beta) }),
+});
+
+const layerNormBackwardKernel = /* @__PURE__ */ defineKernel({
+  shader: layer_norm_backward,
+  workgroups: (p: { rows: number; features: number; epsilon: number; gamma: boolean }) => [p.rows],
+  uniforms: ({ features, epsilon }) => ({ features, epsilon, zero: 0 }),
+  constants: (p) => ({ HAS_GAMMA: Number(p.gamma) }),
+});
+
+/** Rows and features of x for a normalization over its last axis. */
+function rowsOf(x: Tensor): { rows: number; features: number } {
+  const features = x.shape[x.shape.length - 1];
+  return { rows: x.size / features, features };
+}
+
+/**
+ * Layer normalization over the last axis: y = (x − μ_row)/sqrt(σ²_row + ε)·gamma + beta. Returns
+ * the row statistics too, for the backward pass.
+ */
+export function layerNorm(x: Tensor, o: { epsilon: number; gamma: Tensor | null; beta: Tensor | null }): { y: Tensor; mean: Tensor; variance: Tensor } {
+  const { rows, features } = rowsOf(x);
+  // The row statistics are batch statistics of x viewed as [rows, features] along axis 0.
+  const view = x.reshape([rows, features]);
+  const unused = [empty([1]), empty([1])];
+  const { mean, variance } = batchNormStats(view, 0, { mean: unused[0], variance: unused[1], momentum: 0, update: false });
+  view.dispose();
+  for (const t of unused) t.dispose();
+  const y = empty(x.shape);
+  layerNormForwardKernel.run([x.buffer, mean.buffer, variance.buffer, (o.gamma ?? mean).buffer, (o.beta ?? mean).buffer, y.buffer], {
+    n: x.size, features, epsilon: o.epsilon, gamma: o.gamma !== null, beta: o.beta !== null,
+  });
+  return { y, mean, variance };
+}
+
+/** Gradients of layerNorm: dx (when asked), dgamma = Σ_rows dy·x̂, dbeta = Σ_rows dy. */
+export function layerNormBackward(x: Tensor, dy: Tensor, mean: Tensor, variance: Tensor, o: { epsilon: number; gamma: Tensor | null; needDx: boolean }): { dx: Tensor | null; dgamma: Tensor; dbeta: Tensor } {
+  if (formatShape(dy.shape) !== formatShape(x.shape)) throw new Error(`layerNormBackward: dy ${formatShape(dy.shape)} must have x's shape ${formatShape(x.shape)}`);
+  const { rows, features } = rowsOf(x);
+  const dx = empty(x.shape);
+  const dyXhat = empty([rows, features]);
+  layerNormBackwardKernel.run([x.buffer, dy.buffer, mean.buffer, variance.buffer, (o.gamma ?? mean).buffer, dx.buffer, dyXhat.buffer], { rows, features, epsilon: o.epsilon, gamma: o.gamma !== null });
+  const dgamma = biasGrad(dyXhat);
+  dyXhat.dispose();
+  const dyRows = dy.reshape([rows, features]);
+  const dbeta = biasGrad(dyRows);
+  dyRows.dispose();
+  if (o.needDx) return { dx, dgamma, dbeta };
+  dx.dispose();
+  return { dx: null, dgamma, dbeta };
 }
