@@ -147,6 +147,8 @@ const LAYER_CASES: [string, () => Model][] = [
   ['Conv2DTranspose same, stride 2', () => chainModel([4, 3, 2], layers.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', ...bias }))],
   ['Conv2DTranspose valid, stride 2', () => chainModel([3, 4, 2], layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, activation: 'sigmoid', ...bias }))],
   ['Conv2DTranspose kernel < stride (output_padding)', () => chainModel([3, 3, 2], layers.conv2dTranspose({ filters: 2, kernelSize: 2, strides: 3, padding: 'same', ...bias }))],
+  ['Conv2DTranspose same, stride 2, outputPadding 0 (odd output)', () => chainModel([3, 4, 2], layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', outputPadding: 0, ...bias }))],
+  ['Conv2DTranspose valid, stride 3, outputPadding [1, 2]', () => chainModel([3, 2, 2], layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 3, outputPadding: [1, 2], ...bias }))],
   ['MaxPooling2D valid', () => chainModel([6, 5, 3], layers.maxPooling2d({ poolSize: 2 }))],
   ['MaxPooling2D same, odd size', () => chainModel([5, 7, 2], layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }))],
   ['AveragePooling2D same (unpadded count)', () => chainModel([5, 5, 2], layers.averagePooling2d({ poolSize: 2, padding: 'same' }))],

@@ -550,24 +550,33 @@ class Importer {
     if (!sameArray(kernel, [kh, kw])) fail(`${describeNode(node)}: kernel_shape [${kernel.join(', ')}] contradicts weight '${wc.name}' [${wc.dims.join(', ')}]`);
     const strides = this.#window(node, kernel);
     let padding: Padding;
+    let kerasOutputPadding: [number, number] | undefined;
     if (transpose) {
       if (attr(node, 'output_shape')) fail(`${describeNode(node)}: output_shape is not supported (give pads)`);
       const pads = intsAttr(node, 'pads') ?? [0, 0, 0, 0];
       const outputPadding = intsAttr(node, 'output_padding') ?? [0, 0];
-      const match = (['valid', 'same'] as const).find((p) => {
-        const [, oh, ow] = conv2dTransposeOutputShape([1, h, w, c], [kh, kw, filters, c], { strides: strides as [number, number], padding: p });
-        const expected = transposePads([h, w], [oh, ow], kernel, strides, p);
-        return sameArray(pads, expected.pads) && sameArray(outputPadding, expected.outputPadding);
-      });
-      if (!match) fail(`${describeNode(node)}: pads [${pads.join(', ')}] with output_padding [${outputPadding.join(', ')}] are neither Keras's 'valid' nor 'same' for a ${h}×${w} input`);
-      padding = match!;
+      // ONNX's output size, then the Keras padding whose transpose places the kernel the same way.
+      const outSize = [h, w].map((n, i) => strides[i] * (n - 1) + outputPadding[i] + kernel[i] - pads[i] - pads[i + 2]);
+      // Both paddings can place the kernel alike for different Keras sizes: the one that needs no
+      // (or a valid, below-stride) Keras outputPadding for this size wins, none needed first.
+      const candidates = (['valid', 'same'] as const).flatMap((p): { padding: Padding; extra?: [number, number] }[] => {
+        const expected = transposePads([h, w], outSize, kernel, strides, p);
+        if (!sameArray(pads, expected.pads) || !sameArray(outputPadding, expected.outputPadding)) return [];
+        const [, dh, dw] = conv2dTransposeOutputShape([1, h, w, c], [kh, kw, filters, c], { strides: strides as [number, number], padding: p });
+        if (sameArray([dh, dw], outSize)) return [{ padding: p, extra: undefined }];
+        const extra = [0, 1].map((i) => outSize[i] - ((i ? w : h) - 1) * strides[i] - kernel[i] + 2 * (p === 'same' ? Math.floor(kernel[i] / 2) : 0)) as [number, number];
+        return extra.every((e, i) => e >= 0 && e < strides[i]) ? [{ padding: p, extra }] : [];
+      }).sort((a, b) => Number(a.extra !== undefined) - Number(b.extra !== undefined));
+      if (!candidates.length) fail(`${describeNode(node)}: pads [${pads.join(', ')}] with output_padding [${outputPadding.join(', ')}] are neither Keras's 'valid' nor 'same' for a ${h}×${w} input`);
+      padding = candidates[0].padding;
+      kerasOutputPadding = candidates[0].extra;
     } else {
       padding = this.#padding(node, [h, w], kernel, strides, intsAttr(node, 'pads'));
     }
     const bias = node.input![2] ? this.#floats(node, 2, 'bias', [filters]) : null;
     const fused = this.#fusable(out(node));
     const config = { filters, kernelSize: [kh, kw] as [number, number], strides: strides as [number, number], padding, useBias: bias !== null, activation: fused?.activation, kernelInitializer: 'zeros' as const };
-    const layer = transpose ? conv2dTranspose(config) : conv2d(config);
+    const layer = transpose ? conv2dTranspose(kerasOutputPadding ? { ...config, outputPadding: kerasOutputPadding } : config) : conv2d(config);
     const keras = permute(wc.floats!, wc.dims, ONNX_TO_KERAS_KERNEL).data;
     const t = this.#apply(layer, x, bias ? [keras, bias] : [keras]);
     this.#finish(node, fused, { t, layout: 'nchw' });
