@@ -191,3 +191,20 @@ describe('Conv2DTranspose outputPadding, Conv2D dilationRate', () => {
     expect(message).toMatch(/\(Conv2DTranspose\) cannot take input shape \[3,3,1\]: .*outputPadding \[0,0\] .*whose convolution is not the input \[3,3\]/);
   });
 });
+
+describe('RepeatVector', () => {
+  it('repeats each sample n times; backward sums the copies', async () => {
+    const [batch, f, n] = [3, 5, 4];
+    await runLayerTest({
+      layer: layers.repeatVector({ n }),
+      inputShape: [f],
+      batch,
+      reference: (x) => Float64Array.from({ length: batch * n * f }, (_, i) => x[Math.floor(i / (n * f)) * f + (i % f)]),
+    });
+  });
+
+  it('rejects non-vector inputs and a bad n', () => {
+    expect(() => layers.repeatVector({ n: 2 }).apply(input({ shape: [3, 4] }))).toThrow(/\(RepeatVector\) cannot take input shape \[3,4\]: expected \[features\]/);
+    expect(() => layers.repeatVector({ n: 0 })).toThrow(/RepeatVector: n must be a positive integer/);
+  });
+});

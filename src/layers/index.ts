@@ -24,5 +24,6 @@ export { conv1d, Conv1D } from './conv1d.js';
 export { maxPooling1d, MaxPooling1D } from './max_pooling1d.js';
 export { averagePooling1d, AveragePooling1D } from './average_pooling1d.js';
 export { upSampling1d, UpSampling1D } from './up_sampling1d.js';
+export { repeatVector, RepeatVector } from './repeat_vector.js';
 export { InputLayer } from './input_layer.js';
 export { Layer, Weight } from './layer.js';
