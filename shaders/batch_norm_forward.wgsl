@@ -1,12 +1,9 @@
 // y = (x − mean[c]) / sqrt(var[c] + epsilon) · gamma[c] + beta[c], c the element's channel
-// (lib/batch_norm.wgsl); mean and var are the batch's (training) or the moving averages. Without
-// HAS_GAMMA (scale: false) gamma is 1, without HAS_BETA (center: false) beta is 0, and those
-// bindings take any buffer.
+// (lib/batch_norm.wgsl); mean and var are the batch's (training) or the moving averages; the affine
+// step is lib/normalize.wgsl's.
 //!include lib/batch_norm.wgsl
+//!include lib/normalize.wgsl
 //!include lib/elementwise.wgsl
-
-override HAS_GAMMA: bool = true;
-override HAS_BETA: bool = true;
 
 struct Params { n: u32, channels: u32, inner: u32, epsilon: f32 }
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -19,8 +16,5 @@ struct Params { n: u32, channels: u32, inner: u32, epsilon: f32 }
 
 fn per_element(i: u32) {
   let c = channel_of(i);
-  var v = (x[i] - mean[c]) * inverseSqrt(variance[c] + params.epsilon);
-  if (HAS_GAMMA) { v *= gamma[c]; }
-  if (HAS_BETA) { v += beta[c]; }
-  y[i] = v;
+  y[i] = normalize(x[i], mean[c], variance[c], c);
 }

@@ -1,11 +1,9 @@
 // Layer normalization over the last axis (rows of `features` values): y = (x − mean[r]) /
 // sqrt(var[r] + epsilon) · gamma[f] + beta[f], r = i / features, f = i % features; the row
-// statistics come from batch_norm_stats_forward.wgsl on x viewed as [rows, features] (axis 0).
-// Without HAS_GAMMA (scale: false) gamma is 1, without HAS_BETA (center: false) beta is 0.
+// statistics come from batch_norm_stats_forward.wgsl on x viewed as [rows, features] (axis 0);
+// the affine step is lib/normalize.wgsl's.
+//!include lib/normalize.wgsl
 //!include lib/elementwise.wgsl
-
-override HAS_GAMMA: bool = true;
-override HAS_BETA: bool = true;
 
 struct Params { n: u32, features: u32, epsilon: f32 }
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -18,9 +16,5 @@ struct Params { n: u32, features: u32, epsilon: f32 }
 
 fn per_element(i: u32) {
   let r = i / params.features;
-  let f = i - r * params.features;
-  var v = (x[i] - mean[r]) * inverseSqrt(variance[r] + params.epsilon);
-  if (HAS_GAMMA) { v *= gamma[f]; }
-  if (HAS_BETA) { v += beta[f]; }
-  y[i] = v;
+  y[i] = normalize(x[i], mean[r], variance[r], i - r * params.features);
 }
