@@ -109,14 +109,20 @@ const adamPowers = /* @__PURE__ */ defineKernel({
   uniforms: (p: { beta1: number; beta2: number }) => p,
 });
 
-/** Workgroups (and partial sums) per gradient in grad_sumsq_forward.wgsl. */
-const SUMSQ_GROUPS = 64;
+/** Partial sums per gradient in grad_sumsq_forward.wgsl (at most that many workgroups). */
+const SUMSQ_SLOTS = 64;
+/** vec4s each grad_sumsq thread sums at least: fewer, busier workgroups for small gradients. */
+const SUMSQ_PER_THREAD = 8;
 
 const gradSumsq = /* @__PURE__ */ defineKernel({
   shader: grad_sumsq_forward,
-  workgroups: () => [SUMSQ_GROUPS],
-  uniforms: ({ n, slot }: { n: number; slot: number }) => ({ n, slot, zero: 0 }),
+  workgroups: (p: { n: number; slot: number }) => [sumsqGroups(p.n)],
+  uniforms: ({ n, slot }) => ({ n, slot, groups: sumsqGroups(n), zero: 0 }),
 });
+
+function sumsqGroups(vec4Count: number): number {
+  return Math.min(SUMSQ_SLOTS, Math.max(1, Math.ceil(vec4Count / (64 * SUMSQ_PER_THREAD))));
+}
 
 const clipScale = /* @__PURE__ */ defineKernel({
   shader: clip_scale_forward,
@@ -269,8 +275,8 @@ class GpuOptimizer implements Optimizer {
   #clipByNorm(params: Param[], hyper: Tensor): void {
     const { clipNorm, globalClipNorm } = this.#options;
     if (!(clipNorm > 0 || globalClipNorm > 0) || params.length === 0) return;
-    const partials = empty([params.length * SUMSQ_GROUPS]);
-    params.forEach(({ grad }, k) => gradSumsq.run([grad.buffer, partials.buffer], { n: vec4s(grad), slot: k * SUMSQ_GROUPS }));
+    const partials = empty([params.length * SUMSQ_SLOTS]);
+    params.forEach(({ grad }, k) => gradSumsq.run([grad.buffer, partials.buffer], { n: vec4s(grad), slot: k * SUMSQ_SLOTS }));
     clipScale.run([partials.buffer, hyper.buffer], { count: params.length, clipNorm: clipNorm || globalClipNorm, global: globalClipNorm > 0 });
     // Back to the pool: a later kernel that reuses it is encoded after these.
     partials.dispose();

@@ -55,7 +55,8 @@ function gradient(n: number, seed: number): Float32Array {
   return Float32Array.from({ length: n }, () => (r() < 0.5 ? -1 : 1) * (0.1 + 1.4 * r()));
 }
 
-const sizes = [1, 7, 1031];
+// 40000 elements: grad_sumsq runs 20 workgroups on it (the others take one).
+const sizes = [1, 7, 1031, 40000];
 
 interface Case {
   name: string;
