@@ -208,3 +208,16 @@ describe('RepeatVector', () => {
     expect(() => layers.repeatVector({ n: 0 })).toThrow(/RepeatVector: n must be a positive integer/);
   });
 });
+
+describe('PReLU', () => {
+  it('learns a slope per element of a sample', async () => {
+    const layer = layers.prelu();
+    await runLayerTest({
+      layer,
+      inputShape: [3, 5],
+      batch: 4,
+      afterBuild: () => layer.setWeights([Float32Array.from({ length: 15 }, (_, i) => (i - 7) / 10)]),
+      reference: (x, [alpha]) => x.map((v, i) => (v > 0 ? v : alpha[i % 15] * v)),
+    });
+  });
+});

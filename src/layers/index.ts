@@ -15,6 +15,7 @@ export { layerNormalization, LayerNormalization } from './layer_normalization.js
 export { reLU, ReLU } from './re_lu.js';
 export { leakyReLU, LeakyReLU } from './leaky_re_lu.js';
 export { elu, ELU } from './elu.js';
+export { prelu, PReLU } from './prelu.js';
 export { softmax, Softmax } from './softmax.js';
 export { globalAveragePooling2d, GlobalAveragePooling2D } from './global_average_pooling2d.js';
 export { globalMaxPooling2d, GlobalMaxPooling2D } from './global_max_pooling2d.js';
