@@ -8,6 +8,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { optimizers, type Optimizer, type OptimizerOptions } from '../src/optimizers.js';
 import { schedules } from '../src/schedules.js';
 import { memory, tensor } from '../src/tensor.js';
+import { context } from '../src/device.js';
+import { flush } from '../src/runner.js';
 import { expectClose, rng, setup, uniform } from './helpers.js';
 import { stepRef, type RefState, type Rule } from './reference/optimizers.js';
 import { clipRef, cosineDecayRef, decayRef, exponentialDecayRef, piecewiseConstantRef } from './reference/schedules.js';
@@ -159,6 +161,35 @@ describe('optimizer steps with schedules, clipping and weight decay', () => {
     const expected = 1 - 0.5 - 0.25 - 0.2 - Array.from({ length: 20 }, (_, i) => (i + 3) / 10).reduce((a, b) => a + b, 0);
     expectClose(await value.data(), [expected, expected + 1], { atol: 1e-5, rtol: 1e-6 });
     expect(opt.config.learningRate).toBeCloseTo(2.3, 12);
+  });
+});
+
+describe('per-step cost of a schedule', () => {
+  it('steps with a new rate each create no GPU buffer, bind group or pipeline (the rate is written into one small buffer)', async () => {
+    const opt = optimizers.adam({ learningRate: (step) => 0.01 / (1 + step), globalClipNorm: 1 });
+    const value = tensor(uniform(300, 1));
+    const grad = tensor(uniform(300, 2));
+    opt.apply([{ value, grad }]);
+    flush();
+    const device = context().device as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const counts: Record<string, number> = {};
+    const originals = ['createBuffer', 'createBindGroup', 'createComputePipeline', 'createShaderModule'].map((name) => {
+      const original = device[name];
+      counts[name] = 0;
+      device[name] = (...args: unknown[]) => (counts[name]++, original.apply(device, args));
+      return [name, original] as const;
+    });
+    try {
+      for (let i = 0; i < 20; i++) {
+        opt.apply([{ value, grad }]);
+        flush();
+      }
+    } finally {
+      for (const [name, original] of originals) device[name] = original;
+    }
+    expect(counts).toEqual({ createBuffer: 0, createBindGroup: 0, createComputePipeline: 0, createShaderModule: 0 });
+    expect(opt.config.learningRate).toBeCloseTo(0.01 / 22, 12);
+    await value.data();
   });
 });
 
