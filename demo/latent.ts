@@ -19,11 +19,11 @@ export function splitAtCode(m: Model): Split | null {
   const nodes = m.nodes;
   let k = -1;
   nodes.slice(0, -1).forEach((n, i) => {
-    const s = n.output.sampleShape;
-    if (s.length === 1 && (k < 0 || s[0] < nodes[k].output.sampleShape[0])) k = i;
+    const s = n.outputs[0].sampleShape;
+    if (s.length === 1 && (k < 0 || s[0] < nodes[k].outputs[0].sampleShape[0])) k = i;
   });
-  if (k < 0 || nodes[k].output.sampleShape[0] > MAX_UNITS) return null;
-  const code = nodes[k].output;
+  if (k < 0 || nodes[k].outputs[0].sampleShape[0] > MAX_UNITS) return null;
+  const code = nodes[k].outputs[0];
   const encoder = model({ inputs: m.input, outputs: code, name: `${m.name}_encoder` });
   const codeIn = input({ shape: code.sampleShape, name: `${m.name}_code` });
   const decoded = nodes.slice(k + 1).reduce((t, n) => n.layer.apply(t), codeIn);

@@ -37,7 +37,7 @@ export class BatchSource {
   }
 
   /** Rows order[first … first+count) as a float32 [count, ...sampleShape] tensor (pooled; the caller disposes it). */
-  batch(order: { gpu: Tensor<'int32'> | null; host: Int32Array }, first: number, count: number): Tensor {
+  batch(order: SampleOrder, first: number, count: number): Tensor {
     const out = empty([count, ...this.sampleShape]);
     if (this.#resident) return gatherRows(this.#resident, order.gpu!, first, out, this.#scale);
     const host = this.#host!;
@@ -75,4 +75,91 @@ export function checkData(data: Data, expected: Shape, what: string): void {
     throw new Error(`${what} has shape ${formatShape(data.shape)} but the model expects [batch, ${expected.join(',')}]`);
   }
   if (data.shape[0] === 0) throw new Error(`${what} has no samples (shape ${formatShape(data.shape)})`);
+}
+
+function isData(v: unknown): v is Data {
+  return v instanceof Tensor || (typeof v === 'object' && v !== null && Array.isArray((v as HostTensor).shape) && 'data' in v);
+}
+
+/**
+ * One Data per entry the model expects (its inputs, or its outputs' targets), from one Data, a list
+ * or an object keyed by name; every shape is checked and every entry must have the same samples.
+ */
+export function dataList(data: unknown, names: readonly string[], shapes: readonly Shape[], what: string): Data[] {
+  const kind = what.endsWith('y') ? 'output' : 'input';
+  let list: unknown[];
+  if (Array.isArray(data)) list = data;
+  else if (isData(data)) list = [data];
+  else if (typeof data === 'object' && data !== null) {
+    const keys = Object.keys(data);
+    const unknown = keys.filter((k) => !names.includes(k));
+    if (unknown.length) throw new Error(`${what} names ${unknown.map((k) => `'${k}'`).join(', ')}, which ${unknown.length > 1 ? 'are not' : 'is not an'} ${kind}${unknown.length > 1 ? 's' : ''} of the model; its ${kind}s are ${names.join(', ')}`);
+    const missing = names.filter((n) => !keys.includes(n));
+    if (missing.length) throw new Error(`${what} has no data for ${kind}${missing.length > 1 ? 's' : ''} ${missing.map((k) => `'${k}'`).join(', ')}`);
+    list = names.map((n) => (data as Record<string, unknown>)[n]);
+  } else throw new Error(`${what} must be a wgslnet Tensor, { data, shape }, a list of them or an object keyed by ${kind} name; got ${data === null ? 'null' : typeof data}`);
+  if (list.length !== names.length) {
+    throw new Error(`${what}: the model has ${names.length} ${kind}${names.length > 1 ? 's' : ''} (${names.join(', ')}) but ${list.length} ${list.length === 1 ? 'was' : 'were'} given`);
+  }
+  list.forEach((d, i) => checkData(d as Data, shapes[i], names.length > 1 ? `${what} '${names[i]}'` : what));
+  const counts = list.map((d) => (d as Data).shape[0]);
+  if (counts.some((c) => c !== counts[0])) throw new Error(`${what}: every ${kind} needs the same number of samples, got ${counts.join(', ')}`);
+  return list as Data[];
+}
+
+/** Sample order for an epoch: the rows offset…offset+n-1, shuffled by `random` when given. */
+export interface SampleOrder {
+  /** The order on the GPU, when some batches are gathered there. */
+  gpu: Tensor<'int32'> | null;
+  host: Int32Array;
+}
+
+export function sampleOrder(n: number, random: (() => number) | null, offset: number, onGpu: boolean): SampleOrder {
+  const host = Int32Array.from({ length: n }, (_, i) => i + offset);
+  if (random) {
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [host[i], host[j]] = [host[j], host[i]];
+    }
+  }
+  return { host, gpu: onGpu ? (tensor(host) as Tensor<'int32'>) : null };
+}
+
+/** One BatchSource per distinct Data (an autoencoder's x given as y too is uploaded once). */
+export class BatchSources {
+  readonly #byData = new Map<Data, BatchSource>();
+
+  /** Uploads (or prepares to stream) each distinct Data; the caller disposes the sources. */
+  constructor(data: readonly Data[], scale: number) {
+    try {
+      for (const d of data) if (!this.#byData.has(d)) this.#byData.set(d, new BatchSource(d, scale));
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
+  }
+
+  get anyResident(): boolean {
+    return [...this.#byData.values()].some((s) => s.resident);
+  }
+
+  /** The batch rows of each data, the same Tensor where the same data is given twice. */
+  batches(data: readonly Data[], order: SampleOrder, first: number, count: number): Tensor[] {
+    const made = new Map<Data, Tensor>();
+    return data.map((d) => {
+      let t = made.get(d);
+      if (!t) made.set(d, (t = this.#byData.get(d)!.batch(order, first, count)));
+      return t;
+    });
+  }
+
+  dispose(): void {
+    for (const s of this.#byData.values()) s.dispose();
+  }
+}
+
+/** Checks a size argument (batchSize, epochs…) where it enters: a positive integer. */
+export function positiveInteger(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new Error(`${what} must be a positive integer, got ${typeof value === 'string' ? `'${value}'` : String(value)}`);
+  return value;
 }

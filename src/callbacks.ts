@@ -5,7 +5,8 @@
 // before training starts, so a monitor naming a key that never comes fails before any GPU work.
 // The Node-only csvLogger lives in src/node/callbacks.ts.
 import { encoder, flush } from './runner.js';
-import type { Logs, Model } from './model.js';
+import type { AnyModel as Model } from './model.js';
+import type { Logs } from './training.js';
 import { empty, type Tensor } from './tensor.js';
 import { formatValue } from './schedules.js';
 

@@ -5,33 +5,17 @@
 // so reading and uploading overlap the GPU's work (fit never waits for the GPU within an epoch).
 // Also the pieces fit() and fitDataset() share: the step batch and the loss-slot buffer.
 import { encoder } from './runner.js';
-import { BatchSource, type Data } from './batches.js';
+import { BatchSources, sampleOrder, type Data } from './batches.js';
 import { empty, type Tensor } from './tensor.js';
-import type { FitArgs } from './model.js';
+import type { DataArg } from './model.js';
+import type { FitArgs } from './training.js';
 
-/** A batch on the GPU for one step: inputs, targets, the sample count; release() frees what it owns. */
+/** A batch on the GPU for one step: one tensor per input and per target, the sample count; release() frees what it owns. */
 export interface StepBatch {
-  x: Tensor;
-  y: Tensor;
+  xs: Tensor[];
+  ys: Tensor[];
   count: number;
   release(): void;
-}
-
-/** What fit() and fitDataset() hand the training loop they share (Model's #runTraining). */
-export interface TrainingRun {
-  what: string;
-  epochs: number;
-  verbose: 0 | 1 | 2;
-  terminateOnNaN: boolean;
-  callbacks: NonNullable<FitArgs['callbacks']> extends infer C ? (C extends readonly (infer E)[] ? E[] : C[]) : never;
-  seed: number;
-  /** Batches per epoch, when known before the epoch runs. */
-  steps: number | null;
-  validates: boolean;
-  /** One epoch's batches; the loop stops taking them when stopTraining is set. */
-  batches(epoch: number): AsyncIterable<StepBatch>;
-  /** The validation logs after an epoch (without the val_ prefix), or null. */
-  validate(): Promise<Record<string, number | undefined> | null>;
 }
 
 /** Grows a loss-slot buffer to at least `size` elements, keeping its contents (a GPU copy). */
@@ -45,7 +29,7 @@ export function grownSlots<T extends Tensor>(slots: T, size: number): T {
 }
 
 /** One element of a data set: { xs, ys } (TF.js's) or [xs, ys], each a Tensor or { data, shape }. */
-export type DatasetElement = { xs: Data; ys: Data } | [Data, Data];
+export type DatasetElement = { xs: DataArg; ys: DataArg } | [DataArg, DataArg];
 
 /** What fitDataset() takes: an (async) iterable of batches. */
 export type Dataset = AsyncIterable<DatasetElement> | Iterable<DatasetElement>;
@@ -54,7 +38,7 @@ export interface FitDatasetArgs extends Omit<FitArgs, 'batchSize' | 'shuffle' | 
   /** Batches per epoch, all from one pass over the data set (a generator, which runs once, needs this); by default each epoch is one whole pass. */
   batchesPerEpoch?: number;
   /** [x, y] as fit() takes, or a data set of batches (one whole pass per validation). */
-  validationData?: [Data, Data] | Dataset;
+  validationData?: [DataArg, DataArg] | Dataset;
   /** Batch size for validationData given as [x, y] (default 32, as TF.js). */
   validationBatchSize?: number;
 }
@@ -69,29 +53,27 @@ export function iteratorOf(dataset: unknown, what: string): AnyIterator {
 }
 
 /** The inputs and targets of one element, in either spelling. */
-export function elementData(element: unknown, what: string): { x: Data; y: Data } {
-  const pair = Array.isArray(element) && element.length === 2 ? { xs: element[0], ys: element[1] } : (element as { xs?: Data; ys?: Data } | null);
+export function elementData(element: unknown, what: string): { x: DataArg; y: DataArg } {
+  const pair = Array.isArray(element) && element.length === 2 ? { xs: element[0], ys: element[1] } : (element as { xs?: DataArg; ys?: DataArg } | null);
   if (!pair || pair.xs === undefined || pair.ys === undefined) {
     throw new Error(`${what} must be { xs, ys } or [xs, ys], got ${element === null ? 'null' : Array.isArray(element) ? `an array of ${element.length}` : typeof element}`);
   }
   return { x: pair.xs, y: pair.ys };
 }
 
-/** Uploads one checked batch (uint8 scaled on the GPU) as a step batch: one upload and one gather each. */
-export function uploadBatch(x: Data, y: Data, scale: number, order: (source: BatchSource, n: number) => { gpu: Tensor<'int32'> | null; host: Int32Array }): StepBatch {
-  const xs = new BatchSource(x, scale);
-  const ys = x === y ? xs : new BatchSource(y, scale);
-  const count = xs.numSamples;
-  const o = order(xs, count);
+/** Uploads one checked batch (uint8 scaled on the GPU) as a step batch: one upload and one gather per distinct data. */
+export function uploadBatch(xs: readonly Data[], ys: readonly Data[], scale: number): StepBatch {
+  const sources = new BatchSources([...xs, ...ys], scale);
+  const count = xs[0].shape[0];
+  const order = sampleOrder(count, null, 0, sources.anyResident);
   try {
-    const xb = xs.batch(o, 0, count);
-    const yb = ys === xs ? xb : ys.batch(o, 0, count);
-    return { x: xb, y: yb, count, release: () => void (xb.dispose(), yb.dispose()) };
+    const xb = sources.batches(xs, order, 0, count);
+    const yb = sources.batches(ys, order, 0, count);
+    return { xs: xb, ys: yb, count, release: () => new Set([...xb, ...yb]).forEach((t) => t.dispose()) };
   } finally {
     // Pooled: the gathers above are encoded before anything that reuses these buffers.
-    o.gpu?.dispose();
-    xs.dispose();
-    if (ys !== xs) ys.dispose();
+    order.gpu?.dispose();
+    sources.dispose();
   }
 }
 

@@ -12,8 +12,13 @@ export { flush, sync, debug, kernelNames, defineKernel, type Shader, type Unifor
 export { input } from './graph.js';
 export type { SymbolicTensor } from './graph.js';
 export * as layers from './layers/index.js';
-export { model, sequential, Model, History } from './model.js';
-export type { CompileArgs, FitArgs, PredictArgs, Callbacks, Logs } from './model.js';
+export { model, sequential, Model } from './model.js';
+export type { CompileArgs, LossSpec, DataArg, Outputs, Prediction, AnyModel } from './model.js';
+export { History } from './training.js';
+export type { FitArgs, EvaluateArgs, Callbacks, Logs } from './training.js';
+export type { PredictArgs } from './execution.js';
+export { registerLayer } from './layers/registry.js';
+export type { LayerClass } from './layers/layer.js';
 export { optimizers, getOptimizer } from './optimizers.js';
 export type { Optimizer, OptimizerOptions, Param } from './optimizers.js';
 export { schedules } from './schedules.js';

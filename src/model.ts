@@ -1,600 +1,384 @@
-// A functional model: the chain of layer calls from an input to an output, ordered once.
-// Forward walks the nodes, backward walks them in reverse. A training step is encoded into the
-// shared command encoder and submitted once, with no readback: each batch's loss goes to a slot
-// of a GPU buffer that is read once per epoch.
-import { encoder, flush, sync } from './runner.js';
-import { input as symbolicInput, orderNodes, type GraphNode, type SymbolicTensor } from './graph.js';
+// A functional model: the graph from its inputs to its outputs, ordered once (graph.ts), with its
+// layers, weights and summary. A model is a Layer: applied inside another model it becomes one node
+// and its weights are shared, not copied. Running the graph lives in execution.ts; training (fit,
+// evaluate, trainOnBatch) in training.ts and saving in io/, both loaded when first used, so a
+// predict-only bundle carries neither.
+import { backwardPass, forwardPass, outputsOf, predict, type Pass, type PredictArgs } from './execution.js';
+import { orderGraph, input as symbolicInput, SymbolicTensor, type GraphNode } from './graph.js';
 import { InputLayer } from './layers/input_layer.js';
-import type { CallState, Layer, Weight } from './layers/layer.js';
-import { lossBackward, lossForward, type LossName } from './ops/loss.js';
-import { checkMetric, metricForward, sampleScores, type MetricName } from './ops/metrics.js';
-import { l1l2Backward, l1l2Penalty } from './ops/regularizers.js';
+import { Layer, type CallState, type Weight } from './layers/layer.js';
+import type { Json } from './layers/config.js';
+import { LOSS_NAMES, type LossName } from './ops/loss.js';
+import { checkMetric, type MetricName } from './ops/metrics.js';
 import type { Optimizer } from './optimizers.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from './optimizer_names.js';
-import { BatchSource, checkData, type Data } from './batches.js';
-import { seededRandom } from './initializers.js';
-import { ProgressBar } from './progress.js';
-import { saveModel, loadWeightsInto, type IOHandler, type SaveResult } from './io/index.js';
-import { empty, formatShape, Tensor, tensor, type Shape } from './tensor.js';
-import type { TrainingParams } from './callbacks.js';
-import { DatasetPasses, elementData, grownSlots, iteratorOf, uploadBatch, type Dataset, type FitDatasetArgs, type StepBatch, type TrainingRun } from './fit_dataset.js';
+import type { Data } from './batches.js';
+import type { IOHandler, SaveResult } from './io/index.js';
+import type { FitArgs, History, Logs, EvaluateArgs } from './training.js';
+import type { Dataset, FitDatasetArgs } from './fit_dataset.js';
+import { formatShape, sizeOf, type Shape, type Tensor } from './tensor.js';
+
+/** A loss by name; one per output as a list, or an object keyed by output name. */
+export type LossSpec = LossName;
 
 export interface CompileArgs {
   optimizer: OptimizerName | Optimizer;
-  loss: LossName;
-  /** Extra values to report per epoch: the loss names, binaryAccuracy, psnr, ssim (see ops/metrics.ts). */
+  loss: LossSpec | LossSpec[] | Record<string, LossSpec>;
+  /** Weights of the outputs' losses in the total (default 1 each): a list, or keyed by output name. */
+  lossWeights?: number[] | Record<string, number>;
+  /** Extra values to report per epoch for every output: the loss names, binaryAccuracy, psnr, ssim (see ops/metrics.ts). */
   metrics?: MetricName[];
 }
 
-export interface Logs {
-  loss: number;
-  val_loss?: number;
-  [metric: string]: number | undefined;
+/** compile()'s arguments, one entry per output. */
+export interface Compiled {
+  losses: LossSpec[];
+  lossWeights: number[];
+  metrics: MetricName[];
 }
 
-export interface Callbacks {
-  /** Called by fit() before onTrainBegin (Keras's set_model / set_params; see callbacks.ts). */
-  setModel?(model: Model): void;
-  setParams?(params: TrainingParams): void;
-  onTrainBegin?(): void | Promise<void>;
-  onEpochBegin?(epoch: number): void | Promise<void>;
-  /** Per-batch losses stay on the GPU (reading them would stall it): logs carry the batch size only. */
-  onBatchEnd?(batch: number, logs: { size: number }): void | Promise<void>;
-  onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
-  onTrainEnd?(history: History): void | Promise<void>;
+/** The InputLayer of each model input, shared by every model built on that input (as in Keras). */
+const inputLayers = new WeakMap<SymbolicTensor, InputLayer>();
+
+function inputLayerOf(t: SymbolicTensor): InputLayer {
+  let layer = inputLayers.get(t);
+  if (!layer) inputLayers.set(t, (layer = new InputLayer(t.name, t.sampleShape)));
+  return layer;
 }
 
-export interface FitArgs {
-  epochs?: number;
-  batchSize?: number;
-  shuffle?: boolean;
-  validationData?: [Data, Data];
-  /** Fraction of the samples (the last ones, before shuffling, as in Keras) held out for validation. */
-  validationSplit?: number;
-  /** 0 silent, 1 Keras's progress bar (in place on a TTY), 2 one line per epoch. */
-  verbose?: 0 | 1 | 2;
-  callbacks?: Callbacks | Callbacks[];
-  /** Seeds shuffling and the random layers (noise, dropout). */
-  seed?: number;
-  /** Multiplies uint8 data as it is uploaded, e.g. 1/255 for pixels. */
-  scale?: number;
-  /** Stop with an error naming epoch and batch when the loss becomes NaN (default true). */
-  terminateOnNaN?: boolean;
+/** Unique names in order: a repeated name gets _1, _2… (Keras's output names). */
+function uniqueNames(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((n) => {
+    const k = seen.get(n) ?? 0;
+    seen.set(n, k + 1);
+    return k === 0 ? n : `${n}_${k}`;
+  });
 }
 
-export interface PredictArgs {
-  batchSize?: number;
-  scale?: number;
+/** A model's outputs as given to model(): one tensor, or a list. */
+export type Outputs = SymbolicTensor | readonly SymbolicTensor[];
+
+/** What predict() returns: one tensor for a model built with one output tensor, a list for a list. */
+export type Prediction<O extends Outputs> = O extends readonly SymbolicTensor[] ? Tensor<'float32'>[] : Tensor<'float32'>;
+
+/** Any model, whatever its outputs' form (what functions that take a model accept). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyModel = Model<any>;
+
+/** Inputs (or targets) for predict/fit/evaluate: one Data, a list (one per input) or an object keyed by input name. */
+export type DataArg = Data | readonly Data[] | Record<string, Data>;
+
+function asList<T>(v: T | readonly T[]): T[] {
+  return Array.isArray(v) ? [...(v as readonly T[])] : [v as T];
 }
 
-/** What fit() returns: Keras's History (history.loss, history.val_loss, epoch). */
-export class History {
-  readonly epoch: number[] = [];
-  readonly history: Record<string, number[]> = { loss: [] };
-
-  get loss(): number[] {
-    return this.history.loss;
-  }
-
-  get val_loss(): number[] | undefined {
-    return this.history.val_loss;
-  }
-
-  record(epoch: number, logs: Logs): void {
-    this.epoch.push(epoch);
-    for (const [k, v] of Object.entries(logs)) if (v !== undefined) (this.history[k] ??= []).push(v);
-  }
-}
-
-interface Order {
-  gpu: Tensor<'int32'> | null;
-  host: Int32Array;
-}
-
-/** The tensors of one forward pass, freed together when the step is encoded. */
-interface Pass {
-  outputs: Tensor[];
-  states: CallState[];
-}
-
-export class Model {
-  readonly name: string;
-  readonly input: SymbolicTensor;
-  readonly output: SymbolicTensor;
+export class Model<O extends Outputs = SymbolicTensor> extends Layer {
+  static override readonly className = 'Model';
+  readonly inputs: readonly SymbolicTensor[];
+  readonly outputs: readonly SymbolicTensor[];
+  /** The calls between inputs and outputs in execution order. */
   readonly nodes: readonly GraphNode[];
-  /** The layers in call order, the InputLayer first (as Keras's model.layers). */
+  /** Every layer once, in Keras's order (by depth, deepest first), InputLayers included. */
   readonly layers: readonly Layer[];
+  readonly inputNames: readonly string[];
+  /** The output layers' names (Keras's output_names): the keys of per-output losses and History. */
+  readonly outputNames: readonly string[];
   /** Set to true from a callback to end fit() after the current batch. */
   stopTraining = false;
   /** The optimizer instance; given by name to compile(), it is made when training starts. */
   optimizer: Optimizer | null = null;
-  #optimizerName: OptimizerName | null = null;
-  loss: LossName | null = null;
-  metrics: MetricName[] = [];
-  #step = 0;
+  optimizerName: OptimizerName | null = null;
+  compiled: Compiled | null = null;
+  /** Training steps taken (seeds the random layers). */
+  step = 0;
+  /** Whether fit() is running (a second fit is refused). */
+  isTraining = false;
 
-  constructor(args: { inputs: SymbolicTensor; outputs: SymbolicTensor; name?: string }) {
-    this.name = args.name ?? 'model';
-    this.input = args.inputs;
-    this.output = args.outputs;
-    this.nodes = orderNodes(this.input, this.output);
-    const layers: Layer[] = [new InputLayer(this.input.name, this.input.sampleShape)];
-    for (const node of this.nodes) if (!layers.includes(node.layer)) layers.push(node.layer);
-    this.layers = layers;
+  /** Whether predict() returns a list (outputs were given as a list). */
+  readonly outputsAsList: boolean;
+
+  constructor(args: { inputs: SymbolicTensor | readonly SymbolicTensor[]; outputs: O; name?: string }) {
+    super({ name: args?.name });
+    if (!args || args.inputs === undefined || args.outputs === undefined) throw new Error('model() takes { inputs, outputs }: symbolic tensors from input() and from layers\' apply()');
+    this.inputs = asList(args.inputs);
+    this.outputs = asList<SymbolicTensor>(args.outputs);
+    this.outputsAsList = Array.isArray(args.outputs);
+    if (!this.inputs.length || !this.outputs.length) throw new Error(`model '${this.name}' needs at least one input and one output`);
+    const topology = orderGraph(this.inputs, this.outputs, `model '${this.name}'`);
+    this.nodes = topology.nodes;
+    const ranked = [
+      ...this.inputs.map((t) => ({ layer: inputLayerOf(t) as Layer, depth: topology.inputDepths.get(t)!, index: topology.inputIndices.get(t)! })),
+      ...topology.layers.map((l) => ({ layer: l, depth: topology.layerDepths.get(l)!, index: topology.layerIndices.get(l)! })),
+    ];
+    this.layers = ranked.sort((a, b) => b.depth - a.depth || a.index - b.index).map((e) => e.layer);
+    this.inputNames = this.inputs.map((t) => inputLayerOf(t).name);
+    this.outputNames = uniqueNames(this.outputs.map((t) => t.node?.layer.name ?? t.name));
+    this.inputShapes = this.inputs.map((t) => t.sampleShape);
   }
 
-  get inputShape(): Shape {
-    return this.input.sampleShape;
+  /** The first input and output (the only ones of most models). */
+  get input(): SymbolicTensor {
+    return this.inputs[0];
+  }
+
+  get output(): SymbolicTensor {
+    return this.outputs[0];
+  }
+
+  override get inputShape(): Shape {
+    return this.inputs[0].sampleShape;
   }
 
   get outputShape(): Shape {
-    return this.output.sampleShape;
+    return this.outputs[0].sampleShape;
   }
 
-  /** Every weight once, in layer order (kernel, then bias). */
-  get weights(): Weight[] {
-    return this.layers.flatMap((l) => l.weights);
+  /** The InputLayer of each input, in input order. */
+  get inputLayers(): InputLayer[] {
+    return this.inputs.map(inputLayerOf);
   }
 
-  countParams(): number {
-    return this.layers.reduce((n, l) => n + l.countParams(), 0);
+  /** Every weight once, in layer order (kernel, then bias), nested models' included. */
+  override get weights(): Weight[] {
+    return [...new Set(this.layers.flatMap((l) => l.weights))];
   }
 
-  getLayer(name: string): Layer {
-    const layer = this.layers.find((l) => l.name === name);
-    if (!layer) throw new Error(`model '${this.name}' has no layer '${name}'; it has ${this.layers.map((l) => l.name).join(', ')}`);
-    return layer;
+  /** The weights the optimizer moves: those of trainable layers (and nested models) that are trainable themselves. */
+  get trainableWeights(): Weight[] {
+    if (!this.trainable) return [];
+    const list = this.layers.filter((l) => l.trainable).flatMap((l) => (l instanceof Model ? l.trainableWeights : l.weights.filter((w) => w.trainable)));
+    return [...new Set(list)];
   }
 
-  /** Keras's summary table: layer (type), output shape, params; totals. Printed and returned. */
+  get nonTrainableWeights(): Weight[] {
+    const trainable = new Set(this.trainableWeights);
+    return this.weights.filter((w) => !trainable.has(w));
+  }
+
+  override countParams(): number {
+    return this.weights.reduce((n, w) => n + sizeOf(w.shape), 0);
+  }
+
+  override countTrainableParams(): number {
+    return this.trainableWeights.reduce((n, w) => n + sizeOf(w.shape), 0);
+  }
+
+  /** A layer by name (searching nested models too) or by index in `layers`. */
+  getLayer(name: string | number): Layer {
+    if (typeof name === 'number') {
+      const layer = this.layers[name];
+      if (!layer) throw new Error(`model '${this.name}' has ${this.layers.length} layers; there is no layer at index ${name}`);
+      return layer;
+    }
+    const found = this.#findLayer(name);
+    if (!found) throw new Error(`model '${this.name}' has no layer '${name}'; it has ${this.layers.map((l) => l.name).join(', ')}`);
+    return found;
+  }
+
+  #findLayer(name: string): Layer | undefined {
+    for (const l of this.layers) if (l.name === name) return l;
+    for (const l of this.layers) {
+      const inner = l instanceof Model ? l.#findLayer(name) : undefined;
+      if (inner) return inner;
+    }
+    return undefined;
+  }
+
+  /** Whether every call has one input and the calls form a chain (Keras prints no "Connected to" column then). */
+  get #sequentialLike(): boolean {
+    return this.inputs.length === 1 && this.outputs.length === 1 && this.nodes.every((n, i) => n.inputs.length === 1 && n.inputs[0] === (i === 0 ? this.inputs[0] : this.nodes[i - 1].outputs[0]));
+  }
+
+  /** Keras's summary table: layer (type), output shape, params (and "Connected to" for graphs); totals. Printed and returned. */
   summary(print: (line: string) => void = console.log): string {
     const shape = (s: Shape) => `(None, ${s.join(', ')})`;
-    const rows = this.layers.map((l, i) => [
-      `${l.name} (${l.className})`,
-      i === 0 ? `[${shape(this.inputShape)}]` : shape(this.nodes.find((n) => n.layer === l)!.output.sampleShape),
-      String(l.countParams()),
-    ]);
-    const widths = [29, 26, 10];
-    const line = (cells: string[]) => ' ' + cells.map((c, i) => c.padEnd(widths[i] - (i === 0 ? 1 : 0))).join('').trimEnd();
+    const connected = !this.#sequentialLike;
+    // Nodes of each layer in this model, numbered as the saved topology numbers them.
+    const nodesOf = (l: Layer) => this.nodes.filter((n) => n.layer === l);
+    const ref = (t: SymbolicTensor) => (t.node ? `${t.node.layer.name}[${nodesOf(t.node.layer).indexOf(t.node)}][${t.outputIndex}]` : `${inputLayerOf(t).name}[0][0]`);
+    const rows: string[][] = [];
+    for (const l of this.layers) {
+      if (l instanceof InputLayer) {
+        rows.push([`${l.name} (${l.className})`, `[${shape(l.inputShape!)}]`, '0', '']);
+        continue;
+      }
+      const nodes = nodesOf(l);
+      const outShape = nodes[0].outputs.length === 1 ? shape(nodes[0].outputs[0].sampleShape) : nodes[0].outputs.map((t) => shape(t.sampleShape)).join(', ');
+      const inbound = nodes.flatMap((n) => n.inputs.map(ref));
+      rows.push([`${l.name} (${l.className})`, outShape, String(l.countParams()), inbound[0] ?? '']);
+      for (const more of inbound.slice(1)) rows.push(['', '', '', more]);
+    }
+    const widths = connected ? [29, 26, 10, 30] : [29, 26, 10];
+    const width = connected ? 98 : 65;
+    const line = (cells: string[]) => ' ' + cells.slice(0, widths.length).map((c, i) => c.padEnd(widths[i] - (i === 0 ? 1 : 0))).join('').trimEnd();
     const total = this.countParams();
-    const trainable = this.layers.reduce((n, l) => n + l.countTrainableParams(), 0);
+    const trainable = this.countTrainableParams();
     const size = (n: number) => `${n.toLocaleString('en-US')} (${((n * 4) / 1024).toFixed(2)} KB)`;
     const text = [
       `Model: "${this.name}"`,
-      '_'.repeat(65),
-      line(['Layer (type)', 'Output Shape', 'Param #']),
-      '='.repeat(65),
+      '_'.repeat(width),
+      line(['Layer (type)', 'Output Shape', 'Param #', 'Connected to']),
+      '='.repeat(width),
       ...rows.map(line),
-      '='.repeat(65),
+      '='.repeat(width),
       `Total params: ${size(total)}`,
       `Trainable params: ${size(trainable)}`,
       `Non-trainable params: ${size(total - trainable)}`,
-      '_'.repeat(65),
+      '_'.repeat(width),
     ].join('\n');
     print(text);
     return text;
   }
 
+  /** Per-output values from a single value, a list (one per output) or an object keyed by output name. */
+  #perOutput<T>(value: T | readonly T[] | Record<string, T>, what: string, isValue: (v: unknown) => boolean): T[] {
+    const n = this.outputs.length;
+    if (Array.isArray(value)) {
+      if (value.length !== n) throw new Error(`model '${this.name}'.compile: ${what} lists ${value.length} entries but the model has ${n} output${n > 1 ? 's' : ''} (${this.outputNames.join(', ')})`);
+      return [...value];
+    }
+    if (!isValue(value) && typeof value === 'object' && value !== null) {
+      const o = value as Record<string, T>;
+      const unknown = Object.keys(o).filter((k) => !this.outputNames.includes(k));
+      if (unknown.length) throw new Error(`model '${this.name}'.compile: ${what} names ${unknown.map((k) => `'${k}'`).join(', ')}, not an output; the outputs are ${this.outputNames.join(', ')}`);
+      return this.outputNames.map((k) => o[k]);
+    }
+    return this.outputNames.map(() => value as T);
+  }
+
+  /** Sets the optimizer, the loss of each output, its weight, and the metrics. A bad argument changes nothing. */
   compile(args: CompileArgs): void {
-    if (!args || !args.loss) throw new Error(`model '${this.name}'.compile needs a loss (e.g. 'meanSquaredError' or 'binaryCrossentropy')`);
+    if (!args || args.loss === undefined || args.loss === null) throw new Error(`model '${this.name}'.compile needs a loss (e.g. 'meanSquaredError' or 'binaryCrossentropy')`);
     const o = args.optimizer;
-    if (typeof o === 'string' && !OPTIMIZER_NAMES.includes(o)) throw new Error(`unknown optimizer '${o}'; expected one of ${OPTIMIZER_NAMES.join(', ')}`);
+    if (typeof o === 'string' ? !OPTIMIZER_NAMES.includes(o) : !(o && typeof o === 'object' && typeof o.apply === 'function')) {
+      throw new Error(`unknown optimizer ${typeof o === 'string' ? `'${o}'` : String(o)}; expected one of ${OPTIMIZER_NAMES.join(', ')} or an optimizer from optimizers.*`);
+    }
+    const isLossValue = (v: unknown) => typeof v === 'string' || typeof v === 'function';
+    const losses = this.#perOutput<LossSpec>(args.loss, 'loss', isLossValue);
+    losses.forEach((l, i) => {
+      if (l === undefined) throw new Error(`model '${this.name}'.compile: no loss for output '${this.outputNames[i]}'`);
+      if (!LOSS_NAMES.includes(l)) throw new Error(`unknown loss '${String(l)}'${this.outputs.length > 1 ? ` for output '${this.outputNames[i]}'` : ''}; expected meanSquaredError (mse), meanAbsoluteError (mae) or binaryCrossentropy`);
+    });
+    const lossWeights = args.lossWeights === undefined ? losses.map(() => 1) : this.#perOutput<number>(args.lossWeights, 'lossWeights', (v) => typeof v === 'number').map((w) => w ?? 1);
+    lossWeights.forEach((w, i) => {
+      if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new Error(`model '${this.name}'.compile: lossWeights for output '${this.outputNames[i]}' must be a finite number ≥ 0, got ${JSON.stringify(w)}`);
+    });
+    const metrics = args.metrics ?? [];
+    if (!Array.isArray(metrics)) throw new Error(`model '${this.name}'.compile: metrics must be a list of metric names, got ${JSON.stringify(metrics)}`);
+    for (const m of metrics) for (const t of this.outputs) checkMetric(m, t.sampleShape);
+    if (this.isTraining) throw new Error(`model '${this.name}' is training; compile() it after fit() returns`);
     this.optimizer?.dispose();
     this.optimizer = typeof o === 'string' ? null : o;
-    this.#optimizerName = typeof o === 'string' ? o : null;
-    this.loss = args.loss;
-    for (const m of args.metrics ?? []) checkMetric(m, this.outputShape);
-    this.metrics = args.metrics ?? [];
-    // Fail now on an unknown loss name rather than inside the first step.
-    if (!['meanSquaredError', 'mse', 'meanAbsoluteError', 'mae', 'binaryCrossentropy'].includes(args.loss)) {
-      throw new Error(`unknown loss '${args.loss}'; expected meanSquaredError (mse), meanAbsoluteError (mae) or binaryCrossentropy`);
-    }
+    this.optimizerName = typeof o === 'string' ? o : null;
+    this.compiled = { losses, lossWeights, metrics: [...metrics] };
   }
 
-  /** Runs the nodes on a batch. The caller frees the pass (freePass) once its work is encoded. */
-  #forward(x: Tensor, training: boolean, seed: number): Pass {
-    const pass: Pass = { outputs: [], states: [] };
-    let value = x;
-    this.nodes.forEach((node, i) => {
-      const state: CallState = { training, seed: (seed + i * 0x9e3779b9) >>> 0, step: this.#step, saved: [] };
-      value = node.layer.forward(value, state);
-      pass.outputs.push(value);
-      pass.states.push(state);
+  /** The per-output loss names (one per output), or null before compile(). */
+  get loss(): LossSpec | LossSpec[] | null {
+    if (!this.compiled) return null;
+    return this.outputs.length === 1 ? this.compiled.losses[0] : this.compiled.losses;
+  }
+
+  get metrics(): MetricName[] {
+    return this.compiled?.metrics ?? [];
+  }
+
+  // ---- As a layer inside another model ----------------------------------------------------
+
+  override get arity(): number | 'list' {
+    return this.inputs.length === 1 ? 1 : 'list';
+  }
+
+  computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    const shapes = this.inputs.length === 1 ? [inputShape as Shape] : (inputShape as Shape[]);
+    shapes.forEach((s, i) => {
+      if (formatShape(s) !== formatShape(this.inputs[i].sampleShape)) throw new Error(`model '${this.name}' takes input '${this.inputNames[i]}' of shape ${formatShape(this.inputs[i].sampleShape)} per sample, got ${formatShape(s)}`);
     });
-    return pass;
+    const out = this.outputs.map((t) => t.sampleShape);
+    return out.length === 1 ? out[0] : out;
   }
 
-  #freePass(pass: Pass): void {
-    for (const t of pass.outputs) t.dispose();
-    for (const s of pass.states) for (const t of s.saved) t.dispose();
+  override run(inputs: readonly Tensor[], state: CallState): Tensor[] {
+    const pass = forwardPass(this, inputs, state);
+    state.nested = pass;
+    // An output that is one of the inputs is handed on as a view, so that freeing it frees nothing of the caller's.
+    return outputsOf(pass).map((t) => (pass.made.has(t) ? t : t.reshape(t.shape)));
   }
 
-  /** Loss (and penalties, when training) of a pass into slots[index·(1+metrics)…]. */
-  #addLosses(pass: Pass, x: Tensor, y: Tensor, slots: Tensor, index: number, training: boolean): void {
-    const yPred = pass.outputs.at(-1)!;
-    const stride = 1 + this.metrics.length;
-    lossForward(yPred, y, this.loss!, { out: slots, outIndex: index * stride });
-    this.metrics.forEach((m, k) => metricForward(yPred, y, m, { out: slots, outIndex: index * stride + 1 + k }));
-    if (!training) return;
-    const batch = x.shape[0];
-    this.nodes.forEach((node, i) => {
-      const reg = node.layer.activityRegularizer;
-      // Keras divides the activity penalty by the batch size.
-      if (reg) l1l2Penalty(pass.outputs[i], reg, { scale: 1 / batch, out: slots, outIndex: index * stride, accumulate: true });
-      node.layer.addCallPenalty(pass.outputs[i], slots, index * stride);
-    });
-    for (const w of this.weights) if (w.regularizer) l1l2Penalty(w.value, w.regularizer, { out: slots, outIndex: index * stride, accumulate: true });
+  override runBackward(dys: readonly Tensor[], _inputs: readonly Tensor[], _outputs: readonly Tensor[], state: CallState, needInputGrads: readonly boolean[]): (Tensor | null)[] {
+    return backwardPass(state.nested as Pass, dys, needInputGrads);
   }
 
-  /** Encodes one training step: forward, loss, backward, optimizer update. No readback. */
-  #trainStep(x: Tensor, y: Tensor, slots: Tensor, index: number, seed: number): void {
-    const pass = this.#forward(x, true, seed);
-    this.#addLosses(pass, x, y, slots, index, true);
-    const batch = x.shape[0];
-    const gradients: Tensor[] = [];
-    let dy: Tensor | null = lossBackward(pass.outputs.at(-1)!, y, this.loss!);
-    for (let i = this.nodes.length - 1; i >= 0 && dy; i--) {
-      gradients.push(dy);
-      const { layer } = this.nodes[i];
-      if (layer.activityRegularizer) l1l2Backward(pass.outputs[i], layer.activityRegularizer, dy, 1 / batch);
-      const xi = i === 0 ? x : pass.outputs[i - 1];
-      dy = layer.backward(dy, xi, pass.outputs[i], pass.states[i], i > 0);
-    }
-    const params = [];
-    for (const w of this.weights) {
-      if (!w.grad) continue;
-      if (w.regularizer) l1l2Backward(w.value, w.regularizer, w.grad);
-      if (w.trainable) params.push({ value: w.value, grad: w.grad });
-    }
-    this.optimizer!.apply(params);
-    for (const w of this.weights) {
-      w.grad?.dispose();
-      w.grad = null;
-    }
-    for (const g of gradients) g.dispose();
-    this.#freePass(pass);
-    this.#step++;
-    flush();
+  override getConfig(): Json {
+    throw new Error(`model '${this.name}': a model's config is its topology; save it with model.save()`);
   }
 
-  #checkCompiled(what: string): void {
-    if (!(this.optimizer || this.#optimizerName) || !this.loss) throw new Error(`model '${this.name}': call compile() before ${what}()`);
+  static override fromConfig(): Layer {
+    throw new Error('a model is read from its topology: use loadModel()');
   }
 
-  /** Makes the optimizer compile() named, loading the optimizers' code now (see optimizer_names.ts). */
-  async #ensureOptimizer(): Promise<void> {
-    if (this.optimizer) return;
-    const { getOptimizer } = await import('./optimizers.js');
-    this.optimizer = getOptimizer(this.#optimizerName!);
+  // ---- Running, training, saving ----------------------------------------------------------
+
+  /**
+   * The model's outputs for x as GPU tensors [N, ...outputShape] (read them with .data()): one
+   * tensor, or a list when the model's outputs were given as a list. x is one Data, a list (one per
+   * input) or an object keyed by input name.
+   */
+  async predict(x: DataArg, args: PredictArgs = {}): Promise<Prediction<O>> {
+    const outputs = await predict(this, x, args);
+    return (this.outputsAsList ? outputs : outputs[0]) as Prediction<O>;
   }
 
-  #checkXY(x: Data, y: Data, what: string): void {
-    checkData(x, this.inputShape, `${what}: x`);
-    checkData(y, this.outputShape, `${what}: y`);
-    if (x.shape[0] !== y.shape[0]) throw new Error(`${what}: x has ${x.shape[0]} samples but y has ${y.shape[0]}`);
-  }
-
-  async fit(x: Data, y: Data, args: FitArgs = {}): Promise<History> {
-    this.#checkCompiled('fit');
-    this.#checkXY(x, y, 'fit');
-    const common = this.#commonArgs(args, 'fit');
-    const { batchSize = 32, shuffle = true } = args;
-    if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new Error(`fit: batchSize must be a positive integer, got ${batchSize}`);
-    const split = args.validationSplit ?? 0;
-    if (!(split >= 0 && split < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${split}`);
-    if (args.validationData) this.#checkXY(args.validationData[0], args.validationData[1], 'fit: validationData');
-    await this.#ensureOptimizer();
-    const random = seededRandom(common.seed);
-    const scale = common.scale;
-    const xs = new BatchSource(x, scale);
-    const ys = x === y ? xs : new BatchSource(y, scale);
-    const numTrain = split > 0 ? Math.floor(xs.numSamples * (1 - split)) : xs.numSamples;
-    try {
-      return await this.#runTraining({
-        ...common,
-        what: 'fit',
-        steps: Math.ceil(numTrain / batchSize),
-        validates: args.validationData !== undefined || split > 0,
-        batches: () => this.#rowBatches(xs, ys === xs ? null : ys, this.#order(xs, numTrain, shuffle ? random : null), numTrain, batchSize),
-        validate: async () => {
-          if (split > 0) return this.#evaluateSource(xs, ys === xs ? null : ys, numTrain, xs.numSamples - numTrain, batchSize, false);
-          if (!args.validationData) return null;
-          const [vx, vy] = args.validationData;
-          return this.#evaluateSource(new BatchSource(vx, scale), vx === vy ? null : new BatchSource(vy, scale), 0, vx.shape[0], batchSize, true);
-        },
-      });
-    } finally {
-      xs.dispose();
-      if (ys !== xs) ys.dispose();
-    }
-  }
-
-  /** The options fit() and fitDataset() share, checked before any GPU work. */
-  #commonArgs(args: FitArgs | FitDatasetArgs, what: string) {
-    const { epochs = 1, verbose = 1, scale = 1, terminateOnNaN = true } = args ?? {};
-    if (!(Number.isInteger(epochs) && epochs > 0)) throw new Error(`${what}: epochs must be a positive integer, got ${epochs}`);
-    const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
-    const callbacks = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
-    return { epochs, verbose, scale, terminateOnNaN, seed, callbacks };
-  }
-
-  /** Rows order.host[0…n) of the sources, batchSize at a time, as step batches; frees the order at the end. */
-  async *#rowBatches(xs: BatchSource, ys: BatchSource | null, order: Order, n: number, batchSize: number): AsyncGenerator<StepBatch> {
-    try {
-      for (let first = 0; first < n; first += batchSize) {
-        const count = Math.min(batchSize, n - first);
-        const x = xs.batch(order, first, count);
-        const y = ys ? ys.batch(order, first, count) : x;
-        yield { x, y, count, release: () => void (x.dispose(), y.dispose()) };
-      }
-    } finally {
-      order.gpu?.dispose();
-    }
-  }
-
-  /** The epochs of fit() and fitDataset(): callbacks, one step per batch (no readback), the epoch's logs read once, validation, History. */
-  async #runTraining(run: TrainingRun): Promise<History> {
-    const names = ['loss', ...this.metrics];
-    const { callbacks, epochs, verbose } = run;
-    const history = new History();
-    this.stopTraining = false;
-    const params: TrainingParams = { epochs, steps: run.steps, metrics: run.validates ? [...names, ...names.map((k) => `val_${k}`)] : names };
-    for (const c of callbacks) {
-      c.setModel?.(this);
-      c.setParams?.(params);
-    }
-    let slots = empty([(run.steps ?? 16) * names.length]);
-    let known = run.steps;
-    try {
-      for (const c of callbacks) await c.onTrainBegin?.();
-      for (let epoch = 0; epoch < epochs && !this.stopTraining; epoch++) {
-        for (const c of callbacks) await c.onEpochBegin?.(epoch);
-        // An epoch of unknown length (a data set's first pass) draws no live bar.
-        const bar = new ProgressBar(known ?? 0, verbose);
-        bar.startEpoch(epoch, epochs);
-        const sizes: number[] = [];
-        for await (const batch of run.batches(epoch)) {
-          const b = sizes.length;
-          try {
-            slots = grownSlots(slots, (b + 1) * names.length);
-            this.#trainStep(batch.x, batch.y, slots, b, (run.seed + epoch * 7919) >>> 0);
-          } finally {
-            batch.release();
-          }
-          sizes.push(batch.count);
-          await bar.step(sizes.length, () => this.#readLosses(slots, sizes));
-          for (const c of callbacks) await c.onBatchEnd?.(b, { size: batch.count });
-          if (this.stopTraining) break;
-        }
-        if (sizes.length === 0) throw new Error(`${run.what}: no batches in epoch ${epoch + 1}`);
-        known = run.steps ?? sizes.length;
-        await sync(`${run.what} ${this.name}`);
-        const logs = await this.#readLosses(slots, sizes);
-        if (Number.isNaN(logs.loss) && run.terminateOnNaN) {
-          const perBatch = await slots.data();
-          const bad = sizes.findIndex((_, b) => Number.isNaN(perBatch[b * names.length]));
-          throw new Error(`${run.what}: the loss became NaN at epoch ${epoch + 1}, batch ${bad + 1} (pass terminateOnNaN: false to continue)`);
-        }
-        const validation = await run.validate();
-        if (validation) for (const [k, v] of Object.entries(validation)) logs[`val_${k}`] = v;
-        bar.endEpoch(logs, sizes.length);
-        history.record(epoch, logs);
-        for (const c of callbacks) await c.onEpochEnd?.(epoch, logs);
-      }
-      for (const c of callbacks) await c.onTrainEnd?.(history);
-    } finally {
-      slots.dispose();
-    }
-    return history;
+  /** Trains on (x, y): Keras's fit. Inputs and targets as for predict (targets per output). */
+  async fit(x: DataArg, y: DataArg, args: FitArgs = {}): Promise<History> {
+    const { fit } = await import('./training.js');
+    return fit(this, x, y, args);
   }
 
   /**
    * Trains on batches from a data set (TF.js's model.fitDataset): an async iterable or iterable of
-   * { xs, ys } (or [xs, ys]) as fit() takes them. Each batch is uploaded while the GPU trains on the
-   * previous one (fit_dataset.ts). Without batchesPerEpoch every epoch is one pass (the data set
-   * must start a new pass on each iteration); with it, epochs take that many batches of one pass.
+   * { xs, ys } (or [xs, ys]) in the forms fit() takes. Each batch is uploaded while the GPU trains
+   * on the previous one. Without batchesPerEpoch every epoch is one pass over the data set.
    */
   async fitDataset(dataset: Dataset, args: FitDatasetArgs = {}): Promise<History> {
-    this.#checkCompiled('fitDataset');
-    const common = this.#commonArgs(args, 'fitDataset');
-    const { batchesPerEpoch } = args;
-    if (batchesPerEpoch !== undefined && !(Number.isInteger(batchesPerEpoch) && batchesPerEpoch > 0)) throw new Error(`fitDataset: batchesPerEpoch must be a positive integer, got ${batchesPerEpoch}`);
-    iteratorOf(dataset, 'fitDataset: dataset');
-    const v = args.validationData;
-    const { validationBatchSize = 32 } = args;
-    if (!(Number.isInteger(validationBatchSize) && validationBatchSize > 0)) throw new Error(`fitDataset: validationBatchSize must be a positive integer, got ${validationBatchSize}`);
-    if (Array.isArray(v)) {
-      if (v.length !== 2) throw new Error('fitDataset: validationData must be [x, y] or a data set of batches');
-      this.#checkXY(v[0], v[1], 'fitDataset: validationData');
-    } else if (v !== undefined) iteratorOf(v, 'fitDataset: validationData');
-    await this.#ensureOptimizer();
-    const upload = (element: unknown, what: string): StepBatch => {
-      const { x, y } = elementData(element, what);
-      this.#checkXY(x, y, what);
-      return uploadBatch(x, y, common.scale, (source, n) => this.#order(source, n, null));
-    };
-    const passes = new DatasetPasses(dataset, batchesPerEpoch ?? null, upload);
-    try {
-      return await this.#runTraining({
-        ...common,
-        what: 'fitDataset',
-        steps: batchesPerEpoch ?? null,
-        validates: v !== undefined,
-        batches: (epoch) => passes.epoch(epoch, () => (this.stopTraining = true)),
-        validate: async () => {
-          if (v === undefined) return null;
-          if (Array.isArray(v)) return this.#evaluateSource(new BatchSource(v[0], common.scale), v[0] === v[1] ? null : new BatchSource(v[1], common.scale), 0, v[0].shape[0], validationBatchSize, true);
-          return this.#evaluateBatches(new DatasetPasses(v, null, upload, 'fitDataset: validation').epoch(0));
-        },
-      });
-    } finally {
-      await passes.close();
-      if (passes.exhausted && common.verbose) console.warn('fitDataset: the data set ran out before epochs × batchesPerEpoch batches; training stopped early (as TF.js does)');
-    }
-  }
-
-  /** Sample order for an epoch: 0…n-1, shuffled when a generator is given; uploaded when batches come from the GPU. */
-  #order(source: BatchSource, n: number, random: (() => number) | null, offset = 0): Order {
-    const host = Int32Array.from({ length: n }, (_, i) => i + offset);
-    if (random) {
-      for (let i = n - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [host[i], host[j]] = [host[j], host[i]];
-      }
-    }
-    return { host, gpu: source.resident ? (tensor(host) as Tensor<'int32'>) : null };
-  }
-
-  /** Reads the loss slots of the batches of these sizes and averages them weighted by size. */
-  async #readLosses(slots: Tensor, sizes: readonly number[]): Promise<Logs> {
-    const values = await slots.data();
-    const names = ['loss', ...this.metrics];
-    const logs: Logs = { loss: 0 };
-    let seen = 0;
-    sizes.forEach((size, b) => {
-      seen += size;
-      names.forEach((name, k) => (logs[name] = (logs[name] ?? 0) + values[b * names.length + k] * size));
-    });
-    for (const name of names) logs[name] = logs[name]! / seen;
-    return logs;
-  }
-
-  async #evaluateSource(xs: BatchSource, ys: BatchSource | null, offset: number, n: number, batchSize: number, owned: boolean): Promise<Logs> {
-    try {
-      return await this.#evaluateBatches(this.#rowBatches(xs, ys, this.#order(xs, n, null, offset), n, batchSize));
-    } finally {
-      if (owned) {
-        xs.dispose();
-        ys?.dispose();
-      }
-    }
-  }
-
-  /** Mean losses and metrics over batches, in inference mode. */
-  async #evaluateBatches(batches: AsyncIterable<StepBatch>): Promise<Logs> {
-    const stride = 1 + this.metrics.length;
-    let slots = empty([16 * stride]);
-    const sizes: number[] = [];
-    try {
-      for await (const batch of batches) {
-        try {
-          slots = grownSlots(slots, (sizes.length + 1) * stride);
-          const pass = this.#forward(batch.x, false, 0);
-          this.#addLosses(pass, batch.x, batch.y, slots, sizes.length, false);
-          this.#freePass(pass);
-        } finally {
-          batch.release();
-        }
-        sizes.push(batch.count);
-      }
-      return await this.#readLosses(slots, sizes);
-    } finally {
-      slots.dispose();
-    }
+    const { fitDataset } = await import('./training.js');
+    return fitDataset(this, dataset, args);
   }
 
   /**
-   * The mean loss over (x, y), and the metrics: { loss, ...metrics }. With reduction 'none', the
+   * The mean loss over (x, y), the per-output losses and the metrics. With reduction 'none', the
    * compiled loss of each sample instead (mean over its elements, no penalties), as a GPU tensor [N]:
    * an autoencoder's anomaly scores.
    */
-  async evaluate(x: Data, y: Data, args: PredictArgs & { reduction: 'none' }): Promise<Tensor>;
-  async evaluate(x: Data, y: Data, args?: PredictArgs & { reduction?: 'mean' }): Promise<Logs>;
-  async evaluate(x: Data, y: Data, args: PredictArgs & { reduction?: 'mean' | 'none' } = {}): Promise<Logs | Tensor> {
-    this.#checkCompiled('evaluate');
-    this.#checkXY(x, y, 'evaluate');
-    const { reduction = 'mean' } = args;
-    if (reduction !== 'mean' && reduction !== 'none') throw new Error(`evaluate: reduction must be 'mean' or 'none', got '${String(reduction)}'`);
-    const xs = new BatchSource(x, args.scale ?? 1);
-    const ys = x === y ? null : new BatchSource(y, args.scale ?? 1);
-    if (reduction === 'none') return this.#sampleLosses(xs, ys, args.batchSize ?? 32);
-    return this.#evaluateSource(xs, ys, 0, xs.numSamples, args.batchSize ?? 32, true);
-  }
-
-  /** The compiled loss per sample, batch by batch into one [N] tensor (no readback). */
-  #sampleLosses(xs: BatchSource, ys: BatchSource | null, batchSize: number): Promise<Tensor> {
-    return this.#eachPrediction(xs, ys, batchSize, empty([xs.numSamples]), (yPred, yb, first, result) => sampleScores(yPred, yb, this.loss!, result, first));
+  async evaluate(x: DataArg, y: DataArg, args: EvaluateArgs & { reduction: 'none' }): Promise<Tensor<'float32'>>;
+  async evaluate(x: DataArg, y: DataArg, args?: EvaluateArgs & { reduction?: 'mean' }): Promise<Logs>;
+  async evaluate(x: DataArg, y: DataArg, args: EvaluateArgs & { reduction?: 'mean' | 'none' } = {}): Promise<Logs | Tensor<'float32'>> {
+    const { evaluate } = await import('./training.js');
+    return evaluate(this, x, y, args);
   }
 
   /**
-   * Runs the model over a source batch by batch (inference), handing each batch's prediction, its
-   * targets (ys, or the inputs) and first sample index to `use`, which writes into `result`.
+   * One training step on one batch. Returns its loss; with several outputs or metrics, TF.js's
+   * list: [total, each output's loss (several outputs only), each metric].
    */
-  async #eachPrediction<T extends Tensor>(xs: BatchSource, ys: BatchSource | null, batchSize: number, result: T, use: (yPred: Tensor, yb: Tensor, first: number, result: T) => void): Promise<T> {
-    const n = xs.numSamples;
-    const order = this.#order(xs, n, null);
-    try {
-      for (let first = 0; first < n; first += batchSize) {
-        const count = Math.min(batchSize, n - first);
-        const xb = xs.batch(order, first, count);
-        const yb = ys ? ys.batch(order, first, count) : xb;
-        const pass = this.#forward(xb, false, 0);
-        use(pass.outputs.at(-1)!, yb, first, result);
-        this.#freePass(pass);
-        xb.dispose();
-        if (yb !== xb) yb.dispose();
-        flush();
-      }
-      await sync();
-      return result;
-    } catch (e) {
-      result.dispose();
-      throw e;
-    } finally {
-      order.gpu?.dispose();
-      xs.dispose();
-      ys?.dispose();
-    }
-  }
-
-  /** One training step on one batch; returns its loss (reads it back). */
-  async trainOnBatch(x: Data, y: Data, args: { scale?: number; seed?: number } = {}): Promise<number> {
-    this.#checkCompiled('trainOnBatch');
-    this.#checkXY(x, y, 'trainOnBatch');
-    await this.#ensureOptimizer();
-    const xs = new BatchSource(x, args.scale ?? 1);
-    const ys = x === y ? xs : new BatchSource(y, args.scale ?? 1);
-    const n = xs.numSamples;
-    const order = this.#order(xs, n, null);
-    const slots = empty([1 + this.metrics.length]);
-    try {
-      const xb = xs.batch(order, 0, n);
-      const yb = ys === xs ? xb : ys.batch(order, 0, n);
-      this.#trainStep(xb, yb, slots, 0, args.seed ?? this.#step);
-      xb.dispose();
-      if (yb !== xb) yb.dispose();
-      await sync(`trainOnBatch ${this.name}`);
-      return (await slots.data())[0];
-    } finally {
-      slots.dispose();
-      order.gpu?.dispose();
-      xs.dispose();
-      if (ys !== xs) ys.dispose();
-    }
-  }
-
-  /** The model's outputs for x, as one GPU tensor [N, ...outputShape] (read it with .data()). */
-  async predict(x: Data, args: PredictArgs = {}): Promise<Tensor<'float32'>> {
-    checkData(x, this.inputShape, 'predict: x');
-    const xs = new BatchSource(x, args.scale ?? 1);
-    const n = xs.numSamples;
-    const result = empty([n, ...this.outputShape], 'float32');
-    const rowBytes = (result.size / n) * 4;
-    return this.#eachPrediction(xs, null, args.batchSize ?? 32, result, (yPred, _, first, out) => {
-      encoder().copyBufferToBuffer(yPred.buffer, 0, out.buffer, first * rowBytes, yPred.shape[0] * rowBytes);
-    });
+  async trainOnBatch(x: DataArg, y: DataArg, args: { scale?: number; seed?: number } = {}): Promise<number | number[]> {
+    const { trainOnBatch } = await import('./training.js');
+    return trainOnBatch(this, x, y, args);
   }
 
   /**
    * Saves in TensorFlow.js's layers format (model.json + binary weight shards): 'file://dir' in
    * Node, 'downloads://name' or 'indexeddb://name' in a browser, or an IOHandler.
    */
-  save(destination: string | IOHandler): Promise<SaveResult> {
+  async save(destination: string | IOHandler): Promise<SaveResult> {
+    const { saveModel } = await import('./io/index.js');
     return saveModel(this, destination);
   }
 
   /** Loads weights saved by save() (or TF.js) into this model; on any error the weights are unchanged. */
-  loadWeights(source: string | IOHandler): Promise<void> {
+  async loadWeights(source: string | IOHandler): Promise<void> {
+    const { loadWeightsInto } = await import('./io/index.js');
     return loadWeightsInto(this, source);
   }
 
@@ -609,28 +393,38 @@ export class Model {
   }
 
   /** All weights as Float32Arrays, in Keras's order (layer by layer; kernel, then bias). */
-  async getWeights(): Promise<Float32Array[]> {
-    return (await Promise.all(this.layers.map((l) => l.getWeights()))).flat();
+  override async getWeights(): Promise<Float32Array[]> {
+    return Promise.all(this.weights.map((w) => w.value.data() as Promise<Float32Array>));
   }
 
   /** Replaces all weights; every shape is checked first, so a bad list changes nothing. */
-  setWeights(values: readonly Float32Array[]): void {
+  override setWeights(values: readonly Float32Array[]): void {
     const weights = this.weights;
-    if (values.length !== weights.length) throw new Error(`model '${this.name}' has ${weights.length} weights, got ${values.length} arrays`);
+    if (!Array.isArray(values) || values.length !== weights.length) throw new Error(`model '${this.name}' has ${weights.length} weights, got ${Array.isArray(values) ? values.length : typeof values} arrays`);
     weights.forEach((w, i) => {
-      if (values[i].length !== w.value.size) throw new Error(`model '${this.name}': weight '${w.name}' has shape ${formatShape(w.shape)} (${w.value.size} values), got ${values[i].length}`);
+      if (!(values[i] instanceof Float32Array) || values[i].length !== w.value.size) throw new Error(`model '${this.name}': weight '${w.name}' has shape ${formatShape(w.shape)} (${w.value.size} values), got ${values[i]?.length ?? typeof values[i]}`);
     });
-    let k = 0;
-    for (const layer of this.layers) {
-      layer.setWeights(values.slice(k, k + layer.weights.length));
-      k += layer.weights.length;
-    }
+    const owner = new Map<Weight, Layer>();
+    const walk = (m: AnyModel) => {
+      for (const l of m.layers) {
+        if (l instanceof Model) walk(l);
+        else for (const w of l.weights) owner.set(w, l);
+      }
+    };
+    walk(this);
+    // Layer by layer, so that each layer checks and writes its own (in place: optimizer slots refer to the buffers).
+    const byLayer = new Map<Layer, Float32Array[]>();
+    weights.forEach((w, i) => {
+      const l = owner.get(w)!;
+      byLayer.set(l, [...(byLayer.get(l) ?? []), values[i]]);
+    });
+    for (const [layer, vs] of byLayer) layer.setWeights(vs);
   }
 }
 
-/** Keras's functional model: model({ inputs, outputs }). */
-export function model(args: { inputs: SymbolicTensor; outputs: SymbolicTensor; name?: string }): Model {
-  return new Model(args);
+/** Keras's functional model: model({ inputs, outputs }), each a tensor or a list. */
+export function model<O extends Outputs>(args: { inputs: SymbolicTensor | readonly SymbolicTensor[]; outputs: O; name?: string }): Model<O> {
+  return new Model<O>(args);
 }
 
 /** Keras's Sequential as a function: the layers applied in order to input({ shape }). */
@@ -642,3 +436,4 @@ export function sequential(args: { layers: Layer[]; inputShape?: Shape; name?: s
   for (const layer of args.layers) y = layer.apply(y);
   return new Model({ inputs: x, outputs: y, name: args.name });
 }
+

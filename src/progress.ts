@@ -1,7 +1,7 @@
 // Keras's progress line: `875/875 [==============================] - 15s 17ms/step - loss: 0.0061 - val_loss: 0.0058`.
 // On a TTY it redraws in place (reading the loss at most once a second, since a read stalls the
 // GPU queue); elsewhere (logs, the browser console) it prints one line per epoch.
-import type { Logs } from './model.js';
+import type { Logs } from './training.js';
 
 interface Out {
   isTTY?: boolean;

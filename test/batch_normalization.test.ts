@@ -126,7 +126,7 @@ describe('BatchNormalization in a model', () => {
     const data = uniform(4 * 72, 9, 0, 1);
     const target = uniform(4 * 72, 10, 0, 1);
     for (let step = 0; step < 4; step++) {
-      const l = await m.trainOnBatch({ data, shape }, { data: target, shape });
+      const l = (await m.trainOnBatch({ data, shape }, { data: target, shape })) as number;
       const tl = (await t.trainOnBatch(tf.tensor(data, shape), tf.tensor(target, shape))) as number;
       expectClose([l], [tl], { atol: 2e-5, rtol: 2e-4 }, `loss at step ${step}`);
     }

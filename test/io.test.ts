@@ -356,7 +356,7 @@ describe('bad input changes nothing and names the culprit', () => {
       return { ...a, modelTopology: topology };
     };
     const name = (a.modelTopology as { config: { layers: { name: string }[] } }).config.layers[2].name;
-    await expect(loadModel(from(edit((l) => (l[2].class_name = 'LeakyReLU'))))).rejects.toThrow(new RegExp(`unknown layer class 'LeakyReLU' for layer '${name}' \\(LeakyReLU\\)`));
+    await expect(loadModel(from(edit((l) => (l[2].class_name = 'LocallyConnected2D'))))).rejects.toThrow(new RegExp(`unknown layer class 'LocallyConnected2D' for layer '${name}' \\(LocallyConnected2D\\)`));
     await expect(loadModel(from(edit((l) => (l[3].config.dilation_rate = [2, 2]))))).rejects.toThrow(/layer '.*' \(Conv2D\): dilation_rate \[2,2\] is not supported/);
     await expect(loadModel(from(edit((l) => (l[1].config.activation = 'softmax'))))).rejects.toThrow(/layer '.*' \(Conv2D\): unknown activation 'softmax'/);
     await expect(loadModel(from({ ...a, modelTopology: { class_name: 'GraphModel', config: {} } }))).rejects.toThrow(/unknown model class 'GraphModel'/);

@@ -11,11 +11,14 @@ import { rng, uniform, expectClose, type Tolerance } from './helpers.js';
 
 export interface LayerCase {
   layer: Layer;
-  /** Per-sample input shape. */
-  inputShape: number[];
+  /** Per-sample input shape; a list of shapes for a layer that takes a list (merges). */
+  inputShape: number[] | number[][];
   batch: number;
-  /** float64 forward: (x [batch, ...inputShape], weights in the layer's order) → y (row-major). */
-  reference(x: Float64Array, weights: Float64Array[]): Float64Array;
+  /**
+   * float64 forward: (x [batch, ...inputShape] — one array per input for a list —, weights in the
+   * layer's order) → y (row-major).
+   */
+  reference(x: Float64Array & Float64Array[], weights: Float64Array[]): Float64Array;
   /** Forward tolerance; gradients get 10× of it. Default atol 1e-5, rtol 1e-4. */
   tol?: Tolerance;
   /** Finite-difference checks per tensor (default 6). */
@@ -31,25 +34,28 @@ export async function runLayerTest(c: LayerCase): Promise<void> {
   const { layer, batch } = c;
   const tol = c.tol ?? { atol: 1e-5, rtol: 1e-4 };
   const seed = c.seed ?? 1;
-  const out = layer.apply(input({ shape: c.inputShape }));
+  const list = Array.isArray(c.inputShape[0]);
+  const shapes = (list ? c.inputShape : [c.inputShape]) as number[][];
+  const symbolic = shapes.map((shape) => input({ shape }));
+  const out = layer.apply(list ? symbolic : symbolic[0]);
   c.afterBuild?.();
   const outShape = out.sampleShape;
-  expect([...layer.computeOutputShape(c.inputShape)]).toEqual([...outShape]);
+  expect([...(layer.computeOutputShape(list ? shapes : shapes[0]) as Shape)]).toEqual([...outShape]);
 
-  const xShape: Shape = [batch, ...c.inputShape];
-  const xHost = uniform(xShape.reduce((a, b) => a * b, 1), seed);
+  const xHosts = shapes.map((shape, i) => uniform([batch, ...shape].reduce((a, b) => a * b, 1), seed + 10 * i));
   const weights = (await layer.getWeights()).map((w) => Float64Array.from(w));
-  const x = tensor(xHost, xShape);
+  const xs = xHosts.map((h, i) => tensor(h, [batch, ...shapes[i]]));
   const state: CallState = { training: c.training ?? false, seed: 1, step: 0, saved: [] };
-  const y = layer.forward(x, state);
+  const [y] = layer.run(xs, state);
   expect([...y.shape], `${layer.name}: output shape`).toEqual([batch, ...outShape]);
-  const yRef = c.reference(Float64Array.from(xHost), weights);
-  expectClose(await y.data(), yRef, tol, `${layer.name} forward`);
+  const reference = (x64s: Float64Array[], ws: Float64Array[]) => c.reference((list ? x64s : x64s[0]) as Float64Array & Float64Array[], ws);
+  const x64s = xHosts.map((h) => Float64Array.from(h));
+  expectClose(await y.data(), reference(x64s, weights), tol, `${layer.name} forward`);
 
   // L = Σ y·dy, so dL/dx and dL/dW are what backward returns for upstream gradient dy.
   const dyHost = uniform(y.size, seed + 1);
-  const loss = (xs: Float64Array, ws: Float64Array[]) => c.reference(xs, ws).reduce((s, v, i) => s + v * dyHost[i], 0);
-  const dx = layer.backward(tensor(dyHost, y.shape), x, y, state, true);
+  const loss = (inputs: Float64Array[], ws: Float64Array[]) => reference(inputs, ws).reduce((s, v, i) => s + v * dyHost[i], 0);
+  const dxs = layer.runBackward([tensor(dyHost, y.shape)], xs, [y], state, xs.map(() => true));
   const gradTol = { atol: tol.atol * 10, rtol: tol.rtol * 10 };
   const probe = rng(seed + 2);
   const h = 1e-6;
@@ -64,8 +70,10 @@ export async function runLayerTest(c: LayerCase): Promise<void> {
     });
     expectClose(idx.map((i) => got[i]), fd, gradTol, what);
   };
-  const x64 = Float64Array.from(xHost);
-  check(await dx!.data(), x64, (v) => loss(v, weights), `${layer.name} dL/dx`);
+  for (const [i, dx] of dxs.entries()) {
+    expect(dx, `${layer.name} gives a gradient for input ${i}`).not.toBeNull();
+    check(await dx!.data(), x64s[i], (v) => loss(x64s.map((u, j) => (j === i ? v : u)), weights), `${layer.name} dL/dx${list ? i : ''}`);
+  }
   for (const [k, w] of layer.weights.entries()) {
     // State the optimizer never moves (BatchNormalization's moving averages) gets no gradient.
     if (!w.trainable) {
@@ -73,7 +81,7 @@ export async function runLayerTest(c: LayerCase): Promise<void> {
       continue;
     }
     expect(w.grad, `${w.name} has a gradient`).not.toBeNull();
-    check(await w.grad!.data(), weights[k], (v) => loss(x64, weights.map((u, j) => (j === k ? v : u))), `${w.name} gradient`);
+    check(await w.grad!.data(), weights[k], (v) => loss(x64s, weights.map((u, j) => (j === k ? v : u))), `${w.name} gradient`);
     w.grad!.dispose();
     w.grad = null;
   }

@@ -69,7 +69,7 @@ describe('LayerNormalization', () => {
     const data = uniform(120, 2);
     const target = uniform(120, 3);
     for (let step = 0; step < 3; step++) {
-      const l = await m.trainOnBatch({ data, shape }, { data: target, shape });
+      const l = (await m.trainOnBatch({ data, shape }, { data: target, shape })) as number;
       const tl = (await t.trainOnBatch(tf.tensor(data, shape), tf.tensor(target, shape))) as number;
       expectClose([l], [tl], { atol: 2e-5, rtol: 2e-4 }, `loss at step ${step}`);
     }

@@ -98,7 +98,7 @@ describe('Model against TensorFlow.js', () => {
       const shape = [batch, ...m.inputShape];
       const x = uniform(shape.reduce((a, b) => a * b), 9, 0, 1);
       for (let step = 0; step < 2; step++) {
-        const l = await m.trainOnBatch({ data: x, shape }, { data: x, shape });
+        const l = (await m.trainOnBatch({ data: x, shape }, { data: x, shape })) as number;
         const tl = (await t.trainOnBatch(tf.tensor(x, shape), tf.tensor(x, shape))) as number;
         expectClose([l], [tl], tol, `loss at step ${step}`);
       }
@@ -201,7 +201,7 @@ describe('Model API', () => {
     const t = tensor(floats, [8, 12]);
     const la = await a.trainOnBatch(t, t);
     const lb = await b.trainOnBatch({ data: pixels, shape: [8, 12] }, { data: pixels, shape: [8, 12] }, { scale: 1 / 255 });
-    expectClose([lb], [la], { atol: 1e-6, rtol: 1e-5 }, 'loss');
+    expectClose([lb as number], [la as number], { atol: 1e-6, rtol: 1e-5 }, 'loss');
   });
 });
 

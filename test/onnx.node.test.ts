@@ -74,7 +74,7 @@ function describable(m: Model): boolean {
 /** One training step of `target` (compiled like `m`) must give m's loss and weights after its step. */
 async function expectSameStep(target: Model, m: Model, xs: HostData, y: HostData, after: { loss: number; weights: Float32Array[] }, what: string): Promise<void> {
   target.compile({ optimizer: twin(m.optimizer!), loss: m.loss! });
-  expectClose([await target.trainOnBatch(xs, y)], [after.loss], TOLERANCE, `loss of the step (${what})`);
+  expectClose([(await target.trainOnBatch(xs, y)) as number], [after.loss], TOLERANCE, `loss of the step (${what})`);
   const weights = await target.getWeights();
   expect(weights.length).toBe(after.weights.length);
   after.weights.forEach((w, i) => expectClose(weights[i], w, TOLERANCE, `weight ${i} after one step (${what})`));
@@ -113,7 +113,7 @@ async function expectRoundTrip(m: Model, options: { batch?: number; seed?: numbe
     // Targets in (0, 1), which binary cross-entropy needs.
     const y = { data: uniform(yShape.reduce((a, b) => a * b), seed + 1, 0.05, 0.95), shape: yShape };
     const xs = { data: x, shape };
-    const loss = await m.trainOnBatch(xs, y);
+    const loss = (await m.trainOnBatch(xs, y)) as number;
     const after = { loss, weights: await m.getWeights() };
     await expectSameStep(back, m, xs, y, after, `${m.name}, with metadata`);
     if (graphTrains) await expectSameStep(graphOnly, m, xs, y, after, `${m.name}, graph alone`);
@@ -217,8 +217,8 @@ describe('export: ONNX Runtime agrees with wgslnet; import predicts and trains l
 
   it('names a layer it cannot export', async () => {
     class Custom extends layers.Layer {
-      readonly className = 'Custom';
-      constructor() { super({ name: 'mine' }, 'Custom'); }
+      static override readonly className = 'Custom';
+      constructor() { super({ name: 'mine' }); }
       computeOutputShape(s: number[]) { return s; }
       forward(x: never) { return x; }
       backward(dy: never) { return dy; }

@@ -45,9 +45,9 @@ it('imports the PyTorch-style autoencoder: wgslnet (NHWC) predicts what ONNX Run
   // It trains: a few steps of Adam on reconstruction lower the loss.
   m.compile({ optimizer: optimizers.adam({ learningRate: 0.01 }), loss: 'meanSquaredError' });
   const x = { data: nhwc, shape: [batch, 8, 8, 3] };
-  const first = await m.trainOnBatch(x, x);
-  let last = first;
-  for (let i = 0; i < 20; i++) last = await m.trainOnBatch(x, x);
+  const first = (await m.trainOnBatch(x, x)) as number;
+  let last: number = first;
+  for (let i = 0; i < 20; i++) last = (await m.trainOnBatch(x, x)) as number;
   expect(last).toBeLessThan(first * 0.9);
   m.dispose();
 });

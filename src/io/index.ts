@@ -3,7 +3,7 @@
 // 'http(s)://' here, 'file://' once wgslnet/node is imported. ONNX files: 'onnx://' (Node),
 // 'downloads://name.onnx', and loadOnnx(). A plain string is a file path where
 // 'file://' is registered (Node) and a URL relative to the page otherwise.
-import type { Model } from '../model.js';
+import type { AnyModel, Model } from '../model.js';
 import { matchWeights, modelArtifacts, modelFromTopology, specsBytes, type IOHandler, type ModelArtifacts, type SaveResult } from './serialization.js';
 import { downloadsHandler, httpHandler, indexedDBHandler } from './browser.js';
 import { loadLimits, overLimit, type LoadOptions } from './limits.js';
@@ -47,7 +47,7 @@ function isOnnxDestination(destination: string | IOHandler): boolean {
 }
 
 /** Saves topology and weights (model.save); ONNX destinations load the exporter on first use. */
-export async function saveModel(model: Model, destination: string | IOHandler): Promise<SaveResult> {
+export async function saveModel(model: AnyModel, destination: string | IOHandler): Promise<SaveResult> {
   const handler = handlerFor(destination, 'save');
   if (!isOnnxDestination(destination)) return handler.save(await modelArtifacts(model));
   const { toOnnx } = await import('./onnx/export.js');
@@ -56,7 +56,7 @@ export async function saveModel(model: Model, destination: string | IOHandler): 
 }
 
 /** The model as ONNX bytes (opset 18, NHWC in and out; see io/onnx/export.ts), the exporter loaded on first use. */
-export async function toOnnx(model: Model): Promise<Uint8Array> {
+export async function toOnnx(model: AnyModel): Promise<Uint8Array> {
   return (await import('./onnx/export.js')).toOnnx(model);
 }
 
@@ -88,7 +88,7 @@ export async function loadOnnx(source: Uint8Array | ArrayBuffer | string, option
 }
 
 /** Loads saved weights into a model (model.loadWeights): everything is checked first, so an error changes nothing. */
-export async function loadWeightsInto(model: Model, source: string | IOHandler, options?: LoadOptions): Promise<void> {
+export async function loadWeightsInto(model: AnyModel, source: string | IOHandler, options?: LoadOptions): Promise<void> {
   const artifacts = await handlerFor(source, 'load', loadLimits(options)).load();
   model.setWeights(matchWeights(model, artifacts));
 }

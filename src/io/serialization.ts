@@ -1,26 +1,16 @@
 // Models in TensorFlow.js's layers format, browser-safe: Model ↔ Keras topology JSON (the
 // functional 'Model' class with snake_case configs, as TF.js's LayersModel.save writes it), and
 // weights ↔ one binary buffer described by weight specs in Keras's order. Reading accepts what
-// TF.js and Keras write: 'Sequential', 'Model' and 'Functional' topologies, Keras 2 and Keras 3
-// node formats. Options wgslnet cannot honour are errors naming the layer, never silently dropped.
-import { Model } from '../model.js';
-import { input } from '../graph.js';
-import type { SymbolicTensor } from '../graph.js';
-import type { Layer, LayerConfig } from '../layers/layer.js';
-import { Dense, dense } from '../layers/dense.js';
-import { ConvBase, conv2d, type Conv2DConfig } from '../layers/conv2d.js';
-import { conv2dTranspose } from '../layers/conv2d_transpose.js';
-import { maxPooling2d, PoolingBase, type Pooling2DConfig } from '../layers/max_pooling2d.js';
-import { averagePooling2d } from '../layers/average_pooling2d.js';
-import { UpSampling2D, upSampling2d } from '../layers/up_sampling2d.js';
-import { flatten } from '../layers/flatten.js';
-import { reshape } from '../layers/reshape.js';
-import { activation } from '../layers/activation.js';
-import { gaussianNoise } from '../layers/gaussian_noise.js';
-import { dropout } from '../layers/dropout.js';
-import { activationConstants, type ActivationName } from '../ops/activation.js';
-import type { L1L2 } from '../ops/regularizers.js';
-import type { InitializerName, InitializerSpec } from '../initializers.js';
+// TF.js and Keras write: 'Sequential', 'Model' and 'Functional' topologies (nested ones too),
+// Keras 2 and Keras 3 node formats. Each layer class writes and reads its own config
+// (getConfig/fromConfig); here configs only change case. Options wgslnet cannot honour are errors
+// naming the layer, never silently dropped.
+import { Model, type AnyModel } from '../model.js';
+import { input, type SymbolicTensor } from '../graph.js';
+import { InputLayer } from '../layers/input_layer.js';
+import type { Layer, LayerClass } from '../layers/layer.js';
+import { BUILTIN_LAYERS } from '../layers/index.js';
+import { registeredLayer, registeredLayerNames } from '../layers/registry.js';
 import { formatShape, sizeOf } from '../tensor.js';
 
 /** One weight in the binary data: TF.js's WeightsManifestEntry. */
@@ -85,80 +75,50 @@ type Json = Record<string, unknown>;
 const GENERATED_BY = 'wgslnet';
 
 // ---------------------------------------------------------------------------------------------
-// Saving: Model → topology
-
-const INITIALIZERS: Record<string, { scale: number; mode: string; distribution: string }> = {
-  glorotUniform: { scale: 1, mode: 'fan_avg', distribution: 'uniform' },
-  glorotNormal: { scale: 1, mode: 'fan_avg', distribution: 'normal' },
-  heUniform: { scale: 2, mode: 'fan_in', distribution: 'uniform' },
-  heNormal: { scale: 2, mode: 'fan_in', distribution: 'normal' },
-  lecunUniform: { scale: 1, mode: 'fan_in', distribution: 'uniform' },
-  lecunNormal: { scale: 1, mode: 'fan_in', distribution: 'normal' },
-};
-
-/** TF.js writes the variance-scaling family as VarianceScaling (its 'normal' is truncated, as ours). */
-function initializerToJson(spec: InitializerSpec): Json {
-  const o = typeof spec === 'string' ? { name: spec } : spec;
-  const seed = o.seed ?? null;
-  if (o.name in INITIALIZERS) return { class_name: 'VarianceScaling', config: { ...INITIALIZERS[o.name], seed } };
-  switch (o.name) {
-    case 'zeros': return { class_name: 'Zeros', config: {} };
-    case 'ones': return { class_name: 'Ones', config: {} };
-    case 'randomNormal': return { class_name: 'RandomNormal', config: { mean: o.mean ?? 0, stddev: o.stddev ?? 0.05, seed } };
-    case 'randomUniform': return { class_name: 'RandomUniform', config: { minval: o.minval ?? -0.05, maxval: o.maxval ?? 0.05, seed } };
-  }
-  throw new Error(`cannot save initializer '${o.name}'`);
-}
-
-function regularizerToJson(reg: L1L2 | undefined): Json | null {
-  return reg ? { class_name: 'L1L2', config: { l1: reg.l1 ?? 0, l2: reg.l2 ?? 0 } } : null;
-}
+// Keras's snake_case ↔ TF.js's camelCase (configs only; names and values are left as they are)
 
 function snakeCase(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-/** A layer's Keras config: getConfig() in snake_case, plus what TF.js writes that getConfig leaves out. */
-function layerConfig(layer: Layer): Json {
-  const config: Json = {};
-  for (const [k, v] of Object.entries(layer.getConfig())) if (v !== undefined) config[snakeCase(k)] = v;
-  if (layer instanceof Dense || layer instanceof ConvBase) {
-    const c = layer.config;
-    config.kernel_initializer = initializerToJson(c.kernelInitializer ?? 'glorotUniform');
-    config.bias_initializer = initializerToJson(c.biasInitializer ?? 'zeros');
-    config.kernel_regularizer = regularizerToJson(c.kernelRegularizer);
-    config.bias_regularizer = regularizerToJson(c.biasRegularizer);
-    config.kernel_constraint = null;
-    config.bias_constraint = null;
-  }
-  if (layer.className === 'InputLayer') return { ...config, dtype: 'float32', sparse: false, name: layer.name };
-  if (layer instanceof ConvBase) config.dilation_rate = [1, 1];
-  if (layer instanceof ConvBase || layer instanceof PoolingBase || layer instanceof UpSampling2D) config.data_format = 'channels_last';
-  config.activity_regularizer = regularizerToJson(layer.activityRegularizer);
-  return { ...config, name: layer.name, trainable: layer.trainable, dtype: 'float32' };
+function camelCase(key: string): string {
+  return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** The functional topology TF.js's LayersModel.save writes (class 'Model'). */
-export function modelTopology(model: Model): Json {
-  // A layer called twice has two nodes; a tensor is [producing layer, its node index, 0].
-  const nodeIndex = new Map(model.nodes.map((node) => [node, model.nodes.filter((n) => n.layer === node.layer).indexOf(node)]));
-  const ref = (t: SymbolicTensor) => (t.node ? [t.node.layer.name, nodeIndex.get(t.node)!, 0] : [model.layers[0].name, 0, 0]);
+function convertKeys(v: unknown, convert: (key: string) => string): unknown {
+  if (Array.isArray(v)) return v.map((e) => convertKeys(e, convert));
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Json = {};
+  for (const [k, e] of Object.entries(v)) if (e !== undefined) Object.defineProperty(out, convert(k), { value: convertKeys(e, convert), enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Saving: Model → topology
+
+/** A functional model's config: its layers with their inbound nodes, its inputs and outputs. */
+function modelConfig(model: AnyModel): Json {
+  // A layer called several times has a node per call, numbered in call order; a tensor is
+  // [producing layer, its node index, output index].
+  const nodesOf = (layer: Layer) => model.nodes.filter((n) => n.layer === layer).sort((p, q) => p.id - q.id);
+  const inputName = new Map(model.inputs.map((t, i) => [t, model.inputNames[i]]));
+  const ref = (t: SymbolicTensor) => (t.node ? [t.node.layer.name, nodesOf(t.node.layer).indexOf(t.node), t.outputIndex] : [inputName.get(t)!, 0, 0]);
   const layers = model.layers.map((layer) => ({
     name: layer.name,
     class_name: layer.className,
-    config: layerConfig(layer),
-    inbound_nodes: model.nodes.filter((n) => n.layer === layer).map((n) => [[...ref(n.input), {}]]),
+    config: layer instanceof Model ? modelConfig(layer) : convertKeys(layer.getConfig(), snakeCase),
+    inbound_nodes: layer instanceof InputLayer ? [] : nodesOf(layer).map((n) => n.inputs.map((t) => [...ref(t), {}])),
   }));
-  return {
-    class_name: 'Model',
-    config: { name: model.name, layers, input_layers: [ref(model.input)], output_layers: [ref(model.output)] },
-    keras_version: GENERATED_BY,
-    backend: 'webgpu',
-  };
+  return { name: model.name, layers, input_layers: model.inputs.map(ref), output_layers: model.outputs.map(ref) };
+}
+
+/** The functional topology TF.js's LayersModel.save writes (class 'Model'). */
+export function modelTopology(model: AnyModel): Json {
+  return { class_name: 'Model', config: modelConfig(model), keras_version: GENERATED_BY, backend: 'webgpu' };
 }
 
 /** Everything save() hands to an IOHandler: topology, weight specs in Keras's order, the weights back to back. */
-export async function modelArtifacts(model: Model): Promise<ModelArtifacts> {
+export async function modelArtifacts(model: AnyModel): Promise<ModelArtifacts> {
   const weights = model.weights;
   const seen = new Set<string>();
   for (const w of weights) {
@@ -185,168 +145,6 @@ export async function modelArtifacts(model: Model): Promise<ModelArtifacts> {
 // ---------------------------------------------------------------------------------------------
 // Loading: topology → Model
 
-/** Reads a layer's config, naming the layer in every error. */
-class ConfigReader {
-  constructor(
-    readonly c: Json,
-    readonly what: string,
-  ) {}
-
-  fail(why: string): Error {
-    return new Error(`${this.what}: ${why}`);
-  }
-
-  /** Options wgslnet does not implement must hold their default (any of `allowed`, null and absent always pass). */
-  only(key: string, ...allowed: unknown[]): void {
-    const v = this.c[key];
-    if (v === undefined || v === null || allowed.some((a) => JSON.stringify(a) === JSON.stringify(v))) return;
-    const supported = allowed.length ? ` (wgslnet supports ${allowed.map((a) => JSON.stringify(a)).join(' or ')})` : '';
-    throw this.fail(`${key} ${JSON.stringify(v)} is not supported${supported}`);
-  }
-
-  number(key: string): number {
-    const v = this.c[key];
-    if (typeof v !== 'number') throw this.fail(`${key} must be a number, got ${JSON.stringify(v)}`);
-    return v;
-  }
-
-  optional<T>(key: string): T | undefined {
-    return (this.c[key] ?? undefined) as T | undefined;
-  }
-
-  shape(key: string): number[] {
-    const v = this.c[key];
-    if (!Array.isArray(v) || !v.every((d) => Number.isInteger(d) && d > 0)) throw this.fail(`${key} must be a list of positive integers, got ${JSON.stringify(v)}`);
-    return v;
-  }
-
-  activation(key = 'activation'): ActivationName {
-    const v = (this.c[key] ?? 'linear') as ActivationName;
-    try {
-      activationConstants(v);
-    } catch (e) {
-      throw this.fail((e as Error).message);
-    }
-    return v;
-  }
-
-  initializer(key: string): InitializerSpec | undefined {
-    const v = this.c[key] as { class_name?: string; config?: Json } | null | undefined;
-    if (!v) return undefined;
-    const cfg = v.config ?? {};
-    const seed = typeof cfg.seed === 'number' ? cfg.seed : undefined;
-    const named = (name: InitializerName, extra: Json = {}): InitializerSpec => ({ name, ...(seed === undefined ? {} : { seed }), ...extra });
-    switch (v.class_name) {
-      case 'VarianceScaling': {
-        const distribution = cfg.distribution === 'truncated_normal' ? 'normal' : cfg.distribution;
-        const name = Object.keys(INITIALIZERS).find((k) => {
-          const o = INITIALIZERS[k];
-          return o.scale === (cfg.scale ?? 1) && o.mode === (cfg.mode ?? 'fan_in') && o.distribution === (distribution ?? 'normal');
-        });
-        // Only the initial values differ, and those are replaced by the saved weights.
-        return name ? named(name as InitializerName) : undefined;
-      }
-      case 'GlorotUniform': return named('glorotUniform');
-      case 'GlorotNormal': return named('glorotNormal');
-      case 'HeUniform': return named('heUniform');
-      case 'HeNormal': return named('heNormal');
-      case 'LecunUniform': return named('lecunUniform');
-      case 'LecunNormal': return named('lecunNormal');
-      case 'Zeros': return 'zeros';
-      case 'Ones': return 'ones';
-      case 'RandomNormal': return named('randomNormal', { mean: cfg.mean ?? 0, stddev: cfg.stddev ?? 0.05 });
-      case 'RandomUniform': return named('randomUniform', { minval: cfg.minval ?? -0.05, maxval: cfg.maxval ?? 0.05 });
-    }
-    return undefined;
-  }
-
-  regularizer(key: string): L1L2 | undefined {
-    const v = this.c[key] as { class_name?: string; config?: { l1?: number; l2?: number } } | null | undefined;
-    if (!v) return undefined;
-    if (!['L1L2', 'L1', 'L2'].includes(v.class_name ?? '')) throw this.fail(`${key} '${v.class_name}' is not supported (wgslnet supports L1L2, L1, L2)`);
-    return { l1: v.config?.l1 ?? 0, l2: v.config?.l2 ?? 0 };
-  }
-
-  /** What every layer takes: name, trainable, activity regularizer; float32 only. */
-  base(): LayerConfig {
-    const dtype = this.c.dtype as string | { config?: { name?: string } } | null | undefined;
-    const dtypeName = typeof dtype === 'object' && dtype !== null ? dtype.config?.name : dtype;
-    if (dtypeName !== undefined && dtypeName !== null && dtypeName !== 'float32') throw this.fail(`dtype '${dtypeName}' is not supported (wgslnet computes in float32)`);
-    return { name: this.optional<string>('name'), trainable: this.optional<boolean>('trainable'), activityRegularizer: this.regularizer('activity_regularizer') };
-  }
-
-  conv(): Conv2DConfig {
-    this.only('data_format', 'channels_last');
-    this.only('dilation_rate', 1, [1, 1]);
-    this.only('groups', 1);
-    this.only('kernel_constraint');
-    this.only('bias_constraint');
-    return {
-      ...this.base(),
-      filters: this.number('filters'),
-      kernelSize: this.c.kernel_size as Conv2DConfig['kernelSize'],
-      strides: this.optional('strides'),
-      padding: this.optional('padding'),
-      activation: this.activation(),
-      useBias: this.optional('use_bias'),
-      kernelInitializer: this.initializer('kernel_initializer'),
-      biasInitializer: this.initializer('bias_initializer'),
-      kernelRegularizer: this.regularizer('kernel_regularizer'),
-      biasRegularizer: this.regularizer('bias_regularizer'),
-    };
-  }
-
-  pooling(): Pooling2DConfig {
-    this.only('data_format', 'channels_last');
-    return { ...this.base(), poolSize: this.optional('pool_size'), strides: this.optional('strides'), padding: this.optional('padding') };
-  }
-}
-
-/** The layer classes wgslnet reads, from their Keras configs. */
-const READERS: Record<string, (r: ConfigReader) => Layer> = {
-  Dense: (r) => {
-    r.only('kernel_constraint');
-    r.only('bias_constraint');
-    return dense({
-      ...r.base(),
-      units: r.number('units'),
-      activation: r.activation(),
-      useBias: r.optional('use_bias'),
-      kernelInitializer: r.initializer('kernel_initializer'),
-      biasInitializer: r.initializer('bias_initializer'),
-      kernelRegularizer: r.regularizer('kernel_regularizer'),
-      biasRegularizer: r.regularizer('bias_regularizer'),
-      contractive: r.optional('contractive'),
-    });
-  },
-  Conv2D: (r) => conv2d(r.conv()),
-  Conv2DTranspose: (r) => {
-    r.only('output_padding');
-    return conv2dTranspose(r.conv());
-  },
-  MaxPooling2D: (r) => maxPooling2d(r.pooling()),
-  AveragePooling2D: (r) => averagePooling2d(r.pooling()),
-  UpSampling2D: (r) => {
-    r.only('data_format', 'channels_last');
-    r.only('interpolation', 'nearest');
-    return upSampling2d({ ...r.base(), size: r.optional('size') });
-  },
-  Flatten: (r) => {
-    r.only('data_format', 'channels_last');
-    return flatten(r.base());
-  },
-  Reshape: (r) => reshape({ ...r.base(), targetShape: r.shape('target_shape') }),
-  Activation: (r) => {
-    const name = r.c.activation === 'softmax' ? 'softmax' : r.activation();
-    return activation({ ...r.base(), activation: name });
-  },
-  GaussianNoise: (r) => gaussianNoise({ ...r.base(), stddev: r.number('stddev') }),
-  Dropout: (r) => {
-    r.only('noise_shape');
-    return dropout({ ...r.base(), rate: r.number('rate') });
-  },
-};
-
 interface LayerJson {
   class_name?: string;
   name?: string;
@@ -354,101 +152,132 @@ interface LayerJson {
   inbound_nodes?: unknown[];
 }
 
+const NESTED_MODELS = ['Sequential', 'Model', 'Functional'];
+const BUILTIN = new Map<string, LayerClass>(BUILTIN_LAYERS.map((c) => [c.className, c]));
+
 function describe(l: LayerJson): string {
   const name = l.name ?? l.config?.name;
-  return `layer ${name === undefined ? '' : `'${name}' `}(${l.class_name})`;
+  return `layer ${name === undefined ? '' : `'${String(name)}' `}(${String(l.class_name)})`;
+}
+
+function layerClass(l: LayerJson): LayerClass {
+  const name = typeof l.class_name === 'string' ? l.class_name : '';
+  const cls = BUILTIN.get(name) ?? registeredLayer(name);
+  if (cls) return cls;
+  const known = [...BUILTIN.keys(), ...registeredLayerNames(), ...NESTED_MODELS].join(', ');
+  throw new Error(`unknown layer class '${String(l.class_name)}' for ${describe(l)}; wgslnet reads ${known}. A custom layer class loads once registered: registerLayer(${name || 'MyLayer'}) before loading`);
 }
 
 function makeLayer(l: LayerJson): Layer {
-  const read = READERS[l.class_name ?? ''];
-  if (!read) {
-    const nested = ['Sequential', 'Model', 'Functional'].includes(l.class_name ?? '') ? ' (nested models are not supported: save the inner layers in one model)' : '';
-    throw new Error(`unknown layer class '${l.class_name}' for ${describe(l)}${nested}; wgslnet reads ${Object.keys(READERS).join(', ')}`);
-  }
-  return read(new ConfigReader(l.config ?? {}, describe(l)));
-}
-
-/** The per-sample input shape from an InputLayer or a first layer's config (Keras 2, TF.js or Keras 3 key). */
-function sampleShape(config: Json, what: string): number[] | undefined {
-  const batchShape = (config.batch_input_shape ?? config.batch_shape) as (number | null)[] | undefined;
-  const shape = batchShape ? batchShape.slice(1) : (config.input_shape as number[] | undefined);
-  if (shape && !shape.every((d) => Number.isInteger(d) && (d as number) > 0)) throw new Error(`${what}: input shape ${JSON.stringify(batchShape ?? shape)} must be known positive integers after the batch axis`);
-  return shape as number[] | undefined;
+  if (typeof l !== 'object' || l === null) throw new Error(`a topology's layer entry must be an object, got ${JSON.stringify(l)}`);
+  if (NESTED_MODELS.includes(l.class_name ?? '')) return modelFromConfig(l.class_name!, l.config ?? {});
+  const cls = layerClass(l);
+  const config = convertKeys(l.config ?? {}, camelCase) as Json;
+  if (config.name === undefined && l.name !== undefined) config.name = l.name;
+  return cls.fromConfig(config);
 }
 
 function sequentialFromJson(config: Json | LayerJson[]): Model {
   const entries = (Array.isArray(config) ? config : config.layers) as LayerJson[] | undefined;
-  if (!entries?.length) throw new Error(`Sequential topology has no layers`);
+  if (!Array.isArray(entries) || !entries.length) throw new Error(`Sequential topology has no layers`);
   const [first, ...rest] = entries;
-  const isInput = first.class_name === 'InputLayer';
-  const shape = sampleShape(first.config ?? {}, describe(first));
-  if (!shape) throw new Error(`Sequential topology: ${describe(first)} declares no input shape (batch_input_shape)`);
+  const isInput = first?.class_name === 'InputLayer';
+  const firstConfig = convertKeys(first?.config ?? {}, camelCase) as Json;
+  const batchShape = (firstConfig.batchInputShape ?? firstConfig.batchShape) as unknown[] | undefined;
+  if (!Array.isArray(batchShape)) throw new Error(`Sequential topology: ${describe(first)} declares no input shape (batch_input_shape)`);
+  const shape = batchShape.slice(1);
+  if (!shape.every((d) => Number.isInteger(d) && (d as number) > 0)) throw new Error(`${describe(first)}: input shape ${JSON.stringify(batchShape)} must be known positive integers after the batch axis`);
   const firstName = (first.config?.name ?? first.name) as string | undefined;
   // Keras names a Sequential's implicit input after its first layer.
-  let y = input({ shape, name: isInput ? firstName : firstName && `${firstName}_input` });
+  let y = input({ shape: shape as number[], name: isInput ? firstName : firstName && `${firstName}_input` });
   const x = y;
   for (const l of isInput ? rest : entries) y = makeLayer(l).apply(y);
   return new Model({ inputs: x, outputs: y, name: Array.isArray(config) ? undefined : (config.name as string | undefined) });
 }
 
+type Ref = [string, number, number];
+
 /** [layer, nodeIndex, tensorIndex] from a Keras 2 / TF.js node entry or a Keras 3 __keras_tensor__ arg. */
-function tensorRef(entry: unknown): [string, number, number] {
-  if (Array.isArray(entry)) return [entry[0], entry[1] ?? 0, entry[2] ?? 0];
-  const history = (entry as { config?: { keras_history?: [string, number, number] } })?.config?.keras_history;
-  if (!history) throw new Error(`cannot read inbound tensor ${JSON.stringify(entry)}`);
+function tensorRef(entry: unknown): Ref {
+  if (Array.isArray(entry) && typeof entry[0] === 'string') return [entry[0], entry[1] ?? 0, entry[2] ?? 0];
+  const history = (entry as { config?: { keras_history?: Ref } })?.config?.keras_history;
+  if (!Array.isArray(history) || typeof history[0] !== 'string') throw new Error(`cannot read inbound tensor ${JSON.stringify(entry)}`);
   return history;
 }
 
-/** A node's input tensors (Keras 2 / TF.js: a list of refs; Keras 3: { args: [...] }). */
-function nodeInputs(node: unknown): [string, number, number][] {
+/** A node's input tensors (Keras 2 / TF.js: a list of refs; Keras 3: { args: [...] }, a merge's args[0] a list). */
+function nodeInputs(node: unknown): Ref[] {
   if (Array.isArray(node)) return node.map(tensorRef);
-  const args = (node as { args?: unknown[] }).args ?? [];
-  return args.flatMap((a) => (Array.isArray(a) ? a : [a])).map(tensorRef);
+  const args = (node as { args?: unknown[] })?.args;
+  if (!Array.isArray(args)) throw new Error(`cannot read inbound node ${JSON.stringify(node)}`);
+  return args.flatMap((a) => (Array.isArray(a) && typeof a[0] !== 'string' ? a : [a])).map(tensorRef);
 }
 
 /** input_layers / output_layers: [[name, node, tensor], …], or Keras 3's single [name, node, tensor]. */
-function endpoints(v: unknown, key: string): [string, number, number] {
+function endpoints(v: unknown, key: string): Ref[] {
   const list = Array.isArray(v) && typeof v[0] === 'string' ? [v] : (v as unknown[] | undefined) ?? [];
-  if (list.length !== 1) throw new Error(`functional topology: ${key} lists ${list.length} tensors; wgslnet models have one input and one output`);
-  return tensorRef(list[0]);
+  if (!Array.isArray(list) || !list.length) throw new Error(`functional topology: ${key} lists no tensors`);
+  return list.map(tensorRef);
 }
 
 function functionalFromJson(config: Json): Model {
-  const entries = (config.layers ?? []) as LayerJson[];
-  const [inName] = endpoints(config.input_layers, 'input_layers');
-  const [outName, outNode] = endpoints(config.output_layers, 'output_layers');
+  const entries = config.layers as LayerJson[] | undefined;
+  if (!Array.isArray(entries)) throw new Error('functional topology has no layers list');
+  const inputRefs = endpoints(config.input_layers, 'input_layers');
+  const outputRefs = endpoints(config.output_layers, 'output_layers');
   const tensors = new Map<string, SymbolicTensor>();
-  const key = (name: string, node: number) => `${name}\u0000${node}`;
-  const pending = entries.map((l) => ({ l, name: (l.name ?? l.config?.name) as string, layer: null as Layer | null, done: 0 }));
+  const key = ([name, node, index]: Ref) => JSON.stringify([name, node, index]);
+  const names = new Set<string>();
+  const pending = entries.map((l) => {
+    if (typeof l !== 'object' || l === null) throw new Error(`a topology's layer entry must be an object, got ${JSON.stringify(l)}`);
+    const name = (l.name ?? l.config?.name) as string;
+    if (typeof name !== 'string') throw new Error(`functional topology: ${describe(l)} has no name`);
+    if (names.has(name)) throw new Error(`functional topology: two layers are named '${name}'`);
+    names.add(name);
+    const nodes = l.class_name === 'InputLayer' ? [] : (l.inbound_nodes ?? []);
+    if (!Array.isArray(nodes)) throw new Error(`${describe(l)}: inbound_nodes must be a list`);
+    return { l, name, nodes, layer: null as Layer | null, done: 0 };
+  });
   for (const p of pending) {
     if (p.l.class_name !== 'InputLayer') continue;
-    if (p.name !== inName) throw new Error(`functional topology: input layer '${p.name}' is not the model's input '${inName}'; wgslnet models have one input`);
-    const shape = sampleShape(p.l.config ?? {}, describe(p.l));
-    if (!shape) throw new Error(`functional topology: ${describe(p.l)} declares no input shape`);
-    tensors.set(key(p.name, 0), input({ shape, name: p.name }));
+    const layer = InputLayer.fromConfig({ ...(convertKeys(p.l.config ?? {}, camelCase) as Json), name: p.name });
+    tensors.set(key([p.name, 0, 0]), input({ shape: layer.inputShape!, name: p.name }));
   }
   // Call each layer's nodes in order once their inputs exist (Keras's from_config), until nothing moves.
   for (let progress = true; progress; ) {
     progress = false;
     for (const p of pending) {
-      const nodes = p.l.class_name === 'InputLayer' ? [] : (p.l.inbound_nodes ?? []);
-      while (p.done < nodes.length) {
-        const inputs = nodeInputs(nodes[p.done]);
-        if (inputs.length !== 1) throw new Error(`${describe(p.l)} takes ${inputs.length} inputs; wgslnet layers take one`);
-        const x = tensors.get(key(inputs[0][0], inputs[0][1]));
-        if (!x) break;
+      while (p.done < p.nodes.length) {
+        const refs = nodeInputs(p.nodes[p.done]);
+        const xs = refs.map((r) => tensors.get(key(r)));
+        if (xs.some((x) => !x)) break;
         p.layer ??= makeLayer(p.l);
-        tensors.set(key(p.name, p.done), p.layer.apply(x));
+        const args = p.layer.arity === 'list' ? (xs as SymbolicTensor[]) : refs.length === 1 ? xs[0]! : (xs as SymbolicTensor[]);
+        p.layer.applyAll(args).forEach((t, i) => tensors.set(key([p.name, p.done, i]), t));
         p.done++;
         progress = true;
       }
     }
   }
-  const x = tensors.get(key(inName, 0));
-  const y = tensors.get(key(outName, outNode));
-  if (!x) throw new Error(`functional topology: no InputLayer named '${inName}'`);
-  if (!y) throw new Error(`functional topology: output '${outName}' (node ${outNode}) is not computed from input '${inName}'`);
-  return new Model({ inputs: x, outputs: y, name: config.name as string | undefined });
+  for (const p of pending) {
+    if (p.done === p.nodes.length) continue;
+    const refs = nodeInputs(p.nodes[p.done]);
+    const missing = refs.find((r) => !tensors.has(key(r)))!;
+    if (!names.has(missing[0])) throw new Error(`functional topology: ${describe(p.l)} takes input from layer '${missing[0]}', which does not exist`);
+    throw new Error(`functional topology: ${describe(p.l)} waits for layer '${missing[0]}' (node ${missing[1]}), which is never computed: the graph has a cycle or reads a node that does not exist`);
+  }
+  const find = (r: Ref, what: string) => {
+    const t = tensors.get(key(r));
+    if (!t) throw new Error(`functional topology: ${what} '${r[0]}' (node ${r[1]}, tensor ${r[2]}) is ${names.has(r[0]) ? 'not computed' : 'not a layer of the model'}`);
+    return t;
+  };
+  const inputs = inputRefs.map((r) => find(r, 'input'));
+  const outputs = outputRefs.map((r) => find(r, 'output'));
+  return new Model({ inputs: inputs.length === 1 ? inputs[0] : inputs, outputs: outputs.length === 1 ? outputs[0] : outputs, name: config.name as string | undefined });
+}
+
+function modelFromConfig(className: string, config: Json): Model {
+  return className === 'Sequential' ? sequentialFromJson(config) : functionalFromJson(config);
 }
 
 /** A Model from a Keras / TF.js topology: 'Sequential', 'Model' or 'Functional'. */
@@ -458,12 +287,8 @@ export function modelFromTopology(topology: unknown): Model {
   }
   // Keras's converter nests the model under model_config.
   const t = ((topology as Json).model_config ?? topology) as { class_name?: string; config?: Json };
-  switch (t.class_name) {
-    case 'Sequential': return sequentialFromJson(t.config ?? {});
-    case 'Model':
-    case 'Functional': return functionalFromJson(t.config ?? {});
-  }
-  throw new Error(`unknown model class '${t.class_name}'; wgslnet reads 'Sequential', 'Model' and 'Functional' topologies`);
+  if (!NESTED_MODELS.includes(t.class_name ?? '')) throw new Error(`unknown model class '${String(t.class_name)}'; wgslnet reads 'Sequential', 'Model' and 'Functional' topologies`);
+  return modelFromConfig(t.class_name!, (t.config ?? {}) as Json);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -519,7 +344,7 @@ function decodeWeights(data: ArrayBuffer, specs: readonly WeightSpec[]): Map<str
  * when every name is found (TF.js's rule), else by position (Keras's rule, for a model rebuilt with
  * other automatic names); shapes must agree either way.
  */
-export function matchWeights(model: Model, artifacts: ModelArtifacts): Float32Array[] {
+export function matchWeights(model: AnyModel, artifacts: ModelArtifacts): Float32Array[] {
   const { weightSpecs, weightData } = artifacts;
   if (!weightSpecs || !weightData) throw new Error(`no weights to load for model '${model.name}' (the artifacts have no weightSpecs or weightData)`);
   const values = decodeWeights(concatBuffers(weightData), weightSpecs);

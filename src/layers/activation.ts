@@ -2,6 +2,7 @@ import { Layer, checkLayerActivation, checkOptions, type LayerConfig } from './l
 import { activationForward, activationBackward, type ActivationName } from '../ops/activation.js';
 import { softmax, softmaxBackward } from '../ops/softmax.js';
 import type { Shape, Tensor } from '../tensor.js';
+import { ConfigReader, type Json } from './config.js';
 
 export interface ActivationConfig extends LayerConfig {
   activation: ActivationName | 'softmax';
@@ -9,11 +10,11 @@ export interface ActivationConfig extends LayerConfig {
 
 /** A standalone activation (softmax over the last axis included). */
 export class Activation extends Layer {
-  readonly className = 'Activation';
+  static override readonly className = 'Activation';
   readonly activation: ActivationName | 'softmax';
 
   constructor(config: ActivationConfig) {
-    super(config, 'Activation');
+    super(config);
     checkOptions('Activation', config, ['activation']);
     this.activation = config.activation;
     if (this.activation !== 'softmax') checkLayerActivation('Activation', this.activation);
@@ -31,8 +32,13 @@ export class Activation extends Layer {
     return this.activation === 'softmax' ? softmaxBackward(y, dy) : activationBackward(y, dy, this.activation);
   }
 
-  getConfig(): Record<string, unknown> {
-    return { activation: this.activation };
+  override getConfig(): Json {
+    return { activation: this.activation, ...super.getConfig() };
+  }
+
+  static override fromConfig(config: Json): Activation {
+    const r = new ConfigReader(config, `layer '${String(config.name)}' (Activation)`);
+    return new Activation({ ...r.base(), activation: config.activation === 'softmax' ? 'softmax' : r.activation() });
   }
 }
 

@@ -6,11 +6,10 @@ import { avgPool2d, avgPool2dBackward } from '../ops/pooling.js';
 import type { Tensor } from '../tensor.js';
 
 export class AveragePooling1D extends Pooling1D {
-  static readonly className = 'AveragePooling1D';
-  readonly className = 'AveragePooling1D';
+  static override readonly className = 'AveragePooling1D';
 
   constructor(config: Pooling1DConfig = {}) {
-    super(config, 'AveragePooling1D');
+    super(config);
   }
 
   forward(x: Tensor): Tensor {

@@ -4,10 +4,10 @@ import { avgPool2d, avgPool2dBackward } from '../ops/pooling.js';
 import type { Tensor } from '../tensor.js';
 
 export class AveragePooling2D extends PoolingBase {
-  readonly className = 'AveragePooling2D';
+  static override readonly className = 'AveragePooling2D';
 
   constructor(config: Pooling2DConfig = {}) {
-    super(config, 'AveragePooling2D');
+    super(config);
   }
 
   forward(x: Tensor): Tensor {

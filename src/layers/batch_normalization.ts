@@ -13,6 +13,7 @@ import { batchNorm, batchNormBackward, batchNormStats } from '../ops/batch_norm.
 import { checkInitializer, type InitializerSpec } from '../initializers.js';
 import type { L1L2 } from '../ops/regularizers.js';
 import type { Shape, Tensor } from '../tensor.js';
+import { ConfigReader, serializeInitializer, serializeRegularizer, type Json } from './config.js';
 
 export interface BatchNormalizationConfig extends LayerConfig {
   /** The normalized (channel) axis, counting the batch axis as 0; negative counts from the end. Default -1. */
@@ -39,8 +40,7 @@ const OPTIONS = [
 ];
 
 export class BatchNormalization extends Layer {
-  static readonly className = 'BatchNormalization';
-  readonly className = 'BatchNormalization';
+  static override readonly className = 'BatchNormalization';
   readonly axis: number;
   readonly momentum: number;
   readonly epsilon: number;
@@ -52,7 +52,7 @@ export class BatchNormalization extends Layer {
   movingVariance!: Weight;
 
   constructor(readonly config: BatchNormalizationConfig = {}) {
-    super(config, 'BatchNormalization');
+    super(config);
     checkOptions('batchNormalization', config, OPTIONS);
     this.axis = config.axis ?? -1;
     if (!Number.isInteger(this.axis)) throw new Error(`batchNormalization: axis must be an integer, got ${JSON.stringify(config.axis)}`);
@@ -119,15 +119,40 @@ export class BatchNormalization extends Layer {
     return dx;
   }
 
-  getConfig(): Record<string, unknown> {
-    const init = (spec: InitializerSpec | undefined, fallback: string) => spec ?? fallback;
+  override getConfig(): Json {
     const c = this.config;
     return {
       axis: this.axis, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
-      betaInitializer: init(c.betaInitializer, 'zeros'), gammaInitializer: init(c.gammaInitializer, 'ones'),
-      movingMeanInitializer: init(c.movingMeanInitializer, 'zeros'), movingVarianceInitializer: init(c.movingVarianceInitializer, 'ones'),
-      betaRegularizer: c.betaRegularizer ?? null, gammaRegularizer: c.gammaRegularizer ?? null,
+      betaInitializer: serializeInitializer(c.betaInitializer ?? 'zeros'), gammaInitializer: serializeInitializer(c.gammaInitializer ?? 'ones'),
+      movingMeanInitializer: serializeInitializer(c.movingMeanInitializer ?? 'zeros'), movingVarianceInitializer: serializeInitializer(c.movingVarianceInitializer ?? 'ones'),
+      betaRegularizer: serializeRegularizer(c.betaRegularizer), gammaRegularizer: serializeRegularizer(c.gammaRegularizer),
+      betaConstraint: null, gammaConstraint: null,
+      ...super.getConfig(),
     };
+  }
+
+  static override fromConfig(config: Json): BatchNormalization {
+    const r = new ConfigReader(config, `layer '${String(config.name)}' (BatchNormalization)`);
+    r.only('betaConstraint');
+    r.only('gammaConstraint');
+    r.only('renorm', false);
+    r.only('synchronized', false);
+    // Keras writes axis as a list of one for the usual channel axis.
+    const axis = Array.isArray(config.axis) && config.axis.length === 1 ? config.axis[0] : config.axis;
+    return new BatchNormalization({
+      ...r.base(),
+      axis: axis as number | undefined,
+      momentum: r.optional('momentum'),
+      epsilon: r.optional('epsilon'),
+      center: r.optional('center'),
+      scale: r.optional('scale'),
+      betaInitializer: r.initializer('betaInitializer'),
+      gammaInitializer: r.initializer('gammaInitializer'),
+      movingMeanInitializer: r.initializer('movingMeanInitializer'),
+      movingVarianceInitializer: r.initializer('movingVarianceInitializer'),
+      betaRegularizer: r.regularizer('betaRegularizer'),
+      gammaRegularizer: r.regularizer('gammaRegularizer'),
+    });
   }
 
 }

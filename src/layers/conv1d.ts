@@ -7,6 +7,7 @@ import { as2d, check1d, run1d, single } from './one_d.js';
 import { conv2d as conv2dOp, conv2dBackwardFilter, conv2dBackwardInput, conv2dOutputShape } from '../ops/conv2d.js';
 import { activationBackward } from '../ops/activation.js';
 import { empty, type Shape, type Tensor } from '../tensor.js';
+import { ConfigReader, type Json } from './config.js';
 
 export interface Conv1DConfig extends Omit<Conv2DConfig, 'kernelSize' | 'strides'> {
   kernelSize: number;
@@ -15,13 +16,24 @@ export interface Conv1DConfig extends Omit<Conv2DConfig, 'kernelSize' | 'strides
 }
 
 export class Conv1D extends ConvBase {
-  static readonly className = 'Conv1D';
-  readonly className = 'Conv1D';
+  static override readonly className = 'Conv1D';
 
   constructor(config: Conv1DConfig) {
     const kernelSize = single('Conv1D', 'kernelSize', config.kernelSize);
     const strides = single('Conv1D', 'strides', config.strides ?? 1);
-    super({ ...config, kernelSize: [1, kernelSize], strides: [1, strides] }, 'Conv1D');
+    super({ ...config, kernelSize: [1, kernelSize], strides: [1, strides] });
+  }
+
+  /** Keras's Conv1D config: one kernel size, stride and dilation. */
+  override getConfig(): Json {
+    return { ...super.getConfig(), kernelSize: [this.kernelSize[1]], strides: [this.strides[1]], dilationRate: [1] };
+  }
+
+  static override fromConfig(config: Json): Conv1D {
+    const c = ConvBase.readConv({ ...config, dilationRate: undefined }, 'Conv1D');
+    new ConfigReader(config, `layer '${String(config.name)}' (Conv1D)`).only('dilationRate', 1, [1]);
+    const one = (v: unknown) => (Array.isArray(v) && v.length === 1 ? v[0] : v) as number;
+    return new Conv1D({ ...c, kernelSize: one(c.kernelSize), strides: c.strides === undefined ? undefined : one(c.strides) });
   }
 
   protected kernelShape(inChannels: number): Shape {
@@ -77,10 +89,6 @@ export class Conv1D extends ConvBase {
     } finally {
       for (const t of [k4, x2, dz2, dz]) t.dispose();
     }
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), kernelSize: this.kernelSize[1], strides: this.strides[1] };
   }
 }
 

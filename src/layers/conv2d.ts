@@ -9,6 +9,7 @@ import { pair, type Padding, type Pair } from '../ops/shapes.js';
 import type { L1L2 } from '../ops/regularizers.js';
 import { checkInitializer, type InitializerSpec } from '../initializers.js';
 import type { Shape, Tensor } from '../tensor.js';
+import { ConfigReader, serializeInitializer, serializeRegularizer, type Json } from './config.js';
 
 export interface Conv2DConfig extends LayerConfig {
   filters: number;
@@ -39,8 +40,9 @@ export abstract class ConvBase extends Layer {
   bias: Weight | null = null;
 
   /** `extraOptions`: the subclass's own options besides the shared ones. */
-  constructor(readonly config: Conv2DConfig, className: string, extraOptions: readonly string[] = []) {
-    super(config, className);
+  constructor(readonly config: Conv2DConfig, extraOptions: readonly string[] = []) {
+    super(config);
+    const className = this.className;
     checkOptions(className, config, ['filters', 'kernelSize', 'strides', 'padding', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer', ...extraOptions]);
     if (!Number.isInteger(config.filters) || config.filters <= 0) throw new Error(`${className}: filters must be a positive integer, got ${config.filters}`);
     this.filters = config.filters;
@@ -84,21 +86,65 @@ export abstract class ConvBase extends Layer {
     return db;
   }
 
-  getConfig(): Record<string, unknown> {
-    return { filters: this.filters, kernelSize: [...this.kernelSize], strides: [...this.strides], padding: this.padding, activation: this.activation, useBias: this.useBias };
+  override getConfig(): Json {
+    const c = this.config;
+    return {
+      filters: this.filters,
+      kernelSize: [...this.kernelSize],
+      strides: [...this.strides],
+      padding: this.padding,
+      dataFormat: 'channels_last',
+      dilationRate: [1, 1],
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: serializeInitializer(c.kernelInitializer ?? 'glorotUniform'),
+      biasInitializer: serializeInitializer(c.biasInitializer ?? 'zeros'),
+      kernelRegularizer: serializeRegularizer(c.kernelRegularizer),
+      biasRegularizer: serializeRegularizer(c.biasRegularizer),
+      kernelConstraint: null,
+      biasConstraint: null,
+      ...super.getConfig(),
+    };
+  }
+
+  /** The options Conv2D and Conv2DTranspose read from a saved config. */
+  protected static readConv(config: Json, className: string): Conv2DConfig {
+    const r = new ConfigReader(config, `layer '${String(config.name)}' (${className})`);
+    r.only('dataFormat', 'channels_last');
+    r.only('dilationRate', 1, [1, 1]);
+    r.only('groups', 1);
+    r.only('kernelConstraint');
+    r.only('biasConstraint');
+    return {
+      ...r.base(),
+      filters: r.number('filters'),
+      kernelSize: r.c.kernelSize as Conv2DConfig['kernelSize'],
+      strides: r.optional('strides'),
+      padding: r.optional('padding'),
+      activation: r.activation(),
+      useBias: r.optional('useBias'),
+      kernelInitializer: r.initializer('kernelInitializer'),
+      biasInitializer: r.initializer('biasInitializer'),
+      kernelRegularizer: r.regularizer('kernelRegularizer'),
+      biasRegularizer: r.regularizer('biasRegularizer'),
+    };
   }
 }
 
 export class Conv2D extends ConvBase {
-  readonly className = 'Conv2D';
+  static override readonly className = 'Conv2D';
 
   constructor(config: Conv2DConfig) {
-    super(config, 'Conv2D', ['dilationRate']);
+    super(config, ['dilationRate']);
     const dilation = pair(config.dilationRate ?? 1, 'Conv2D dilationRate');
     if (dilation.some((d) => d > 1)) {
       if (this.strides.some((s) => s > 1)) throw new Error(`Conv2D: dilationRate ${JSON.stringify(config.dilationRate)} cannot be combined with strides ${JSON.stringify(config.strides)} > 1 (Keras's rule)`);
       throw new Error(`Conv2D: dilationRate ${JSON.stringify(config.dilationRate)} is not supported yet; only 1`);
     }
+  }
+
+  static override fromConfig(config: Json): Conv2D {
+    return new Conv2D(ConvBase.readConv(config, 'Conv2D'));
   }
 
   protected kernelShape(inChannels: number): Shape {

@@ -5,14 +5,15 @@ import type { CallState } from './layer.js';
 import { conv2dTranspose as conv2dTransposeOp, conv2dTransposeBackwardFilter, conv2dTransposeBackwardInput, conv2dTransposeOutputShape, outputPadding } from '../ops/conv2d.js';
 import { activationBackward } from '../ops/activation.js';
 import type { Shape, Tensor } from '../tensor.js';
+import type { Json } from './config.js';
 
 export class Conv2DTranspose extends ConvBase {
-  readonly className = 'Conv2DTranspose';
+  static override readonly className = 'Conv2DTranspose';
 
   readonly outputPadding: [number, number] | null;
 
   constructor(config: Conv2DConfig) {
-    super(config, 'Conv2DTranspose', ['outputPadding']);
+    super(config, ['outputPadding']);
     this.outputPadding = config.outputPadding == null ? null : outputPadding('Conv2DTranspose', config.outputPadding, this.strides);
   }
 
@@ -20,8 +21,12 @@ export class Conv2DTranspose extends ConvBase {
     return { ...super.options(), ...(this.outputPadding ? { outputPadding: this.outputPadding } : {}) };
   }
 
-  override getConfig(): Record<string, unknown> {
+  override getConfig(): Json {
     return { ...super.getConfig(), outputPadding: this.outputPadding };
+  }
+
+  static override fromConfig(config: Json): Conv2DTranspose {
+    return new Conv2DTranspose({ ...ConvBase.readConv(config, 'Conv2DTranspose'), outputPadding: (config.outputPadding ?? undefined) as Conv2DConfig['outputPadding'] });
   }
 
   protected kernelShape(inChannels: number): Shape {

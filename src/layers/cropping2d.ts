@@ -11,12 +11,11 @@ export interface Cropping2DConfig extends LayerConfig {
 }
 
 export class Cropping2D extends Layer {
-  static readonly className = 'Cropping2D';
-  readonly className = 'Cropping2D';
+  static override readonly className = 'Cropping2D';
   readonly cropping: Pad2D;
 
   constructor(config: Cropping2DConfig = {}) {
-    super(config, 'Cropping2D');
+    super(config);
     checkOptions('Cropping2D', config, ['cropping']);
     this.cropping = amounts2d('Cropping2D', 'cropping', config.cropping ?? 0);
   }
@@ -43,8 +42,8 @@ export class Cropping2D extends Layer {
     return pad2dBackward(dy, this.#asPadding);
   }
 
-  getConfig(): Record<string, unknown> {
-    return { cropping: this.cropping.map((p) => [...p]) };
+  override getConfig(): Record<string, unknown> {
+    return { cropping: this.cropping.map((p) => [...p]), ...super.getConfig() };
   }
 }
 

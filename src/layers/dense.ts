@@ -12,6 +12,7 @@ import { checkInitializer, type InitializerSpec } from '../initializers.js';
 import { zeros } from '../ops/fill.js';
 import { empty, type Shape, type Tensor } from '../tensor.js';
 import { softmax, softmaxBackward } from '../ops/softmax.js';
+import { ConfigReader, serializeInitializer, serializeRegularizer, type Json } from './config.js';
 
 export interface DenseConfig extends LayerConfig {
   units: number;
@@ -26,7 +27,7 @@ export interface DenseConfig extends LayerConfig {
 }
 
 export class Dense extends Layer {
-  readonly className = 'Dense';
+  static override readonly className = 'Dense';
   readonly units: number;
   readonly activation: ActivationName | 'softmax';
   readonly useBias: boolean;
@@ -35,7 +36,7 @@ export class Dense extends Layer {
   bias: Weight | null = null;
 
   constructor(readonly config: DenseConfig) {
-    super(config, 'Dense');
+    super(config);
     checkOptions('dense', config, ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer', 'contractive']);
     if (!Number.isInteger(config.units) || config.units <= 0) throw new Error(`dense: units must be a positive integer, got ${config.units}`);
     this.units = config.units;
@@ -94,8 +95,38 @@ export class Dense extends Layer {
     return dx;
   }
 
-  getConfig(): Record<string, unknown> {
-    return { units: this.units, activation: this.activation, useBias: this.useBias, contractive: this.contractive || undefined };
+  override getConfig(): Json {
+    const c = this.config;
+    return {
+      units: this.units,
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: serializeInitializer(c.kernelInitializer ?? 'glorotUniform'),
+      biasInitializer: serializeInitializer(c.biasInitializer ?? 'zeros'),
+      kernelRegularizer: serializeRegularizer(c.kernelRegularizer),
+      biasRegularizer: serializeRegularizer(c.biasRegularizer),
+      kernelConstraint: null,
+      biasConstraint: null,
+      ...(this.contractive ? { contractive: this.contractive } : {}),
+      ...super.getConfig(),
+    };
+  }
+
+  static override fromConfig(config: Json): Dense {
+    const r = new ConfigReader(config, `layer '${String(config.name)}' (Dense)`);
+    r.only('kernelConstraint');
+    r.only('biasConstraint');
+    return new Dense({
+      ...r.base(),
+      units: r.number('units'),
+      activation: r.activation(),
+      useBias: r.optional('useBias'),
+      kernelInitializer: r.initializer('kernelInitializer'),
+      biasInitializer: r.initializer('biasInitializer'),
+      kernelRegularizer: r.regularizer('kernelRegularizer'),
+      biasRegularizer: r.regularizer('biasRegularizer'),
+      contractive: r.optional('contractive'),
+    });
   }
 }
 

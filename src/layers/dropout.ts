@@ -3,17 +3,18 @@
 import { Layer, checkOptions, type CallState, type LayerConfig } from './layer.js';
 import { dropout as dropoutOp, dropoutBackward } from '../ops/random.js';
 import type { Shape, Tensor } from '../tensor.js';
+import { ConfigReader, type Json } from './config.js';
 
 export interface DropoutConfig extends LayerConfig {
   rate: number;
 }
 
 export class Dropout extends Layer {
-  readonly className = 'Dropout';
+  static override readonly className = 'Dropout';
   readonly rate: number;
 
   constructor(config: DropoutConfig) {
-    super(config, 'Dropout');
+    super(config);
     checkOptions('Dropout', config, ['rate']);
     if (!(config.rate >= 0 && config.rate < 1)) throw new Error(`dropout: rate must be in [0, 1), got ${config.rate}`);
     this.rate = config.rate;
@@ -33,8 +34,14 @@ export class Dropout extends Layer {
     return dropoutBackward(dy, { rate: this.rate, seed: state.seed, step: state.step });
   }
 
-  getConfig(): Record<string, unknown> {
-    return { rate: this.rate };
+  override getConfig(): Json {
+    return { rate: this.rate, ...super.getConfig() };
+  }
+
+  static override fromConfig(config: Json): Dropout {
+    const r = new ConfigReader(config, `layer '${String(config.name)}' (Dropout)`);
+    r.only('noiseShape');
+    return new Dropout({ ...r.base(), rate: r.number('rate') });
   }
 }
 

@@ -7,13 +7,12 @@ export interface ELUConfig extends LayerConfig {
 }
 
 export class ELU extends ElementwiseActivationLayer {
-  static readonly className = 'ELU';
-  readonly className = 'ELU';
+  static override readonly className = 'ELU';
   protected readonly act = 'elu' as const;
   readonly alpha: number;
 
   constructor(config: ELUConfig = {}) {
-    super(config, 'ELU');
+    super(config);
     checkOptions('ELU', config, ['alpha']);
     this.alpha = finiteOption('ELU', 'alpha', config.alpha ?? 1);
     // Backward takes the derivative from the output (y + alpha where y ≤ 0), which a negative alpha
@@ -21,8 +20,8 @@ export class ELU extends ElementwiseActivationLayer {
     if (this.alpha < 0) throw new Error(`ELU: alpha must be ≥ 0, got ${this.alpha}`);
   }
 
-  getConfig(): Record<string, unknown> {
-    return { alpha: this.alpha };
+  override getConfig(): Record<string, unknown> {
+    return { alpha: this.alpha, ...super.getConfig() };
   }
 }
 

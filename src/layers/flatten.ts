@@ -2,12 +2,13 @@
 import { ViewLayer } from './reshape.js';
 import { checkOptions, type LayerConfig } from './layer.js';
 import { sizeOf, type Shape } from '../tensor.js';
+import { ConfigReader, type Json } from './config.js';
 
 export class Flatten extends ViewLayer {
-  readonly className = 'Flatten';
+  static override readonly className = 'Flatten';
 
   constructor(config: LayerConfig = {}) {
-    super(config, 'Flatten');
+    super(config);
     checkOptions('Flatten', config, []);
   }
 
@@ -15,8 +16,14 @@ export class Flatten extends ViewLayer {
     return [sizeOf(inputShape)];
   }
 
-  getConfig(): Record<string, unknown> {
-    return {};
+  override getConfig(): Json {
+    return { dataFormat: 'channels_last', ...super.getConfig() };
+  }
+
+  static override fromConfig(config: Json): Flatten {
+    const r = new ConfigReader(config, `layer '${String(config.name)}' (Flatten)`);
+    r.only('dataFormat', 'channels_last');
+    return new Flatten(r.base());
   }
 }
 

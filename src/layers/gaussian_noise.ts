@@ -2,17 +2,18 @@
 import { Layer, checkOptions, type CallState, type LayerConfig } from './layer.js';
 import { gaussianNoise as addNoise } from '../ops/random.js';
 import type { Shape, Tensor } from '../tensor.js';
+import { ConfigReader, type Json } from './config.js';
 
 export interface GaussianNoiseConfig extends LayerConfig {
   stddev: number;
 }
 
 export class GaussianNoise extends Layer {
-  readonly className = 'GaussianNoise';
+  static override readonly className = 'GaussianNoise';
   readonly stddev: number;
 
   constructor(config: GaussianNoiseConfig) {
-    super(config, 'GaussianNoise');
+    super(config);
     checkOptions('GaussianNoise', config, ['stddev']);
     if (!(config.stddev >= 0)) throw new Error(`gaussianNoise: stddev must be ≥ 0, got ${config.stddev}`);
     this.stddev = config.stddev;
@@ -31,8 +32,13 @@ export class GaussianNoise extends Layer {
     return dy.reshape(dy.shape);
   }
 
-  getConfig(): Record<string, unknown> {
-    return { stddev: this.stddev };
+  override getConfig(): Json {
+    return { stddev: this.stddev, ...super.getConfig() };
+  }
+
+  static override fromConfig(config: Json): GaussianNoise {
+    const r = new ConfigReader(config, `layer '${String(config.name)}' (GaussianNoise)`);
+    return new GaussianNoise({ ...r.base(), stddev: r.number('stddev') });
   }
 }
 

@@ -6,11 +6,10 @@ import { avgPool2d, avgPool2dBackward } from '../ops/pooling.js';
 import { empty, type Tensor } from '../tensor.js';
 
 export class GlobalAveragePooling2D extends GlobalPooling2D {
-  static readonly className = 'GlobalAveragePooling2D';
-  readonly className = 'GlobalAveragePooling2D';
+  static override readonly className = 'GlobalAveragePooling2D';
 
   constructor(config: LayerConfig = {}) {
-    super(config, 'GlobalAveragePooling2D');
+    super(config);
   }
 
   forward(x: Tensor): Tensor {

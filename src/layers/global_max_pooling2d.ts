@@ -6,11 +6,10 @@ import { maxPool2d, maxPool2dBackward } from '../ops/pooling.js';
 import { empty, type Tensor } from '../tensor.js';
 
 export class GlobalMaxPooling2D extends GlobalPooling2D {
-  static readonly className = 'GlobalMaxPooling2D';
-  readonly className = 'GlobalMaxPooling2D';
+  static override readonly className = 'GlobalMaxPooling2D';
 
   constructor(config: LayerConfig = {}) {
-    super(config, 'GlobalMaxPooling2D');
+    super(config);
   }
 
   forward(x: Tensor, state: CallState): Tensor {

@@ -5,8 +5,9 @@ import type { Pool2DOptions } from '../ops/pooling.js';
 import type { Shape, Tensor } from '../tensor.js';
 
 export abstract class GlobalPooling2D extends Layer {
-  constructor(config: LayerConfig, className: string) {
-    super(config, className);
+  constructor(config: LayerConfig) {
+    super(config);
+    const className = this.className;
     checkOptions(className, config, []);
   }
 
@@ -25,7 +26,7 @@ export abstract class GlobalPooling2D extends Layer {
     return t.reshape([t.shape[0], 1, 1, t.shape[t.shape.length - 1]]);
   }
 
-  getConfig(): Record<string, unknown> {
-    return {};
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig() };
   }
 }

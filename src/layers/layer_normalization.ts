@@ -24,8 +24,7 @@ export interface LayerNormalizationConfig extends LayerConfig {
 }
 
 export class LayerNormalization extends Layer {
-  static readonly className = 'LayerNormalization';
-  readonly className = 'LayerNormalization';
+  static override readonly className = 'LayerNormalization';
   readonly axis: number;
   readonly epsilon: number;
   readonly center: boolean;
@@ -34,7 +33,7 @@ export class LayerNormalization extends Layer {
   beta: Weight | null = null;
 
   constructor(readonly config: LayerNormalizationConfig = {}) {
-    super(config, 'LayerNormalization');
+    super(config);
     checkOptions('LayerNormalization', config, ['axis', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'betaRegularizer', 'gammaRegularizer']);
     this.axis = config.axis ?? -1;
     if (!Number.isInteger(this.axis)) throw new Error(`LayerNormalization: axis must be an integer, got ${JSON.stringify(config.axis)}`);
@@ -77,8 +76,8 @@ export class LayerNormalization extends Layer {
     return dx;
   }
 
-  getConfig(): Record<string, unknown> {
-    return { axis: this.axis, epsilon: this.epsilon, center: this.center, scale: this.scale };
+  override getConfig(): Record<string, unknown> {
+    return { axis: this.axis, epsilon: this.epsilon, center: this.center, scale: this.scale, ...super.getConfig() };
   }
 }
 

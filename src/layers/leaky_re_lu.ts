@@ -7,19 +7,18 @@ export interface LeakyReLUConfig extends LayerConfig {
 }
 
 export class LeakyReLU extends ElementwiseActivationLayer {
-  static readonly className = 'LeakyReLU';
-  readonly className = 'LeakyReLU';
+  static override readonly className = 'LeakyReLU';
   protected readonly act = 'leakyRelu' as const;
   readonly alpha: number;
 
   constructor(config: LeakyReLUConfig = {}) {
-    super(config, 'LeakyReLU');
+    super(config);
     checkOptions('LeakyReLU', config, ['alpha']);
     this.alpha = finiteOption('LeakyReLU', 'alpha', config.alpha ?? 0.3);
   }
 
-  getConfig(): Record<string, unknown> {
-    return { alpha: this.alpha };
+  override getConfig(): Record<string, unknown> {
+    return { alpha: this.alpha, ...super.getConfig() };
   }
 }
 

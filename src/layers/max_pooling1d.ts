@@ -7,11 +7,10 @@ import { maxPool2d, maxPool2dBackward } from '../ops/pooling.js';
 import type { Tensor } from '../tensor.js';
 
 export class MaxPooling1D extends Pooling1D {
-  static readonly className = 'MaxPooling1D';
-  readonly className = 'MaxPooling1D';
+  static override readonly className = 'MaxPooling1D';
 
   constructor(config: Pooling1DConfig = {}) {
-    super(config, 'MaxPooling1D');
+    super(config);
   }
 
   forward(x: Tensor, state: CallState): Tensor {

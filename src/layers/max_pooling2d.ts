@@ -3,6 +3,7 @@ import { Layer, checkOptions, shapeError, type CallState, type LayerConfig } fro
 import { maxPool2d, maxPool2dBackward, pool2dOutputShape, type Pool2DOptions } from '../ops/pooling.js';
 import { pair, type Padding, type Pair } from '../ops/shapes.js';
 import type { Shape, Tensor } from '../tensor.js';
+import { ConfigReader, type Json } from './config.js';
 
 export interface Pooling2DConfig extends LayerConfig {
   poolSize?: number | [number, number];
@@ -17,8 +18,9 @@ export abstract class PoolingBase extends Layer {
   readonly strides: Pair;
   readonly padding: Padding;
 
-  constructor(config: Pooling2DConfig, className: string) {
-    super(config, className);
+  constructor(config: Pooling2DConfig) {
+    super(config);
+    const className = this.className;
     checkOptions(className, config, ['poolSize', 'strides', 'padding']);
     this.poolSize = pair(config.poolSize ?? 2, `${className} poolSize`);
     this.strides = pair(config.strides ?? this.poolSize, `${className} strides`);
@@ -39,16 +41,22 @@ export abstract class PoolingBase extends Layer {
     }
   }
 
-  getConfig(): Record<string, unknown> {
-    return { poolSize: [...this.poolSize], strides: [...this.strides], padding: this.padding };
+  override getConfig(): Json {
+    return { poolSize: [...this.poolSize], strides: [...this.strides], padding: this.padding, dataFormat: 'channels_last', ...super.getConfig() };
+  }
+
+  static override fromConfig<T extends Layer>(this: new (config: Pooling2DConfig) => T, config: Json): T {
+    const r = new ConfigReader(config, `layer '${String(config.name)}' (${(this as unknown as { className: string }).className})`);
+    r.only('dataFormat', 'channels_last');
+    return new this({ ...r.base(), poolSize: r.optional('poolSize'), strides: r.optional('strides'), padding: r.optional('padding') });
   }
 }
 
 export class MaxPooling2D extends PoolingBase {
-  readonly className = 'MaxPooling2D';
+  static override readonly className = 'MaxPooling2D';
 
   constructor(config: Pooling2DConfig = {}) {
-    super(config, 'MaxPooling2D');
+    super(config);
   }
 
   forward(x: Tensor, state: CallState): Tensor {

@@ -19,8 +19,9 @@ export abstract class Pooling1D extends Layer {
   readonly strides: number;
   readonly padding: Padding;
 
-  constructor(config: Pooling1DConfig, className: string) {
-    super(config, className);
+  constructor(config: Pooling1DConfig) {
+    super(config);
+    const className = this.className;
     checkOptions(className, config, ['poolSize', 'strides', 'padding']);
     this.poolSize = single(className, 'poolSize', config.poolSize ?? 2);
     this.strides = single(className, 'strides', config.strides ?? this.poolSize);
@@ -42,7 +43,7 @@ export abstract class Pooling1D extends Layer {
     }
   }
 
-  getConfig(): Record<string, unknown> {
-    return { poolSize: this.poolSize, strides: this.strides, padding: this.padding };
+  override getConfig(): Record<string, unknown> {
+    return { poolSize: this.poolSize, strides: this.strides, padding: this.padding, ...super.getConfig() };
   }
 }

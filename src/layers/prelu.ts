@@ -13,12 +13,11 @@ export interface PReLUConfig extends LayerConfig {
 }
 
 export class PReLU extends Layer {
-  static readonly className = 'PReLU';
-  readonly className = 'PReLU';
+  static override readonly className = 'PReLU';
   alpha!: Weight;
 
   constructor(readonly config: PReLUConfig = {}) {
-    super(config, 'PReLU');
+    super(config);
     checkOptions('PReLU', config, ['alphaInitializer', 'alphaRegularizer']);
     if (config.alphaInitializer !== undefined) checkInitializer(config.alphaInitializer, 'PReLU: alphaInitializer');
   }
@@ -41,8 +40,8 @@ export class PReLU extends Layer {
     return dx;
   }
 
-  getConfig(): Record<string, unknown> {
-    return {};
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig() };
   }
 }
 

@@ -8,14 +8,13 @@ export interface ReLUConfig extends LayerConfig {
 }
 
 export class ReLU extends ElementwiseActivationLayer {
-  static readonly className = 'ReLU';
-  readonly className = 'ReLU';
+  static override readonly className = 'ReLU';
   readonly maxValue: number | null;
   protected readonly act;
   protected readonly alpha;
 
   constructor(config: ReLUConfig = {}) {
-    super(config, 'ReLU');
+    super(config);
     checkOptions('ReLU', config, ['maxValue']);
     this.maxValue = config.maxValue ?? null;
     if (this.maxValue !== null && finiteOption('ReLU', 'maxValue', this.maxValue) < 0) throw new Error(`ReLU: maxValue must be ≥ 0, got ${this.maxValue}`);
@@ -23,8 +22,8 @@ export class ReLU extends ElementwiseActivationLayer {
     this.alpha = this.maxValue ?? undefined;
   }
 
-  getConfig(): Record<string, unknown> {
-    return { maxValue: this.maxValue };
+  override getConfig(): Record<string, unknown> {
+    return { maxValue: this.maxValue, ...super.getConfig() };
   }
 }
 

@@ -15,12 +15,11 @@ function as4d(t: Tensor, rows: number): Tensor {
 }
 
 export class RepeatVector extends Layer {
-  static readonly className = 'RepeatVector';
-  readonly className = 'RepeatVector';
+  static override readonly className = 'RepeatVector';
   readonly n: number;
 
   constructor(config: RepeatVectorConfig) {
-    super(config, 'RepeatVector');
+    super(config);
     checkOptions('RepeatVector', config, ['n']);
     if (!Number.isInteger(config.n) || config.n <= 0) throw new Error(`RepeatVector: n must be a positive integer, got ${JSON.stringify(config.n)}`);
     this.n = config.n;
@@ -49,8 +48,8 @@ export class RepeatVector extends Layer {
     return dx;
   }
 
-  getConfig(): Record<string, unknown> {
-    return { n: this.n };
+  override getConfig(): Record<string, unknown> {
+    return { n: this.n, ...super.getConfig() };
   }
 }
 

@@ -1,6 +1,7 @@
 // Reshape: the same values per sample under targetShape.
 import { Layer, checkOptions, shapeError, type LayerConfig } from './layer.js';
 import { formatShape, sizeOf, type Shape, type Tensor } from '../tensor.js';
+import { ConfigReader, type Json } from './config.js';
 
 export interface ReshapeConfig extends LayerConfig {
   targetShape: Shape;
@@ -11,7 +12,7 @@ export abstract class ViewLayer extends Layer {
   // Views of the same buffer: the model frees a step's tensors only when the step is encoded.
   forward(x: Tensor): Tensor {
     const [batch] = x.shape;
-    return x.reshape([batch, ...this.computeOutputShape(x.shape.slice(1))]);
+    return x.reshape([batch, ...(this.computeOutputShape(x.shape.slice(1)) as Shape)]);
   }
 
   backward(dy: Tensor, x: Tensor): Tensor {
@@ -20,11 +21,11 @@ export abstract class ViewLayer extends Layer {
 }
 
 export class Reshape extends ViewLayer {
-  readonly className = 'Reshape';
+  static override readonly className = 'Reshape';
   readonly targetShape: Shape;
 
   constructor(config: ReshapeConfig) {
-    super(config, 'Reshape');
+    super(config);
     checkOptions('Reshape', config, ['targetShape']);
     this.targetShape = config.targetShape;
   }
@@ -34,8 +35,13 @@ export class Reshape extends ViewLayer {
     return this.targetShape;
   }
 
-  getConfig(): Record<string, unknown> {
-    return { targetShape: [...this.targetShape] };
+  override getConfig(): Json {
+    return { targetShape: [...this.targetShape], ...super.getConfig() };
+  }
+
+  static override fromConfig(config: Json): Reshape {
+    const r = new ConfigReader(config, `layer '${String(config.name)}' (Reshape)`);
+    return new Reshape({ ...r.base(), targetShape: r.shape('targetShape') });
   }
 }
 

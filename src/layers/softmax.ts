@@ -10,12 +10,11 @@ export interface SoftmaxConfig extends LayerConfig {
 }
 
 export class Softmax extends Layer {
-  static readonly className = 'Softmax';
-  readonly className = 'Softmax';
+  static override readonly className = 'Softmax';
   readonly axis: number;
 
   constructor(config: SoftmaxConfig = {}) {
-    super(config, 'Softmax');
+    super(config);
     checkOptions('Softmax', config, ['axis']);
     this.axis = config.axis ?? -1;
     if (!Number.isInteger(this.axis)) throw new Error(`Softmax: axis must be an integer, got ${JSON.stringify(config.axis)}`);
@@ -35,8 +34,8 @@ export class Softmax extends Layer {
     return softmaxBackward(y, dy);
   }
 
-  getConfig(): Record<string, unknown> {
-    return { axis: this.axis };
+  override getConfig(): Record<string, unknown> {
+    return { axis: this.axis, ...super.getConfig() };
   }
 }
 

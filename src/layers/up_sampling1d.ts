@@ -10,12 +10,11 @@ export interface UpSampling1DConfig extends LayerConfig {
 }
 
 export class UpSampling1D extends Layer {
-  static readonly className = 'UpSampling1D';
-  readonly className = 'UpSampling1D';
+  static override readonly className = 'UpSampling1D';
   readonly size: number;
 
   constructor(config: UpSampling1DConfig = {}) {
-    super(config, 'UpSampling1D');
+    super(config);
     checkOptions('UpSampling1D', config, ['size']);
     this.size = single('UpSampling1D', 'size', config.size ?? 2);
   }
@@ -33,8 +32,8 @@ export class UpSampling1D extends Layer {
     return run1d([dy.shape[0], dy.shape[1] / this.size, dy.shape[2]], [dy], (dx, dy2) => upSampling2dBackward(dy2, [1, this.size], dx));
   }
 
-  getConfig(): Record<string, unknown> {
-    return { size: this.size };
+  override getConfig(): Record<string, unknown> {
+    return { size: this.size, ...super.getConfig() };
   }
 }
 

@@ -3,6 +3,7 @@ import { Layer, checkOptions, shapeError, type LayerConfig } from './layer.js';
 import { upSampling2d as upSample, upSampling2dBackward } from '../ops/upsampling.js';
 import { pair, type Pair } from '../ops/shapes.js';
 import type { Shape, Tensor } from '../tensor.js';
+import { ConfigReader, type Json } from './config.js';
 
 export interface UpSampling2DConfig extends LayerConfig {
   size?: number | [number, number];
@@ -11,11 +12,11 @@ export interface UpSampling2DConfig extends LayerConfig {
 }
 
 export class UpSampling2D extends Layer {
-  readonly className = 'UpSampling2D';
+  static override readonly className = 'UpSampling2D';
   readonly size: Pair;
 
   constructor(config: UpSampling2DConfig = {}) {
-    super(config, 'UpSampling2D');
+    super(config);
     checkOptions('UpSampling2D', config, ['size', 'interpolation']);
     const interpolation: unknown = config.interpolation ?? 'nearest';
     if (interpolation !== 'nearest') {
@@ -37,8 +38,15 @@ export class UpSampling2D extends Layer {
     return upSampling2dBackward(dy, this.size);
   }
 
-  getConfig(): Record<string, unknown> {
-    return { size: [...this.size], interpolation: 'nearest' };
+  override getConfig(): Json {
+    return { size: [...this.size], interpolation: 'nearest', dataFormat: 'channels_last', ...super.getConfig() };
+  }
+
+  static override fromConfig(config: Json): UpSampling2D {
+    const r = new ConfigReader(config, `layer '${String(config.name)}' (UpSampling2D)`);
+    r.only('dataFormat', 'channels_last');
+    r.only('interpolation', 'nearest');
+    return new UpSampling2D({ ...r.base(), size: r.optional('size') });
   }
 }
 

@@ -20,12 +20,11 @@ export interface ZeroPadding2DConfig extends LayerConfig {
 }
 
 export class ZeroPadding2D extends Layer {
-  static readonly className = 'ZeroPadding2D';
-  readonly className = 'ZeroPadding2D';
+  static override readonly className = 'ZeroPadding2D';
   readonly padding: Pad2D;
 
   constructor(config: ZeroPadding2DConfig = {}) {
-    super(config, 'ZeroPadding2D');
+    super(config);
     checkOptions('ZeroPadding2D', config, ['padding']);
     this.padding = amounts2d('ZeroPadding2D', 'padding', config.padding ?? 1);
   }
@@ -44,8 +43,8 @@ export class ZeroPadding2D extends Layer {
     return pad2dBackward(dy, this.padding);
   }
 
-  getConfig(): Record<string, unknown> {
-    return { padding: this.padding.map((p) => [...p]) };
+  override getConfig(): Record<string, unknown> {
+    return { padding: this.padding.map((p) => [...p]), ...super.getConfig() };
   }
 }
 

@@ -3,7 +3,7 @@
 import { appendFile, stat, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Callback } from '../callbacks.js';
-import type { Logs } from '../model.js';
+import type { Logs } from '../training.js';
 import { formatValue } from '../schedules.js';
 
 export interface CsvLoggerArgs {

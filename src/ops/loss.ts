@@ -11,6 +11,9 @@ export type LossName = 'meanSquaredError' | 'mse' | 'meanAbsoluteError' | 'mae' 
 /** The LOSS override constant of shaders/loss_*.wgsl. */
 const LOSS: Record<LossName, number> = { meanSquaredError: 0, mse: 0, meanAbsoluteError: 1, mae: 1, binaryCrossentropy: 2 };
 
+/** The loss names compile() and the metrics accept. */
+export const LOSS_NAMES: readonly string[] = Object.keys(LOSS);
+
 interface LossParams {
   n: number;
   loss: number;
@@ -39,22 +42,26 @@ function check(op: string, yPred: Tensor, yTrue: Tensor, loss: LossName): number
   return LOSS[loss];
 }
 
-/** Mean loss as one scalar: into out[outIndex] (added to it with accumulate), or a new 1-element tensor. */
-export function lossForward(yPred: Tensor, yTrue: Tensor, loss: LossName, options: { out?: Tensor; outIndex?: number; accumulate?: boolean } = {}): Tensor {
+/**
+ * Mean loss as one scalar, times `weight` (a loss weight of a model output; default 1): into
+ * out[outIndex] (added to it with accumulate), or a new 1-element tensor.
+ */
+export function lossForward(yPred: Tensor, yTrue: Tensor, loss: LossName, options: { out?: Tensor; outIndex?: number; accumulate?: boolean; weight?: number } = {}): Tensor {
   const code = check('lossForward', yPred, yTrue, loss);
   const n = yPred.size;
   const perElement = empty([n]);
   forward.run([yPred.buffer, yTrue.buffer, perElement.buffer], { n, loss: code });
-  const out = sum(perElement, { ...options, scale: 1 / n });
+  const { weight = 1, ...rest } = options;
+  const out = sum(perElement, { ...rest, scale: weight / n });
   // Back to the pool: any later kernel that reuses the buffer is encoded after the sum.
   perElement.dispose();
   return out;
 }
 
-/** d(mean loss)/d yPred, written into dyPred (a new tensor by default). */
-export function lossBackward(yPred: Tensor, yTrue: Tensor, loss: LossName, dyPred: Tensor = empty(yPred.shape)): Tensor {
+/** d(weight · mean loss)/d yPred, written into dyPred (a new tensor by default). */
+export function lossBackward(yPred: Tensor, yTrue: Tensor, loss: LossName, dyPred: Tensor = empty(yPred.shape), weight = 1): Tensor {
   const code = check('lossBackward', yPred, yTrue, loss);
   if (dyPred.size !== yPred.size) throw new Error(`lossBackward: dyPred ${formatShape(dyPred.shape)} does not match yPred ${formatShape(yPred.shape)}`);
-  backward.run([yPred.buffer, yTrue.buffer, dyPred.buffer], { n: yPred.size, loss: code, scale: 1 / yPred.size });
+  backward.run([yPred.buffer, yTrue.buffer, dyPred.buffer], { n: yPred.size, loss: code, scale: weight / yPred.size });
   return dyPred;
 }
