@@ -269,7 +269,8 @@ async function withKerasTopology(m: Model, json: string): Promise<Model> {
   try {
     keras = disposeIfThrows(() => withWeightBudget(bytes, () => new Error('more weights than the graph'), () => modelFromTopology(JSON.parse(json))));
     const [a, b] = [m.weights, keras.weights];
-    if (a.length !== b.length || a.some((w, i) => !sameArray(w.shape, b[i].shape))) throw new Error('different weights');
+    // Sizes, not shapes: the graph runs a 1-D layer as its 2-D kernel ([1, k, in, out] for [k, in, out]).
+    if (a.length !== b.length || a.some((w, i) => w.value.size !== b[i].value.size)) throw new Error('different weights');
     if (!sameArray(keras.inputShape, m.inputShape) || !sameArray(keras.outputShape, m.outputShape)) throw new Error('different shapes');
     keras.setWeights(await m.getWeights());
     const random = seededRandom(1);
