@@ -80,7 +80,7 @@ export function addPenalties(pass: Pass, loss: Tensor, index: number): void {
     const { layer } = node;
     const y = pass.values.get(node.outputs[0])!;
     if (layer.activityRegularizer) l1l2Penalty(y, layer.activityRegularizer, { scale: 1 / pass.batch, out: loss, outIndex: index, accumulate: true });
-    layer.addCallPenalty(y, loss, index);
+    layer.addCallPenalty(y, loss, index, state);
     if (state.nested) addPenalties(state.nested as Pass, loss, index);
   }
 }
@@ -129,13 +129,15 @@ class Gradients {
  * loss). Sets the weights' gradients and returns dL/d(each model input), null where not wanted.
  * The returned input gradients are copies owned by the caller; everything else is freed.
  */
-export function backwardPass(pass: Pass, outputGrads: readonly (Tensor | null)[], needInputGrads: readonly boolean[]): (Tensor | null)[] {
+export function backwardPass(pass: Pass, outputGrads: readonly (Tensor | null)[], needInputGrads: readonly boolean[], extraGrads?: ReadonlyMap<SymbolicTensor, Tensor>): (Tensor | null)[] {
   const { graph } = pass;
   const grads = new Gradients();
   graph.outputs.forEach((t, k) => {
     const g = outputGrads[k];
     if (g) grads.add(t, g);
   });
+  // Gradients that start inside the graph (a model's added losses read its symbolic tensors).
+  extraGrads?.forEach((g, t) => grads.add(t, g));
   const wanted = new Set(graph.inputs.filter((_, i) => needInputGrads[i]));
   for (let i = graph.nodes.length - 1; i >= 0; i--) {
     const node = graph.nodes[i];

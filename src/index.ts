@@ -18,6 +18,8 @@ export { History } from './training.js';
 export type { FitArgs, EvaluateArgs, Callbacks, Logs } from './training.js';
 export type { PredictArgs } from './execution.js';
 export { registerLayer } from './layers/registry.js';
+export { Layer } from './layers/layer.js';
+export type { CallKwargs } from './layers/layer.js';
 export type { LayerClass } from './layers/layer.js';
 export { optimizers, getOptimizer } from './optimizers.js';
 export type { Optimizer, OptimizerOptions, Param } from './optimizers.js';
@@ -52,6 +54,9 @@ export {
   neg, exp, log, sqrt, square, abs, reciprocal, relu, sigmoid, tanh, clipByValue,
   sum, mean, max, min, reshape, concat, slice, split, matMul, randomNormal, randomUniform,
 } from './math.js';
+export type { TensorArg, OperandArg } from './math.js';
+export { buildVae, klLoss, reconstructionLoss } from './vae.js';
+export type { Vae, VaeOptions } from './vae.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, tidy, keep } from './tape.js';
 export type { TensorContainer, Variable } from './tape.js';
 

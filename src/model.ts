@@ -9,6 +9,7 @@ import { InputLayer } from './layers/input_layer.js';
 import { Layer, type CallState, type Weight } from './layers/layer.js';
 import type { Json } from './layers/config.js';
 import { LOSS_NAMES, type LossName } from './ops/loss.js';
+import type { LossFunction } from './custom_losses.js';
 import { checkMetric, type MetricName } from './ops/metrics.js';
 import type { Optimizer } from './optimizers.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from './optimizer_names.js';
@@ -18,8 +19,8 @@ import type { FitArgs, History, Logs, EvaluateArgs } from './training.js';
 import type { Dataset, FitDatasetArgs } from './fit_dataset.js';
 import { formatShape, sizeOf, type Shape, type Tensor } from './tensor.js';
 
-/** A loss by name; one per output as a list, or an object keyed by output name. */
-export type LossSpec = LossName;
+/** A loss by name, or a function of (yTrue, yPred) written in ops returning a scalar (src/custom_losses.ts). */
+export type LossSpec = LossName | LossFunction;
 
 export interface CompileArgs {
   optimizer: OptimizerName | Optimizer;
@@ -258,6 +259,10 @@ export class Model<O extends Outputs = SymbolicTensor> extends Layer {
     const losses = this.#perOutput<LossSpec>(args.loss, 'loss', isLossValue);
     losses.forEach((l, i) => {
       if (l === undefined) throw new Error(`model '${this.name}'.compile: no loss for output '${this.outputNames[i]}'`);
+      if (typeof l === 'function') {
+        if (l.length > 2) throw new Error(`model '${this.name}'.compile: a loss function takes (yTrue, yPred); this one declares ${l.length} parameters`);
+        return;
+      }
       if (!LOSS_NAMES.includes(l)) throw new Error(`unknown loss '${String(l)}'${this.outputs.length > 1 ? ` for output '${this.outputNames[i]}'` : ''}; expected meanSquaredError (mse), meanAbsoluteError (mae) or binaryCrossentropy`);
     });
     const lossWeights = args.lossWeights === undefined ? losses.map(() => 1) : this.#perOutput<number>(args.lossWeights, 'lossWeights', (v) => typeof v === 'number').map((w) => w ?? 1);

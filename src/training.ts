@@ -8,7 +8,7 @@
 import { flush, sync } from './runner.js';
 import { addPenalties, backwardPass, checkScale, eachBatch, forwardPass, freePass, outputsOf, type Pass, type PredictArgs } from './execution.js';
 import type { AnyModel, Compiled, DataArg } from './model.js';
-import { lossBackward, lossForward, type LossName } from './ops/loss.js';
+import { lossBackward, lossForward } from './ops/loss.js';
 import { metricForward, sampleScores } from './ops/metrics.js';
 import { l1l2Backward, l1l2Penalty } from './ops/regularizers.js';
 import { BatchSources, dataList, positiveInteger, sampleOrder, type Data, type SampleOrder } from './batches.js';
@@ -16,6 +16,8 @@ import { DatasetPasses, elementData, grownSlots, iteratorOf, uploadBatch, type D
 import { seededRandom } from './initializers.js';
 import { ProgressBar } from './progress.js';
 import { empty, type Tensor } from './tensor.js';
+import type { SymbolicTensor } from './graph.js';
+import { addedLossesOf, customLossStep, customLossValue, lossKey, stepAddedLosses } from './custom_losses.js';
 import type { TrainingParams } from './callbacks.js';
 
 export interface Logs {
@@ -78,15 +80,24 @@ export class History {
 
 /**
  * The names of a batch's loss slots, in order: the total loss, each output's own loss (several
- * outputs only), each metric per output — Keras's History keys.
+ * outputs, or beside added losses), each added loss (addLoss), each metric per output — Keras's
+ * History keys.
  */
 function slotNames(model: AnyModel, compiled: Compiled): string[] {
   const many = model.outputs.length > 1;
   return [
     'loss',
-    ...(many ? model.outputNames.map((o) => `${o}_loss`) : []),
+    ...outputLossNames(model, compiled),
+    ...addedLossesOf(model).map((a) => a.name),
     ...model.outputNames.flatMap((o) => compiled.metrics.map((m) => (many ? `${o}_${m}` : m))),
   ];
+}
+
+/** Slots of each output's own loss: several outputs, or one beside added losses (then a named loss function names it). */
+function outputLossNames(model: AnyModel, compiled: Compiled): string[] {
+  if (model.outputs.length > 1) return model.outputNames.map((o) => `${o}_loss`);
+  if (addedLossesOf(model).length === 0) return [];
+  return [lossKey(compiled.losses[0], model.outputNames[0])];
 }
 
 function compiledOf(model: AnyModel, what: string): Compiled {
@@ -101,23 +112,40 @@ async function ensureOptimizer(model: AnyModel): Promise<void> {
   model.optimizer = getOptimizer(model.optimizerName!);
 }
 
-/** Losses of a pass into slots[index·stride…]; with `training`, the penalties too (into the total). */
-function addLosses(model: AnyModel, compiled: Compiled, pass: Pass, ys: readonly Tensor[], slots: Tensor, base: number, training: boolean): void {
+/**
+ * Losses of a pass into slots[index·stride…]; with `training`, the penalties too (into the total),
+ * and each output's gradient dL/d(prediction) into `outputGrads` (null where its weight is 0).
+ * Loss functions (compile({ loss: fn })) and added losses (addLoss) are differentiated by the tape;
+ * the added losses' gradients with respect to weights go to weight.grad, with respect to the
+ * pass's symbolic tensors into the returned map, for the backward pass to start from.
+ */
+function addLosses(model: AnyModel, compiled: Compiled, pass: Pass, ys: readonly Tensor[], slots: Tensor, base: number, outputGrads?: (Tensor | null)[]): Map<SymbolicTensor, Tensor> {
   const preds = outputsOf(pass);
   const many = preds.length > 1;
+  const own = outputLossNames(model, compiled).length;
   preds.forEach((p, k) => {
-    const loss = compiled.losses[k] as LossName;
-    if (!many) lossForward(p, ys[k], loss, { out: slots, outIndex: base });
-    else {
-      lossForward(p, ys[k], loss, { out: slots, outIndex: base + 1 + k });
-      lossForward(p, ys[k], loss, { out: slots, outIndex: base, accumulate: k > 0, weight: compiled.lossWeights[k] });
+    const loss = compiled.losses[k];
+    const weight = many ? compiled.lossWeights[k] : 1;
+    // The output's own slot (if any), then its weighted share of the total.
+    const targets = [...(own ? [{ out: slots, outIndex: base + 1 + k }] : []), { out: slots, outIndex: base, accumulate: k > 0, weight }];
+    const what = `model '${model.name}': the loss function${many ? ` of output '${model.outputNames[k]}'` : ''}`;
+    if (typeof loss === 'function') {
+      if (outputGrads) outputGrads[k] = customLossStep(loss, ys[k], p, targets, weight, what);
+      else customLossValue(loss, ys[k], p, targets, what);
+      return;
     }
+    for (const t of targets) lossForward(p, ys[k], loss, t);
+    if (outputGrads) outputGrads[k] = weight === 0 ? null : lossBackward(p, ys[k], loss, undefined, weight);
   });
-  const metricsBase = base + 1 + (many ? preds.length : 0);
+  const added = addedLossesOf(model);
+  const addedBase = base + 1 + own;
+  const metricsBase = addedBase + added.length;
   preds.forEach((p, k) => compiled.metrics.forEach((m, j) => metricForward(p, ys[k], m, { out: slots, outIndex: metricsBase + k * compiled.metrics.length + j })));
-  if (!training) return;
+  const symbolGrads = stepAddedLosses(model, pass, added.map((a, j) => ({ ...a, slot: { out: slots, outIndex: addedBase + j } })), { out: slots, outIndex: base }, outputGrads !== undefined);
+  if (!outputGrads) return symbolGrads;
   addPenalties(pass, slots, base);
   for (const w of model.weights) if (w.regularizer) l1l2Penalty(w.value, w.regularizer, { out: slots, outIndex: base, accumulate: true });
+  return symbolGrads;
 }
 
 /**
@@ -127,12 +155,9 @@ function addLosses(model: AnyModel, compiled: Compiled, pass: Pass, ys: readonly
 function trainStep(model: AnyModel, compiled: Compiled, xs: readonly Tensor[], ys: readonly Tensor[], slots: Tensor, base: number, seed: number): void {
   const pass = forwardPass(model, xs, { training: true, seed, step: model.step });
   try {
-    addLosses(model, compiled, pass, ys, slots, base, true);
-    const outputGrads = outputsOf(pass).map((p, k) => {
-      const weight = model.outputs.length > 1 ? compiled.lossWeights[k] : 1;
-      return weight === 0 ? null : lossBackward(p, ys[k], compiled.losses[k] as LossName, undefined, weight);
-    });
-    backwardPass(pass, outputGrads, xs.map(() => false));
+    const outputGrads: (Tensor | null)[] = outputsOf(pass).map(() => null);
+    const symbolGrads = addLosses(model, compiled, pass, ys, slots, base, outputGrads);
+    backwardPass(pass, outputGrads, xs.map(() => false), symbolGrads);
     for (const w of model.weights) if (w.grad && w.regularizer) l1l2Backward(w.value, w.regularizer, w.grad);
     const params = model.trainableWeights.filter((w) => w.grad).map((w) => ({ value: w.value, grad: w.grad! }));
     model.optimizer!.apply(params);
@@ -192,7 +217,7 @@ async function evaluateBatches(model: AnyModel, compiled: Compiled, batches: Asy
       try {
         slots = grownSlots(slots, (sizes.length + 1) * names.length);
         const pass = forwardPass(model, batch.xs, { training: false, seed: 0, step: model.step });
-        addLosses(model, compiled, pass, batch.ys, slots, sizes.length * names.length, false);
+        addLosses(model, compiled, pass, batch.ys, slots, sizes.length * names.length);
         freePass(pass);
       } finally {
         batch.release();
@@ -405,7 +430,8 @@ export async function evaluate(model: AnyModel, x: DataArg, y: DataArg, args: Ev
   if (reduction === 'none') {
     if (model.outputs.length !== 1) throw new Error(`evaluate: reduction 'none' scores samples of one-output models; model '${model.name}' has ${model.outputs.length} outputs`);
     const scores = empty([xs[0].shape[0]]) as Tensor<'float32'>;
-    const loss = compiled.losses[0] as LossName;
+    const loss = compiled.losses[0];
+    if (typeof loss === 'function') throw new Error(`evaluate: reduction 'none' scores samples with a built-in loss; model '${model.name}' was compiled with a loss function`);
     return eachBatch(model, xs, ys, { batchSize, scale }, scores, (preds, yb, first) => sampleScores(preds[0], yb[0], loss, scores, first));
   }
   return evaluateData(model, compiled, { xs, ys }, scale, batchSize);

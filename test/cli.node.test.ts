@@ -32,6 +32,23 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('wgslnet train / predict', () => {
+  it('trains the VAE briefly and writes reconstructions, the latent plane and the manifold, History with the KL term', async () => {
+    const out = join(dir, 'vae');
+    const r = await run(['train', 'vae', '--epochs', '2', '--samples', '600', '--batch-size', '100', '--out', out, '--verbose', '0']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/vae: loss [\d.]+ = reconstruction [\d.]+ \+ KL [\d.]+/);
+    const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
+    expect(Object.keys(history.history).sort()).toEqual(['kl_loss', 'loss', 'reconstruction_loss', 'val_kl_loss', 'val_loss', 'val_reconstruction_loss']);
+    expect(history.history.loss[1]).toBeLessThan(history.history.loss[0]);
+    expect(pngSize(await readFile(join(out, 'latent.png')))).toEqual([720, 560]);
+    // 15 rows of 15 decoded 28×28 images at 2×: square but for the label column.
+    const [w, h] = pngSize(await readFile(join(out, 'manifold.png')));
+    expect(h).toBeGreaterThan(15 * 56);
+    expect(w).toBeGreaterThan(h);
+    expect(existsSync(join(out, 'reconstructions.png'))).toBe(true);
+  });
+
   it('trains shallow on 512 Fashion-MNIST images and writes the pictures, history and model; predict uses that model', async () => {
     const out = join(dir, 'shallow');
     const r = await run(['train', 'shallow', '--epochs', '2', '--samples', '512', '--batch-size', '64', '--out', out, '--verbose', '2']);

@@ -10,6 +10,7 @@ import { ACTIVATION_NAMES, isActivationName, type ActivationName } from '../ops/
 import { SymbolicTensor, recordNode } from '../graph.js';
 import { makeInitializer, type InitializerSpec } from '../initializers.js';
 import { ConfigReader, serializeRegularizer, type Json } from './config.js';
+import { addCallLoss, addTapeCallLosses, inferOutputShapes, runTapeBackward, runTapeCall } from './tape_call.js';
 
 export interface LayerConfig {
   name?: string;
@@ -43,6 +44,19 @@ export class Weight {
 }
 
 /** Per-call scratch: what forward keeps for backward (e.g. MaxPool's argmax), freed after the step. */
+/** What call() is told besides its inputs: whether the model trains, and the training step (for random draws). */
+export interface CallKwargs {
+  training: boolean;
+  step: number;
+}
+
+/** A loss added with addLoss(fn): a scalar computed in each training step (Keras's add_loss). */
+export interface AddedLoss {
+  fn: () => Tensor;
+  /** Its key in History. */
+  name: string;
+}
+
 export interface CallState {
   training: boolean;
   /** Seed and step for the random layers (noise, dropout), so a step can be replayed. */
@@ -116,12 +130,52 @@ export abstract class Layer {
   }
 
   /** How many inputs apply() takes: 1, or 'list' for layers that take a list (merges). */
-  get arity(): number | 'list' {
-    return 1;
+  get arity(): number | 'list' | 'any' {
+    // A layer written as ops takes what its call() takes: one tensor or a list.
+    return this.call ? 'any' : 1;
   }
 
+  /** Whether apply() gave a call()-layer a list (call() then gets a list at run time too). */
+  private callTakesList = false;
+
   /** The output shape for an input shape (a list of shapes for a layer that takes a list), or an error naming the layer. */
-  abstract computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[];
+  computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    if (!this.call) throw new Error(`layer '${this.name}' (${this.className}) defines neither computeOutputShape() nor call()`);
+    // A layer written as ops: build it (call() may use its weights), then run call() on a batch of one.
+    const asList = Array.isArray((inputShape as unknown[])[0]);
+    const shapes = asList ? (inputShape as Shape[]) : [inputShape as Shape];
+    if (!this.inputShapes) {
+      this.build(inputShape);
+      this.inputShapes = shapes;
+    }
+    const out = inferOutputShapes(`layer '${this.name}' (${this.className})`, (x) => this.call!(x, { training: false, step: 0 }), shapes, asList);
+    return out.length === 1 ? out[0] : out;
+  }
+
+  /**
+   * A layer written as ops defines call() instead of forward/backward: its outputs from its
+   * input (a list for several), in ops (add, matMul, exp, …); its backward pass comes from the
+   * gradient tape. build() and addWeight() work as for any layer; addLoss(tensor) inside call()
+   * adds a loss computed from the call's tensors.
+   */
+  call?(inputs: Tensor | Tensor[], kwargs: CallKwargs): Tensor | Tensor[];
+
+  /** Losses added with addLoss(fn), computed in every training step. */
+  readonly addedLosses: AddedLoss[] = [];
+
+  /**
+   * Keras's add_loss. Inside call(): a scalar tensor computed from the call's tensors. Elsewhere: a
+   * function returning a scalar, computed in each training step from the weights or (for a model)
+   * from its symbolic tensors, which stand for their values in that step; `name` is its key in History.
+   */
+  addLoss(loss: Tensor | (() => Tensor), name?: string): void {
+    const what = `layer '${this.name}' (${this.className})`;
+    if (loss instanceof Tensor) return addCallLoss(what, loss);
+    if (typeof loss !== 'function') throw new Error(`${what}.addLoss takes a function returning a scalar tensor (or, inside call(), a scalar tensor), got ${loss === null ? 'null' : typeof loss}`);
+    const key = name ?? `${this.name}_loss${this.addedLosses.length ? `_${this.addedLosses.length}` : ''}`;
+    if (typeof key !== 'string' || !/^[\w.]+$/.test(key) || key === 'loss') throw new Error(`${what}.addLoss: name must be letters, digits, _ or . and not 'loss', got ${JSON.stringify(name)}`);
+    this.addedLosses.push({ fn: loss, name: key });
+  }
 
   /** Creates the parameters for this input shape (called once, on first apply). */
   protected build(_inputShape: Shape | Shape[]): void {}
@@ -141,6 +195,11 @@ export abstract class Layer {
 
   /** One call on a batch: the outputs for the inputs (one each for most layers). */
   run(inputs: readonly Tensor[], state: CallState): Tensor[] {
+    if (this.call) {
+      const what = `layer '${this.name}' (${this.className})`;
+      const shapes = this.computeOutputShapes();
+      return runTapeCall(what, () => this.call!(this.callTakesList ? [...inputs] : inputs[0], { training: state.training, step: state.step }), inputs, this.weights, state, shapes);
+    }
     return [this.forward(inputs[0], state)];
   }
 
@@ -149,11 +208,21 @@ export abstract class Layer {
    * dL/d(each input), null where needInputGrads says it is not wanted.
    */
   runBackward(dys: readonly Tensor[], inputs: readonly Tensor[], outputs: readonly Tensor[], state: CallState, needInputGrads: readonly boolean[]): (Tensor | null)[] {
+    if (this.call) return runTapeBackward(`layer '${this.name}' (${this.className})`, state, dys, needInputGrads);
     return [this.backward(dys[0], inputs[0], outputs[0], state, needInputGrads[0])];
   }
 
   /** Adds penalties of one call that depend on its output (e.g. Dense's contractive term) to loss[lossIndex]. */
-  addCallPenalty(_y: Tensor, _loss: Tensor, _lossIndex: number): void {}
+  addCallPenalty(_y: Tensor, loss: Tensor, lossIndex: number, state?: CallState): void {
+    if (this.call && state) addTapeCallLosses(state, loss, lossIndex);
+  }
+
+  /** The per-sample output shapes the graph was built with (for checking what call() returns). */
+  private computeOutputShapes(): Shape[] | undefined {
+    if (!this.inputShapes) return undefined;
+    const out = this.computeOutputShape(this.callTakesList ? this.inputShapes : this.inputShapes[0]);
+    return Array.isArray((out as unknown[])[0]) ? (out as Shape[]) : [out as Shape];
+  }
 
   /**
    * The layer's full Keras config in TF.js's camelCase (what model.json stores, in snake_case).
@@ -192,7 +261,7 @@ export abstract class Layer {
     const what = `layer '${this.name}' (${this.className})`;
     const list = Array.isArray(inputs) ? [...(inputs as readonly SymbolicTensor[])] : [inputs as SymbolicTensor];
     if (this.arity === 'list' && !Array.isArray(inputs)) throw new Error(`${what} takes a list of tensors, e.g. ${this.className.toLowerCase()}.apply([a, b]); got one tensor`);
-    if (this.arity !== 'list' && list.length !== this.arity) throw new Error(`${what} takes ${this.arity === 1 ? 'one tensor' : `${this.arity} tensors`}, got a list of ${list.length}`);
+    if (typeof this.arity === 'number' && list.length !== this.arity) throw new Error(`${what} takes ${this.arity === 1 ? 'one tensor' : `${this.arity} tensors`}, got a list of ${list.length}`);
     for (const t of list) {
       if (!(t instanceof SymbolicTensor)) throw new Error(`${what}.apply() takes symbolic tensors from input() or another layer's apply(), got ${t === null ? 'null' : typeof t === 'object' ? (t as object).constructor?.name : typeof t}`);
     }
@@ -200,7 +269,8 @@ export abstract class Layer {
     if (this.inputShapes && shapes.map(formatShape).join() !== this.inputShapes.map(formatShape).join()) {
       throw new Error(`${what} was built for input shape ${this.inputShapes.map(formatShape).join(', ')} and cannot take ${shapes.map(formatShape).join(', ')}`);
     }
-    const arg = this.arity === 'list' ? shapes : shapes[0];
+    if (this.arity === 'any') this.callTakesList = Array.isArray(inputs);
+    const arg = this.arity === 'list' || (this.arity === 'any' && Array.isArray(inputs)) ? shapes : shapes[0];
     const out = this.computeOutputShape(arg);
     const outputShapes = Array.isArray(out[0]) ? (out as Shape[]) : [out as Shape];
     if (!this.inputShapes) {

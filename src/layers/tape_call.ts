@@ -57,6 +57,26 @@ function checkShapes(what: string, outputs: readonly Tensor[], expected: readonl
 }
 
 /**
+ * The per-sample output shapes of call() for these per-sample input shapes, found by running it
+ * once on a batch of one (zeros) at inference, its tensors freed at once.
+ */
+export function inferOutputShapes(what: string, call: (inputs: Tensor | Tensor[]) => unknown, inputShapes: readonly Shape[], asList: boolean): Shape[] {
+  return tidy(() => {
+    const xs = inputShapes.map((s) => fill(empty([1, ...s]), 0));
+    const outer = addedLosses;
+    addedLosses = [];
+    try {
+      return outputsOf(what, call(asList ? xs : xs[0])).map((t) => {
+        if (t.shape[0] !== 1) throw new Error(`${what}: call() must keep the batch dimension first; for a batch of 1 it returned shape ${formatShape(t.shape)}`);
+        return t.shape.slice(1);
+      });
+    } finally {
+      addedLosses = outer;
+    }
+  });
+}
+
+/**
  * One call of an ops-written layer. `expected`: the per-sample output shapes the graph was built
  * with, checked against what call() returns. Outputs are tensors of their own (a call that returns
  * an input, or a view, gets a copy), since the model frees them after the step.

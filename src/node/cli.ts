@@ -27,6 +27,8 @@ Usage:
 Examples:
 ${Object.values(examples).map((e) => `  ${e.name.padEnd(13)} ${e.description}`).join('\n')}
   ${'compare'.padEnd(13)} shallow, sparse, deep-fashion and contractive on the same data, loss curves together
+  ${'vae'.padEnd(13)} a variational autoencoder with a 2-D latent space: reconstructions.png, latent.png (the test
+  ${''.padEnd(13)} set's zMean by class), manifold.png (15×15 decodings of the latent plane), loss.png with KL
   ${'anomaly'.padEnd(13)} an autoencoder trained on some Fashion-MNIST classes scores the others by reconstruction
   ${''.padEnd(13)} error: ROC AUC, histogram.png (normal vs anomalous), top-anomalies.png, anomaly.json
 
@@ -158,6 +160,16 @@ async function train(name: string, values: Values): Promise<void> {
   const samples = values.samples === undefined ? undefined : positiveInt(values.samples as string, 'samples', 0);
   const verbose = Number(values.verbose ?? 1) as 0 | 1 | 2;
   if (![0, 1, 2].includes(verbose)) throw new UsageError(`--verbose must be 0, 1 or 2, got '${values.verbose}'`);
+  if (name === 'vae') {
+    const out = resolve((values.out as string | undefined) ?? join('out', name));
+    const options = { epochs: positiveInt(epochsArg, 'epochs', 30), batchSize: positiveInt(values['batch-size'] as string | undefined, 'batch-size', 128), samples, out, seed, verbose };
+    const ctx = await init();
+    console.log(`adapter: ${adapterName()}${ctx.adapter.isSoftware ? ' (software)' : ''}`);
+    const { trainVae } = await import('./vae.js');
+    return void (await trainVae(options).catch((e: Error) => {
+      throw e instanceof RangeError ? new UsageError(e.message) : e;
+    }));
+  }
   if (name === 'anomaly') {
     const out = resolve((values.out as string | undefined) ?? join('out', name));
     const options = { epochs: positiveInt(epochsArg, 'epochs', 20), batchSize: positiveInt(values['batch-size'] as string | undefined, 'batch-size', 128), samples, out, seed, verbose };
