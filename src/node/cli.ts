@@ -14,6 +14,7 @@ import { loadExampleData, type ExampleData as Data } from './example-data.js';
 import { imageGrid, lossPlot } from './plot.js';
 import { imageFormat, writePng } from './image.js';
 import { processAlive } from './io.js';
+import type { AnomalyOptions } from './anomaly.js';
 
 const HELP = `wgslnet — train autoencoders on WebGPU
 
@@ -153,6 +154,14 @@ async function reconstructionRows(m: Model, data: Data, example: Example): Promi
   return { rows: [pics(data.xTest, data.scale), pics(decoded, 1)], labels: ['original', 'reconstructed'] };
 }
 
+/** Examples with a training run and pictures of their own (loaded on use), and their default epochs. */
+// Both take the command line's options (anomaly.ts's AnomalyOptions).
+const STANDALONE = {
+  anomaly: { epochs: 20, run: async (o: AnomalyOptions) => (await import('./anomaly.js')).trainAnomaly(o) },
+  vae: { epochs: 30, run: async (o: AnomalyOptions) => (await import('./vae.js')).trainVae(o) },
+};
+
+
 async function train(name: string, values: Values): Promise<void> {
   const epochsArg = values.epochs as string | undefined;
   const seed = values.seed === undefined ? 1 : Number(values.seed);
@@ -160,23 +169,13 @@ async function train(name: string, values: Values): Promise<void> {
   const samples = values.samples === undefined ? undefined : positiveInt(values.samples as string, 'samples', 0);
   const verbose = Number(values.verbose ?? 1) as 0 | 1 | 2;
   if (![0, 1, 2].includes(verbose)) throw new UsageError(`--verbose must be 0, 1 or 2, got '${values.verbose}'`);
-  if (name === 'vae') {
+  const standalone = STANDALONE[name as keyof typeof STANDALONE];
+  if (standalone) {
     const out = resolve((values.out as string | undefined) ?? join('out', name));
-    const options = { epochs: positiveInt(epochsArg, 'epochs', 30), batchSize: positiveInt(values['batch-size'] as string | undefined, 'batch-size', 128), samples, out, seed, verbose };
+    const options = { epochs: positiveInt(epochsArg, 'epochs', standalone.epochs), batchSize: positiveInt(values['batch-size'] as string | undefined, 'batch-size', 128), samples, out, seed, verbose };
     const ctx = await init();
     console.log(`adapter: ${adapterName()}${ctx.adapter.isSoftware ? ' (software)' : ''}`);
-    const { trainVae } = await import('./vae.js');
-    return void (await trainVae(options).catch((e: Error) => {
-      throw e instanceof RangeError ? new UsageError(e.message) : e;
-    }));
-  }
-  if (name === 'anomaly') {
-    const out = resolve((values.out as string | undefined) ?? join('out', name));
-    const options = { epochs: positiveInt(epochsArg, 'epochs', 20), batchSize: positiveInt(values['batch-size'] as string | undefined, 'batch-size', 128), samples, out, seed, verbose };
-    const ctx = await init();
-    console.log(`adapter: ${adapterName()}${ctx.adapter.isSoftware ? ' (software)' : ''}`);
-    const { trainAnomaly } = await import('./anomaly.js');
-    return void (await trainAnomaly(options).catch((e: Error) => {
+    return void (await standalone.run(options).catch((e: Error) => {
       throw e instanceof RangeError ? new UsageError(e.message) : e;
     }));
   }

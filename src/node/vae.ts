@@ -12,16 +12,10 @@ import { flatten, take } from '../data/transforms.js';
 import { datasets } from './datasets.js';
 import { imageGrid, lossPlot, scatterPlot } from './plot.js';
 import { writePng } from './image.js';
+import type { AnomalyOptions } from './anomaly.js';
 
-export interface VaeOptions {
-  epochs: number;
-  batchSize: number;
-  /** Caps the training images (default: all 60000). */
-  samples?: number;
-  out: string;
-  seed: number;
-  verbose: 0 | 1 | 2;
-}
+/** The command line's options, as for `wgslnet train anomaly`. */
+export type VaeOptions = AnomalyOptions;
 
 /** Points per side of the manifold grid, and the latent range it spans (±2 standard deviations of the prior). */
 const GRID = 15;
