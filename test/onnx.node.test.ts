@@ -229,7 +229,16 @@ describe('export: ONNX Runtime agrees with wgslnet; import predicts and trains l
 });
 
 describe('the seed examples: export, ONNX Runtime, import, one training step', () => {
-  const names = Object.keys(examples) as ExampleName[];
+  // unet joins its skips with Concatenate, which the ONNX export does not write yet: it must say so.
+  const names = (Object.keys(examples) as ExampleName[]).filter((n) => n !== 'unet');
+  it('unet names the layer the export lacks', async () => {
+    const m = examples.unet.build();
+    try {
+      await expect(toOnnx(m)).rejects.toThrow(/\(Concatenate\) has no ONNX export/);
+    } finally {
+      m.dispose();
+    }
+  });
   it.each(names)('%s', async (name) => {
     const m = examples[name].build();
     try {

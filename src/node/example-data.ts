@@ -32,6 +32,8 @@ export async function loadExampleData(example: Example, samples: number | undefi
     xTest = flatten(take(fm.xTest, Math.min(fm.xTest.shape[0], Math.max(100, Math.ceil(n / 6)))));
     scale = 1 / 255;
     imageShape = [28, 28];
+    // Conv models take the images as [n, 28, 28, 1]: the same bytes, another shape.
+    if (example.inputShape.length > 1) [xTrain, xTest] = [xTrain, xTest].map((x) => ({ ...x, shape: [x.shape[0], ...example.inputShape] }));
   } else {
     const { images } = await datasets.photos.load({ size: [64, 64] });
     if (samples !== undefined && samples > images.shape[0]) throw new RangeError(`--samples ${samples} is larger than the ${images.shape[0]} photos`);
