@@ -16,6 +16,7 @@ import type { LeakyReLU } from '../../layers/leaky_re_lu.js';
 import type { ELU } from '../../layers/elu.js';
 import type { ZeroPadding2D } from '../../layers/zero_padding2d.js';
 import type { Cropping2D } from '../../layers/cropping2d.js';
+import type { Concatenate } from '../../layers/merge.js';
 import type { ActivationName } from '../../ops/activation.js';
 import { AttributeType, DataType, encodeModel, type AttributeMsg, type NodeMsg, type TensorMsg, type ValueInfo } from './schema.js';
 import { modelTopology } from '../serialization.js';
@@ -34,25 +35,59 @@ interface Value {
   ncw?: boolean;
 }
 
-/** Who reads a call's output: the layer calls taking it, and whether it is the model's output. */
+/** Who reads a call's output: the layer calls taking it, and whether it is one of the model's outputs. */
 interface Uses {
   readers: Layer[];
   isOutput: boolean;
 }
 
-/** One layer call, as the exporter sees the graph: the only code that reads its structure. */
-interface Call {
-  layer: Layer;
-  inputs: SymbolicTensor[];
-  output: SymbolicTensor;
+/**
+ * A tensor of the flattened graph. A nested model's tensors get one per call of that model (a
+ * model applied twice computes two sets), so the exporter keys values by these, not by SymbolicTensor.
+ */
+export interface Port {
+  name: string;
+  shape: readonly number[];
 }
 
-/** The model's calls in execution order (single-input nodes today; `inputs`/`outputs` once the graph has them). */
-export function modelCalls(model: Model): Call[] {
-  return model.nodes.map((node) => {
-    const n = node as unknown as { layer: Layer; input?: SymbolicTensor; inputs?: SymbolicTensor[]; output?: SymbolicTensor; outputs?: SymbolicTensor[] };
-    return { layer: n.layer, inputs: n.inputs ?? [n.input!], output: n.outputs?.[0] ?? n.output! };
-  });
+/** One layer call, as the exporter sees the graph: the only code that reads its structure. */
+export interface Call {
+  layer: Layer;
+  inputs: Port[];
+  output: Port;
+}
+
+/** The graph with nested models inlined: the calls in execution order, the model's input and output ports. */
+export interface FlatGraph {
+  calls: Call[];
+  inputs: Port[];
+  outputs: Port[];
+}
+
+/**
+ * The model's calls in execution order, a nested model's calls inlined where it is called (its
+ * inputs are the tensors it is applied to, its outputs the ones its call produced).
+ */
+export function modelCalls(model: Model): FlatGraph {
+  const calls: Call[] = [];
+  const inline = (m: Model, inputs: Port[]): Port[] => {
+    const ports = new Map<SymbolicTensor, Port>(m.inputs.map((t, i) => [t, inputs[i]]));
+    for (const node of m.nodes) {
+      const ins = node.inputs.map((t) => ports.get(t)!);
+      const inner = node.layer as Model;
+      if (Array.isArray(inner.nodes) && Array.isArray(inner.outputs)) {
+        inline(inner, ins).forEach((p, i) => ports.set(node.outputs[i], p));
+        continue;
+      }
+      if (node.outputs.length !== 1) throw new Error(`toOnnx: layer '${node.layer.name}' (${node.layer.className}) has ${node.outputs.length} outputs; the exporter writes single-output layers`);
+      const output = { name: node.outputs[0].name, shape: node.outputs[0].sampleShape };
+      ports.set(node.outputs[0], output);
+      calls.push({ layer: node.layer, inputs: ins, output });
+    }
+    return m.outputs.map((t) => ports.get(t)!);
+  };
+  const inputs = model.inputs.map((t) => ({ name: t.name, shape: t.sampleShape }));
+  return { calls, inputs, outputs: inline(model, inputs) };
 }
 
 export type Attr = number | string | readonly number[] | { floats: readonly number[] };
@@ -256,10 +291,54 @@ const EXPORTERS: Record<string, LayerExporter> = {
     const inputs = [x.name, param('gamma', 1), param('beta', 0), param('moving_mean', 0), param('moving_variance', 1)];
     return { ...x, name: b.node('BatchNormalization', l.name, inputs, {}, [float('epsilon', l.epsilon), float('momentum', l.momentum)]), shape: outShape };
   },
+  // Merges: ONNX's elementwise ops broadcast as Keras's do (numpy's rule) once the inputs share a layout.
+  Add: merge((b, name, xs) => (xs.length === 2 ? b.node('Add', name, xs) : b.node('Sum', name, xs))),
+  Subtract: merge((b, name, xs) => b.node('Sub', name, xs)),
+  // Mul is binary: folded left to right, as the layer computes it.
+  Multiply: merge((b, name, xs) => xs.slice(1).reduce((acc, x) => b.node('Mul', name, [acc, x]), xs[0])),
+  Maximum: merge((b, name, xs) => b.node('Max', name, xs)),
+  Minimum: merge((b, name, xs) => b.node('Min', name, xs)),
+  Average: merge((b, name, xs) => b.node('Mean', name, xs)),
+  Concatenate(b, layer, xs, outShape) {
+    const { values, layout } = sameLayout(b, layer.name, xs);
+    const rank = outShape.length + 1;
+    const keras = (layer as Concatenate).axis;
+    const axis = keras < 0 ? keras + rank : keras;
+    // The channels-last axis's place in the ONNX value: NHWC axis 3 is NCHW axis 1, a sequence's 2 is NCW's 1.
+    const onnxAxis = layout.nchw ? TO_NCHW.indexOf(axis) : layout.ncw ? SWAP_LAST.indexOf(axis) : axis;
+    return settle(b, layer.name, { ...layout, name: b.node('Concat', layer.name, values, { axis: onnxAxis }), shape: outShape });
+  },
   // Identities at inference, which is all ONNX describes.
   GaussianNoise: (_b, _layer, [x]) => x,
   Dropout: (_b, _layer, [x]) => x,
 };
+
+/** How a value is held in ONNX (see Value). */
+type Layout = Pick<Value, 'nchw' | 'ncw'>;
+
+/**
+ * The inputs of a merge in one ONNX layout: as they are where they all share one (and one rank),
+ * else all channels-last. Keras's broadcasting lines up trailing axes, which permuting every input
+ * alike keeps.
+ */
+function sameLayout(b: GraphBuilder, label: string, xs: Value[]): { values: string[]; layout: Layout } {
+  const [first] = xs;
+  const shared = xs.every((x) => x.shape.length === first.shape.length && !!x.nchw === !!first.nchw && !!x.ncw === !!first.ncw && !x.chw);
+  if (shared) return { values: xs.map((x) => x.name), layout: { nchw: !!first.nchw, ncw: !!first.ncw } };
+  return { values: xs.map((x) => b.nhwc(x, label)), layout: { nchw: false, ncw: false } };
+}
+
+/** A channels-last 4-D result goes back to NCHW, which the 2-D exporters expect of every 4-D value. */
+function settle(b: GraphBuilder, label: string, y: Value): Value {
+  return y.shape.length === 3 && !y.nchw ? { ...y, name: b.transpose(y, TO_NCHW, label), nchw: true } : y;
+}
+
+function merge(op: (b: GraphBuilder, name: string, xs: string[]) => string): LayerExporter {
+  return (b, layer, xs, outShape) => {
+    const { values, layout } = sameLayout(b, layer.name, xs);
+    return settle(b, layer.name, { ...layout, name: op(b, layer.name, values), shape: outShape });
+  };
+}
 
 /** Conv and ConvTranspose inputs: x, the kernel permuted to ONNX's layout, the bias. */
 function convInputs(b: GraphBuilder, l: ConvBase, x: Value, [kernel, bias]: Float32Array[]): string[] {
@@ -327,7 +406,7 @@ export const EXPORTABLE_LAYERS = Object.keys(EXPORTERS);
  * naming it.
  */
 export async function toOnnx(model: Model): Promise<Uint8Array> {
-  const calls = modelCalls(model);
+  const { calls, inputs, outputs } = modelCalls(model);
   for (const { layer } of calls) {
     if (!EXPORTERS[layer.className]) throw new Error(`toOnnx: layer '${layer.name}' (${layer.className}) has no ONNX export; exportable: ${EXPORTABLE_LAYERS.join(', ')}`);
   }
@@ -335,25 +414,32 @@ export async function toOnnx(model: Model): Promise<Uint8Array> {
   for (const { layer } of calls) if (!weights.has(layer)) weights.set(layer, await layer.getWeights());
 
   const b = new GraphBuilder();
-  const inputName = b.unique(model.input.name);
-  const outputName = b.unique(model.output.name);
-  const values = new Map<SymbolicTensor, Value>();
-  const x: Value = { name: inputName, shape: model.input.sampleShape, nchw: false };
-  values.set(model.input, x.shape.length === 3 ? { ...x, name: b.transpose(x, TO_NCHW, 'input'), nchw: true } : x);
+  const inputNames = inputs.map((p) => b.unique(p.name));
+  const outputNames = outputs.map((p) => b.unique(p.name));
+  const values = new Map<Port, Value>();
+  inputs.forEach((p, i) => {
+    const x: Value = { name: inputNames[i], shape: p.shape, nchw: false };
+    values.set(p, x.shape.length === 3 ? { ...x, name: b.transpose(x, TO_NCHW, inputNames[i]), nchw: true } : x);
+  });
 
-  const readers = new Map<SymbolicTensor, Layer[]>();
-  for (const { layer, inputs } of calls) for (const t of inputs) readers.set(t, [...(readers.get(t) ?? []), layer]);
-  for (const { layer, inputs, output } of calls) {
-    const ins = inputs.map((t) => values.get(t)!);
-    const uses = { readers: readers.get(output) ?? [], isOutput: output === model.output };
-    values.set(output, EXPORTERS[layer.className](b, layer, ins, output.sampleShape, [...weights.get(layer)!], uses));
+  const readers = new Map<Port, Layer[]>();
+  for (const { layer, inputs: ins } of calls) for (const p of ins) readers.set(p, [...(readers.get(p) ?? []), layer]);
+  const outputSet = new Set(outputs);
+  for (const { layer, inputs: ins, output } of calls) {
+    const uses = { readers: readers.get(output) ?? [], isOutput: outputSet.has(output) };
+    values.set(output, EXPORTERS[layer.className](b, layer, ins.map((p) => values.get(p)!), output.shape, [...weights.get(layer)!], uses));
   }
 
-  let y = values.get(model.output)!;
-  if (y.nchw || y.ncw) y = { ...y, name: b.nhwc(y, 'output'), nchw: false, ncw: false };
-  // The last node writes the graph output; a model that computes nothing gets an Identity.
-  if (y.name === inputName || b.initializers.some((t) => t.name === y.name)) y = { ...y, name: b.node('Identity', 'output', [y.name]) };
-  b.rename(y.name, outputName);
+  // Each graph output is written by a node of its own name: the channels-last value's last node,
+  // renamed; an Identity where that value is a graph input, an initializer or another output.
+  const written = new Set<string>();
+  outputs.forEach((p, i) => {
+    let y = values.get(p)!;
+    if (y.nchw || y.ncw) y = { ...y, name: b.nhwc(y, outputNames[i]), nchw: false, ncw: false };
+    if (inputNames.includes(y.name) || written.has(y.name) || b.initializers.some((t) => t.name === y.name)) y = { ...y, name: b.node('Identity', outputNames[i], [y.name]) };
+    b.rename(y.name, outputNames[i]);
+    written.add(outputNames[i]);
+  });
 
   return encodeModel({
     ir_version: IR_VERSION,
@@ -366,8 +452,8 @@ export async function toOnnx(model: Model): Promise<Uint8Array> {
       name: model.name,
       node: b.nodes,
       initializer: b.initializers,
-      input: [valueInfo(inputName, model.input.sampleShape)],
-      output: [valueInfo(outputName, model.output.sampleShape)],
+      input: inputs.map((p, i) => valueInfo(inputNames[i], p.shape)),
+      output: outputs.map((p, i) => valueInfo(outputNames[i], p.shape)),
     },
   });
 }

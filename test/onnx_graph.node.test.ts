@@ -1,0 +1,165 @@
+// ONNX export of graphs, judged by ONNX Runtime (onnxruntime-node, CPU): merge layers (with
+// broadcasting and concatenation along channels and rows), several inputs and outputs, and nested
+// models, which the file inlines. ONNX Runtime must predict what wgslnet predicts, to 1e-5 relative.
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-node';
+import * as layers from '../src/layers/index.js';
+import { input } from '../src/graph.js';
+import { Model, type AnyModel } from '../src/model.js';
+import { toOnnx } from '../src/io/onnx/export.js';
+import { decodeModel } from '../src/io/onnx/schema.js';
+import type { Tensor } from '../src/tensor.js';
+import { expectClose, setup, uniform } from './helpers.js';
+
+beforeAll(setup);
+
+const TOLERANCE = { atol: 1e-6, rtol: 1e-5 };
+const bias = { biasInitializer: 'randomNormal' as const };
+
+type HostData = { data: Float32Array; shape: number[] };
+
+/** One random batch per model input. */
+function batchFor(m: AnyModel, batch: number, seed: number): HostData[] {
+  return m.inputs.map((t, i) => {
+    const shape = [batch, ...t.sampleShape];
+    return { data: uniform(shape.reduce((a, b) => a * b), seed + i), shape };
+  });
+}
+
+async function wgslnetPredict(m: AnyModel, xs: HostData[]): Promise<Float32Array[]> {
+  const ys = await m.predict(xs);
+  const list: Tensor<'float32'>[] = Array.isArray(ys) ? ys : [ys];
+  const values: Float32Array[] = [];
+  for (const y of list) {
+    values.push((await y.data()) as Float32Array);
+    y.dispose();
+  }
+  return values;
+}
+
+/** ONNX Runtime's outputs, in the graph's output order, for the inputs in the graph's input order. */
+async function ortPredict(bytes: Uint8Array, xs: HostData[]): Promise<Float32Array[]> {
+  const session = await ort.InferenceSession.create(bytes);
+  try {
+    const feeds = Object.fromEntries(session.inputNames.map((name, i) => [name, new ort.Tensor('float32', xs[i].data, xs[i].shape)]));
+    const result = await session.run(feeds);
+    return session.outputNames.map((name) => result[name].data as Float32Array);
+  } finally {
+    await session.release();
+  }
+}
+
+async function expectOrtAgrees(m: AnyModel, batch = 2, seed = 3): Promise<Uint8Array> {
+  const xs = batchFor(m, batch, seed);
+  const bytes = await toOnnx(m);
+  const expected = await wgslnetPredict(m, xs);
+  const actual = await ortPredict(bytes, xs);
+  expect(actual).toHaveLength(expected.length);
+  actual.forEach((y, i) => expectClose(y, expected[i], TOLERANCE, `ONNX Runtime vs wgslnet, output ${i} (${m.name})`));
+  return bytes;
+}
+
+/** A small U-Net: two convolutions down, pooling, upsampling, the skip joined along the channels. */
+function uNet(): AnyModel {
+  const x = input({ shape: [8, 8, 2] });
+  const c1 = layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', ...bias }).apply(x);
+  const p1 = layers.maxPooling2d({ poolSize: 2 }).apply(c1);
+  const c2 = layers.conv2d({ filters: 6, kernelSize: 3, padding: 'same', activation: 'relu', ...bias }).apply(p1);
+  const u1 = layers.upSampling2d({ size: [2, 2] }).apply(c2);
+  const joined = layers.concatenate().apply([u1, c1]);
+  const c3 = layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', ...bias }).apply(joined);
+  const y = layers.conv2d({ filters: 1, kernelSize: 1, activation: 'sigmoid', ...bias }).apply(c3);
+  return new Model({ inputs: x, outputs: y, name: 'unet' });
+}
+
+/** A residual block on features: x + dense(dense(x)), then a head. */
+function residual(): AnyModel {
+  const x = input({ shape: [6] });
+  const h = layers.dense({ units: 8, activation: 'relu', ...bias }).apply(x);
+  const r = layers.dense({ units: 6, ...bias }).apply(h);
+  const s = layers.add().apply([x, r]);
+  const y = layers.dense({ units: 3, activation: 'tanh', ...bias }).apply(s);
+  return new Model({ inputs: x, outputs: y, name: 'residual' });
+}
+
+/**
+ * Two inputs (an image and a per-channel gain broadcast over it), two outputs, every merge:
+ * multiply (broadcast), maximum, minimum, subtract, a three-way add (Sum) and average (Mean),
+ * a concatenation along the rows (NHWC axis 1, NCHW axis 2), and a tensor read by several nodes.
+ */
+function twoInTwoOut(): AnyModel {
+  const image = input({ shape: [4, 4, 3], name: 'image' });
+  const gain = input({ shape: [1, 1, 3], name: 'gain' });
+  const scaled = layers.multiply().apply([image, gain]);
+  const hi = layers.maximum().apply([image, scaled]);
+  const lo = layers.minimum().apply([image, scaled]);
+  const spread = layers.subtract().apply([hi, lo]);
+  const sum = layers.add().apply([image, scaled, spread]);
+  const mean = layers.average().apply([sum, hi, lo]);
+  const map = layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', ...bias }).apply(mean);
+  const rows = layers.concatenate({ axis: 1 }).apply([spread, mean]);
+  const flat = layers.flatten().apply(rows);
+  const score = layers.dense({ units: 2, activation: 'sigmoid', ...bias }).apply(flat);
+  return new Model({ inputs: [image, gain], outputs: [map, score], name: 'two_in_two_out' });
+}
+
+/** An encoder model and a decoder model, each used as a layer of the autoencoder. */
+function nested(): AnyModel {
+  const ex = input({ shape: [8, 8, 1] });
+  let e = layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', ...bias }).apply(ex);
+  e = layers.maxPooling2d({ poolSize: 2 }).apply(e);
+  e = layers.flatten().apply(e);
+  const code = layers.dense({ units: 6, activation: 'tanh', ...bias }).apply(e);
+  const encoder = new Model({ inputs: ex, outputs: code, name: 'encoder' });
+  const dx = input({ shape: [6] });
+  let d = layers.dense({ units: 32, activation: 'relu', ...bias }).apply(dx);
+  d = layers.reshape({ targetShape: [4, 4, 2] }).apply(d);
+  d = layers.upSampling2d({ size: [2, 2] }).apply(d);
+  const out = layers.conv2d({ filters: 1, kernelSize: 3, padding: 'same', activation: 'sigmoid', ...bias }).apply(d);
+  const decoder = new Model({ inputs: dx, outputs: out, name: 'decoder' });
+  const x = input({ shape: [8, 8, 1] });
+  return new Model({ inputs: x, outputs: decoder.apply(encoder.apply(x)), name: 'autoencoder' });
+}
+
+const GRAPHS: [string, () => AnyModel][] = [
+  ['U-Net (conv, pool, upsample, concatenate)', uNet],
+  ['residual block (dense + add)', residual],
+  ['two inputs, two outputs, every merge, broadcasting', twoInTwoOut],
+  ['nested encoder/decoder models', nested],
+];
+
+describe('ONNX export of graphs: ONNX Runtime agrees with wgslnet', () => {
+  it.each(GRAPHS)('%s', async (_name, build) => {
+    const m = build();
+    try {
+      await expectOrtAgrees(m);
+    } finally {
+      m.dispose();
+    }
+  });
+
+  it('writes a channels-last concatenation of 4-D tensors as Concat on NCHW axis 1, and nested models inlined', async () => {
+    const u = uNet();
+    const graph = decodeModel(await toOnnx(u)).graph!;
+    const concat = graph.node!.find((n) => n.op_type === 'Concat')!;
+    expect(concat.attribute!.find((a) => a.name === 'axis')!.i).toBe(1);
+    // Transposes only at the ends: the skip connection stays NCHW.
+    expect(graph.node!.filter((n) => n.op_type === 'Transpose')).toHaveLength(2);
+    u.dispose();
+    const ae = nested();
+    const ops = decodeModel(await toOnnx(ae)).graph!.node!.map((n) => n.op_type);
+    expect(ops.filter((op) => op === 'Conv')).toHaveLength(2);
+    expect(ops.filter((op) => op === 'Gemm')).toHaveLength(2);
+    ae.dispose();
+  });
+
+  it('names the graph inputs and outputs after the model\'s, in its order', async () => {
+    const m = twoInTwoOut();
+    const graph = decodeModel(await toOnnx(m)).graph!;
+    expect(graph.input!.map((v) => v.name)).toEqual(['image', 'gain']);
+    expect(graph.output!).toHaveLength(2);
+    const dims = graph.output!.map((v) => v.type!.tensor_type!.shape!.dim!.map((d) => d.dim_value ?? d.dim_param));
+    expect(dims).toEqual([['batch', 4, 4, 2], ['batch', 2]]);
+    m.dispose();
+  });
+});
