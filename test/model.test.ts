@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { input, model, layers, optimizers, type Model } from '../src/index.js';
+import { input, model, layers, optimizers, setRandomSeed, type Model } from '../src/index.js';
 import { memory, tensor } from '../src/tensor.js';
 import type { Optimizer } from '../src/optimizers.js';
 import { setup, uniform, expectClose } from './helpers.js';
@@ -136,6 +136,8 @@ describe('Model API', () => {
   });
 
   it('fit: loss falls, History has Keras keys, memory stays flat over epochs, callbacks and stopTraining work', async () => {
+    // Seeded weights: from some random starts this small model barely improves on random targets.
+    setRandomSeed(6);
     const m = denseAE();
     m.compile({ optimizer: optimizers.adam({ learningRate: 0.02 }), loss: 'binaryCrossentropy' });
     const x = { data: uniform(64 * 12, 11, 0, 1), shape: [64, 12] };
