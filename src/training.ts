@@ -281,7 +281,6 @@ async function runTraining(model: AnyModel, compiled: Compiled, run: TrainingRun
   const { callbacks, epochs, verbose } = run;
   const history = new History();
   model.stopTraining = false;
-  model.isTraining = true;
   const params: TrainingParams = { epochs, steps: run.steps, metrics: run.validates ? [...names, ...names.map((k) => `val_${k}`)] : names };
   let slots: Tensor | null = null;
   let known = run.steps;
@@ -329,7 +328,6 @@ async function runTraining(model: AnyModel, compiled: Compiled, run: TrainingRun
     for (const c of callbacks) await c.onTrainEnd?.(history);
   } finally {
     slots?.dispose();
-    model.isTraining = false;
   }
   return history;
 }
@@ -345,29 +343,33 @@ export async function fit(model: AnyModel, x: DataArg, y: DataArg, args: FitArgs
   const numSamples = xs[0].shape[0];
   const numTrain = split > 0 ? Math.floor(numSamples * (1 - split)) : numSamples;
   if (numTrain === 0) throw new Error(`fit: validationSplit ${split} of ${numSamples} samples leaves no samples to train on`);
-  if (split > 0 && numTrain === numSamples) throw new Error(`fit: validationSplit ${split} of ${numSamples} samples leaves no samples to validate on`);
   let validation: { xs: Data[]; ys: Data[] } | null = null;
   if (args.validationData) {
     if (!Array.isArray(args.validationData) || args.validationData.length !== 2) throw new Error('fit: validationData must be [x, y]');
     validation = checkedData(model, args.validationData[0], args.validationData[1], 'fit: validationData');
   }
-  await ensureOptimizer(model);
   const random = seededRandom(common.seed);
-  const sources = new BatchSources([...xs, ...ys], common.scale);
+  // Marked before the first await, so that a second fit() started meanwhile is refused.
+  model.isTraining = true;
+  let sources: BatchSources | null = null;
   try {
+    await ensureOptimizer(model);
+    sources = new BatchSources([...xs, ...ys], common.scale);
+    const src = sources;
     return await runTraining(model, compiled, {
       ...common,
       what: 'fit',
       steps: Math.ceil(numTrain / batchSize),
       validates: validation !== null || split > 0,
-      batches: () => rowBatches(sources, xs, ys, sampleOrder(numTrain, shuffle ? random : null, 0, sources.anyResident), numTrain, batchSize),
+      batches: () => rowBatches(src, xs, ys, sampleOrder(numTrain, shuffle ? random : null, 0, src.anyResident), numTrain, batchSize),
       validate: async () => {
-        if (split > 0) return evaluateRows(model, compiled, sources, xs, ys, numTrain, numSamples - numTrain, batchSize);
+        if (split > 0) return evaluateRows(model, compiled, src, xs, ys, numTrain, numSamples - numTrain, batchSize);
         return validation ? evaluateData(model, compiled, validation, common.scale, batchSize) : null;
       },
     });
   } finally {
-    sources.dispose();
+    sources?.dispose();
+    model.isTraining = false;
   }
 }
 
@@ -390,7 +392,7 @@ export async function fitDataset(model: AnyModel, dataset: Dataset, args: FitDat
     if (v.length !== 2) throw new Error('fitDataset: validationData must be [x, y] or a data set of batches');
     validation = checkedData(model, v[0], v[1], 'fitDataset: validationData');
   } else if (v !== undefined) iteratorOf(v, 'fitDataset: validationData');
-  await ensureOptimizer(model);
+  model.isTraining = true;
   const upload = (element: unknown, what: string): StepBatch => {
     const { x, y } = elementData(element, what);
     const { xs, ys } = checkedData(model, x, y, what);
@@ -398,6 +400,7 @@ export async function fitDataset(model: AnyModel, dataset: Dataset, args: FitDat
   };
   const passes = new DatasetPasses(dataset, batchesPerEpoch ?? null, upload);
   try {
+    await ensureOptimizer(model);
     return await runTraining(model, compiled, {
       ...common,
       what: 'fitDataset',
@@ -411,6 +414,7 @@ export async function fitDataset(model: AnyModel, dataset: Dataset, args: FitDat
       },
     });
   } finally {
+    model.isTraining = false;
     await passes.close();
     if (passes.exhausted && common.verbose) console.warn('fitDataset: the data set ran out before epochs × batchesPerEpoch batches; training stopped early (as TF.js does)');
   }
