@@ -102,7 +102,9 @@ function modelConfig(model: AnyModel): Json {
   // [producing layer, its node index, output index].
   const nodesOf = (layer: Layer) => model.nodes.filter((n) => n.layer === layer).sort((p, q) => p.id - q.id);
   const inputName = new Map(model.inputs.map((t, i) => [t, model.inputNames[i]]));
-  const ref = (t: SymbolicTensor) => (t.node ? [t.node.layer.name, nodesOf(t.node.layer).indexOf(t.node), t.outputIndex] : [inputName.get(t)!, 0, 0]);
+  // A nested model's node 0 is its own construction (input → output), which Keras and TF.js leave
+  // out of the config and number the calls from 1 (Keras's _should_skip_first_node).
+  const ref = (t: SymbolicTensor) => (t.node ? [t.node.layer.name, nodesOf(t.node.layer).indexOf(t.node) + (t.node.layer instanceof Model ? 1 : 0), t.outputIndex] : [inputName.get(t)!, 0, 0]);
   const layers = model.layers.map((layer) => ({
     name: layer.name,
     class_name: layer.className,
@@ -253,7 +255,9 @@ function functionalFromJson(config: Json): Model {
         if (xs.some((x) => !x)) break;
         p.layer ??= makeLayer(p.l);
         const args = p.layer.arity === 'list' ? (xs as SymbolicTensor[]) : refs.length === 1 ? xs[0]! : (xs as SymbolicTensor[]);
-        p.layer.applyAll(args).forEach((t, i) => tensors.set(key([p.name, p.done, i]), t));
+        // A nested model's calls are numbered from 1 (see modelConfig).
+        const nodeIndex = p.done + (NESTED_MODELS.includes(p.l.class_name ?? '') ? 1 : 0);
+        p.layer.applyAll(args).forEach((t, i) => tensors.set(key([p.name, nodeIndex, i]), t));
         p.done++;
         progress = true;
       }
