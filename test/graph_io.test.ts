@@ -36,14 +36,11 @@ async function saved(m: Model<any>): Promise<ModelArtifacts> {
   return artifacts!;
 }
 
-async function tfArtifacts(m: tfl.LayersModel): Promise<ModelArtifacts> {
-  let artifacts: ModelArtifacts | undefined;
-  await m.save(tf.io.withSaveHandler(async (a) => {
-    artifacts = a as unknown as ModelArtifacts;
-    return saveResult(a) as tf.io.SaveResult;
-  }));
-  return artifacts!;
-}
+/** What TF.js's save() hands to its handler (TF.js's own writer, read back without a file). */
+const tfArtifacts = (m: tfl.LayersModel) =>
+  new Promise<ModelArtifacts>((resolve, reject) => {
+    m.save(tf.io.withSaveHandler(async (a) => (resolve(a as unknown as ModelArtifacts), saveResult(a) as tf.io.SaveResult))).catch(reject);
+  });
 
 function nested(): Model {
   const x = input({ shape: [6], name: 'seq_in' });
