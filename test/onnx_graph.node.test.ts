@@ -7,7 +7,9 @@ import * as layers from '../src/layers/index.js';
 import { input } from '../src/graph.js';
 import { Model, type AnyModel } from '../src/model.js';
 import { toOnnx } from '../src/io/onnx/export.js';
-import { decodeModel } from '../src/io/onnx/schema.js';
+import { decodeModel, encodeModel } from '../src/io/onnx/schema.js';
+import { loadOnnx } from '../src/io/index.js';
+import { optimizers } from '../src/optimizers.js';
 import type { Tensor } from '../src/tensor.js';
 import { expectClose, setup, uniform } from './helpers.js';
 
@@ -57,6 +59,55 @@ async function expectOrtAgrees(m: AnyModel, batch = 2, seed = 3): Promise<Uint8A
   expect(actual).toHaveLength(expected.length);
   actual.forEach((y, i) => expectClose(y, expected[i], TOLERANCE, `ONNX Runtime vs wgslnet, output ${i} (${m.name})`));
   return bytes;
+}
+
+/** One sgd step on (xs, ys): the loss and the weights after it. */
+async function step(m: AnyModel, xs: HostData[], ys: HostData[]): Promise<{ loss: number[]; weights: Float32Array[] }> {
+  m.compile({ optimizer: optimizers.sgd({ learningRate: 0.5 }), loss: 'meanSquaredError' });
+  // Several outputs: the total, then each output's loss.
+  const loss = [await m.trainOnBatch(xs, ys)].flat() as number[];
+  return { loss, weights: await m.getWeights() };
+}
+
+/**
+ * Export and ONNX Runtime, then import back (with toOnnx's Keras-topology metadata, and from the
+ * graph alone): the same inputs, outputs and predictions, and one training step from the same
+ * weights gives the same loss and weights. With the metadata, the original's layers come back.
+ */
+async function expectRoundTrip(m: AnyModel, batch = 2, seed = 3): Promise<void> {
+  const bytes = await expectOrtAgrees(m, batch, seed);
+  const xs = batchFor(m, batch, seed);
+  const expected = await wgslnetPredict(m, xs);
+  const proto = decodeModel(bytes);
+  delete proto.metadata_props;
+  const back = await loadOnnx(bytes);
+  const graphOnly = await loadOnnx(encodeModel(proto));
+  try {
+    for (const [imported, what] of [[back, 'with metadata'], [graphOnly, 'graph alone']] as const) {
+      expect(imported.inputs.map((t) => t.sampleShape)).toEqual(m.inputs.map((t) => t.sampleShape));
+      expect(imported.outputs.map((t) => t.sampleShape)).toEqual(m.outputs.map((t) => t.sampleShape));
+      const ys = await wgslnetPredict(imported, xs);
+      ys.forEach((y, i) => expectClose(y, expected[i], TOLERANCE, `imported (${what}) vs original, output ${i} (${m.name})`));
+    }
+    expect(back.layers.map((l) => l.className)).toEqual(m.layers.map((l) => l.className));
+    const targets = m.outputs.map((t, i) => {
+      const shape = [batch, ...t.sampleShape];
+      return { data: uniform(shape.reduce((a, b) => a * b), seed + 10 + i, 0.05, 0.95), shape };
+    });
+    const after = await step(m, xs, targets);
+    for (const [imported, what] of [[back, 'with metadata'], [graphOnly, 'graph alone']] as const) {
+      const got = await step(imported, xs, targets);
+      expectClose(got.loss, after.loss, TOLERANCE, `loss of the step (${m.name}, ${what})`);
+      expect(got.weights).toHaveLength(after.weights.length);
+      // The graph's model may order its layers differently: weights are compared as a multiset by size, then exactly.
+      const order = (ws: Float32Array[]) => [...ws].sort((a, b) => a.length - b.length || a[0] - b[0]);
+      const [g, a] = [order(got.weights), order(after.weights)];
+      g.forEach((w, i) => expectClose(w, a[i], TOLERANCE, `weight after one step (${m.name}, ${what})`));
+    }
+  } finally {
+    back.dispose();
+    graphOnly.dispose();
+  }
 }
 
 /** A small U-Net: two convolutions down, pooling, upsampling, the skip joined along the channels. */
@@ -128,11 +179,11 @@ const GRAPHS: [string, () => AnyModel][] = [
   ['nested encoder/decoder models', nested],
 ];
 
-describe('ONNX export of graphs: ONNX Runtime agrees with wgslnet', () => {
+describe('ONNX graphs: ONNX Runtime agrees with wgslnet; import predicts and trains like the original', () => {
   it.each(GRAPHS)('%s', async (_name, build) => {
     const m = build();
     try {
-      await expectOrtAgrees(m);
+      await expectRoundTrip(m);
     } finally {
       m.dispose();
     }

@@ -32,6 +32,7 @@ import { globalAveragePooling2d } from '../../layers/global_average_pooling2d.js
 import { globalMaxPooling2d } from '../../layers/global_max_pooling2d.js';
 import { zeroPadding2d } from '../../layers/zero_padding2d.js';
 import { cropping2d } from '../../layers/cropping2d.js';
+import { add, average, concatenate, maximum, minimum, multiply, subtract } from '../../layers/merge.js';
 import type { ActivationName } from '../../ops/activation.js';
 import type { Padding } from '../../ops/shapes.js';
 import { conv2dTransposeOutputShape } from '../../ops/conv2d.js';
@@ -46,7 +47,7 @@ import { MAX_OPSET, MIN_OPSET, TOPOLOGY_KEY, ONNX_TO_KERAS_KERNEL, TO_NCHW, TO_N
 /** ONNX ops the importer reads, for the error that names one it does not. */
 export const IMPORTABLE_OPS = [
   'Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'Add', 'MaxPool', 'AveragePool', 'Resize', 'Flatten', 'Reshape', 'Transpose',
-  'Unsqueeze', 'Squeeze', 'Pad', 'Slice', 'BatchNormalization', 'GlobalAveragePool', 'GlobalMaxPool', 'Clip', 'Relu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'Elu', 'Softplus', 'Softmax', 'Identity', 'Dropout', 'Constant',
+  'Sub', 'Mul', 'Max', 'Min', 'Sum', 'Mean', 'Concat', 'Unsqueeze', 'Squeeze', 'Pad', 'Slice', 'BatchNormalization', 'GlobalAveragePool', 'GlobalMaxPool', 'Clip', 'Relu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'Elu', 'Softplus', 'Softmax', 'Identity', 'Dropout', 'Constant',
 ];
 
 /** Ops that read NCHW: a value reshaped to 4-D for one of them is NCHW. */
@@ -251,8 +252,8 @@ export async function fromOnnx(source: OnnxSource, limits: Required<LoadOptions>
   }
 
   const inputs = (graph.input ?? []).filter((v) => !constants.has(v.name ?? ''));
-  if (inputs.length !== 1 || graph.output?.length !== 1) fail(`${source.name} has ${inputs.length} inputs and ${graph.output?.length ?? 0} outputs; wgslnet imports one of each`);
-  const m = new Importer(source, nodes, constants).run(inputs[0], graph.output![0], graph.name || 'onnx_model');
+  if (!inputs.length || !graph.output?.length) fail(`${source.name} has ${inputs.length} inputs and ${graph.output?.length ?? 0} outputs; wgslnet needs at least one of each`);
+  const m = new Importer(source, nodes, constants).run(inputs, graph.output!, graph.name || 'onnx_model');
   const topology = proto.metadata_props?.find((p) => p.key === TOPOLOGY_KEY)?.value;
   return topology ? withKerasTopology(m, topology) : m;
 }
@@ -271,15 +272,16 @@ async function withKerasTopology(m: Model, json: string): Promise<Model> {
     const [a, b] = [m.weights, keras.weights];
     // Sizes, not shapes: the graph runs a 1-D layer as its 2-D kernel ([1, k, in, out] for [k, in, out]).
     if (a.length !== b.length || a.some((w, i) => w.value.size !== b[i].value.size)) throw new Error('different weights');
-    if (!sameArray(keras.inputShape, m.inputShape) || !sameArray(keras.outputShape, m.outputShape)) throw new Error('different shapes');
+    const shapes = (model: Model) => [...model.inputs, ...model.outputs].map((t) => t.sampleShape);
+    const [sa, sb] = [shapes(m), shapes(keras)];
+    if (sa.length !== sb.length || keras.inputs.length !== m.inputs.length || sa.some((s, i) => !sameArray(s, sb[i]))) throw new Error('different shapes');
     keras.setWeights(await m.getWeights());
     const random = seededRandom(1);
-    const probe = { data: Float32Array.from({ length: m.inputShape.reduce((x, y) => x * y, 2) }, () => random()), shape: [2, ...m.inputShape] };
-    const [ya, yb] = [await m.predict(probe), await keras.predict(probe)];
-    const [va, vb] = [await ya.data(), await yb.data()];
-    ya.dispose();
-    yb.dispose();
-    if (va.some((v, i) => !(Math.abs(v - vb[i]) <= 1e-6 + 1e-5 * Math.abs(v)))) throw new Error('different predictions');
+    const probe = m.inputs.map((t) => ({ data: Float32Array.from({ length: t.sampleShape.reduce((x, y) => x * y, 2) }, () => random()), shape: [2, ...t.sampleShape] }));
+    const [ya, yb] = [await predictAll(m, probe), await predictAll(keras, probe)];
+    ya.forEach((va, k) => {
+      if (va.some((v, i) => !(Math.abs(v - yb[k][i]) <= 1e-6 + 1e-5 * Math.abs(v)))) throw new Error('different predictions');
+    });
   } catch {
     keras?.dispose();
     return m;
@@ -288,6 +290,21 @@ async function withKerasTopology(m: Model, json: string): Promise<Model> {
   return keras;
 }
 
+/** Every output of a model on host data, read back. */
+async function predictAll(m: Model, xs: { data: Float32Array; shape: number[] }[]): Promise<Float32Array[]> {
+  const ys = await m.predict(xs);
+  const list = Array.isArray(ys) ? ys : [ys];
+  const values: Float32Array[] = [];
+  for (const y of list) {
+    values.push((await y.data()) as Float32Array);
+    y.dispose();
+  }
+  return values;
+}
+
+/** ONNX's elementwise ops with two or more inputs, as Keras's merge layers (Keras's broadcasting is numpy's, as ONNX's). */
+const MERGES: Record<string, () => Layer> = { Add: add, Sum: add, Sub: subtract, Mul: multiply, Max: maximum, Min: minimum, Mean: average };
+
 class Importer {
   readonly #values = new Map<string, Value>();
   readonly #made: Made[] = [];
@@ -295,7 +312,7 @@ class Importer {
   readonly #denseOf = new Map<string, Made>();
   readonly #consumers = new Map<string, NodeMsg[]>();
   readonly #done = new Set<NodeMsg>();
-  #outputName = '';
+  readonly #outputNames = new Set<string>();
 
   constructor(
     readonly source: OnnxSource,
@@ -305,27 +322,34 @@ class Importer {
     for (const node of nodes) for (const name of node.input ?? []) if (name) this.#consumers.set(name, [...(this.#consumers.get(name) ?? []), node]);
   }
 
-  run(inputInfo: ValueInfo, outputInfo: ValueInfo, name: string): Model {
-    const inShape = declaredShape(inputInfo, 'graph input');
-    const outShape = declaredShape(outputInfo, 'graph output');
-    this.#outputName = outputInfo.name ?? '';
-    const consumers = this.#consumers.get(inputInfo.name ?? '') ?? [];
-    // A 4-D input either goes through Transpose(NHWC → NCHW) first (wgslnet's export) or is NCHW.
-    const transposed = inShape.length === 3 && consumers.length > 0 && consumers.every((n) => n.op_type === 'Transpose' && sameArray(intsAttr(n, 'perm'), TO_NCHW));
-    const nchwInput = inShape.length === 3 && !transposed;
-    const x = input({ shape: nchwInput ? [inShape[1], inShape[2], inShape[0]] : inShape, name: inputInfo.name || 'input' });
-    this.#values.set(inputInfo.name ?? '', { t: x, layout: nchwInput ? 'nchw' : 'plain' });
+  run(inputInfos: ValueInfo[], outputInfos: ValueInfo[], name: string): Model {
+    for (const o of outputInfos) this.#outputNames.add(o.name ?? '');
+    const xs = inputInfos.map((inputInfo) => {
+      const inShape = declaredShape(inputInfo, 'graph input');
+      const consumers = this.#consumers.get(inputInfo.name ?? '') ?? [];
+      // A 4-D input either goes through Transpose(NHWC → NCHW) first (wgslnet's export) or is NCHW.
+      const transposed = inShape.length === 3 && consumers.length > 0 && consumers.every((n) => n.op_type === 'Transpose' && sameArray(intsAttr(n, 'perm'), TO_NCHW));
+      const nchwInput = inShape.length === 3 && !transposed;
+      const x = input({ shape: nchwInput ? [inShape[1], inShape[2], inShape[0]] : inShape, name: inputInfo.name || 'input' });
+      this.#values.set(inputInfo.name ?? '', { t: x, layout: nchwInput ? 'nchw' : 'plain' });
+      return x;
+    });
     // Layers allocate their weights as they are applied: a graph refused halfway frees them.
     return disposeIfThrows(() => {
       for (const node of this.nodes) if (!this.#done.has(node)) this.#checked(node);
-      const y = this.#value(this.#outputName, 'the graph output');
-      if (y.layout === 'c11') fail(`graph output '${this.#outputName}' is [batch, C, 1, 1] from global pooling; flatten it to [batch, C]`);
-      if (typeof y.layout === 'object') fail(`graph output '${this.#outputName}' is a flattened NCHW value; wgslnet's flatten order differs (end the graph with a Dense or a 4-D value)`);
-      const computed = this.#onnxShape(y);
-      if (!sameArray(computed, outShape)) fail(`graph output '${this.#outputName}' is declared [batch, ${outShape.join(', ')}] but the graph computes [batch, ${computed.join(', ')}]`);
-      const m = makeModel({ inputs: x, outputs: y.t, name });
+      const ys = outputInfos.map((outputInfo) => {
+        const outName = outputInfo.name ?? '';
+        const outShape = declaredShape(outputInfo, 'graph output');
+        const y = this.#value(outName, 'the graph output');
+        if (y.layout === 'c11') fail(`graph output '${outName}' is [batch, C, 1, 1] from global pooling; flatten it to [batch, C]`);
+        if (typeof y.layout === 'object') fail(`graph output '${outName}' is a flattened NCHW value; wgslnet's flatten order differs (end the graph with a Dense or a 4-D value)`);
+        const computed = this.#onnxShape(y);
+        if (!sameArray(computed, outShape)) fail(`graph output '${outName}' is declared [batch, ${outShape.join(', ')}] but the graph computes [batch, ${computed.join(', ')}]`);
+        return y.t;
+      });
+      const m = makeModel({ inputs: xs.length === 1 ? xs[0] : xs, outputs: ys.length === 1 ? ys[0] : ys, name });
       for (const { layer, weights } of this.#made) {
-        // A node whose output no path to the graph output reads: not part of the model, freed.
+        // A node whose output no path to the graph outputs reads: not part of the model, freed.
         if (m.layers.includes(layer)) layer.setWeights(weights);
         else for (const w of layer.weights) w.value.dispose();
       }
@@ -365,7 +389,7 @@ class Importer {
   /** The single consumer of `name` if it is one of `ops` and `name` is not the graph output. */
   #soleConsumer(name: string, ops: (op: string) => boolean): NodeMsg | null {
     const users = this.#consumers.get(name) ?? [];
-    return users.length === 1 && name !== this.#outputName && ops(users[0].op_type ?? '') ? users[0] : null;
+    return users.length === 1 && !this.#outputNames.has(name) && ops(users[0].op_type ?? '') ? users[0] : null;
   }
 
   /** An activation node right after `name` that can join the layer's epilogue (Softmax cannot). */
@@ -519,9 +543,10 @@ class Importer {
         this.#values.set(out, { t: this.#apply(layer, x, []), layout: 'c11' });
         return;
       }
-      case 'Add':
-        return fail(`${describeNode(node)}: an Add that is not the bias of a MatMul is not supported`);
+      case 'Concat':
+        return this.#merge(node, concatenate({ axis: this.#concatAxis(node) }));
     }
+    if (op in MERGES) return this.#merge(node, MERGES[op]());
     if (op in ACTIVATIONS) {
       if (op === 'Softmax') {
         const rank = this.#onnxShape(x).length + 1;
@@ -534,6 +559,38 @@ class Importer {
       return;
     }
     fail(`${describeNode(node)} is not supported`);
+  }
+
+  /** The inputs of a merge node: computed values (a constant operand is a weight wgslnet has no layer for), all in one layout. */
+  #mergeInputs(node: NodeMsg): Value[] {
+    const names = node.input!.filter(Boolean);
+    if (names.length < 2) fail(`${describeNode(node)} has ${names.length} input; wgslnet's merge layers take two or more`);
+    const xs = names.map((name) => {
+      if (this.constants.has(name)) fail(`${describeNode(node)}: its input '${name}' is a constant; wgslnet merges computed tensors only (an Add of a constant is a MatMul's bias)`);
+      return this.#value(name, describeNode(node));
+    });
+    const layout = (v: Value) => (typeof v.layout === 'object' ? 'chw' : v.layout);
+    const rank = xs[0].t.sampleShape.length;
+    if (xs.some((v) => layout(v) !== layout(xs[0]) || v.t.sampleShape.length !== rank) || layout(xs[0]) === 'chw' || layout(xs[0]) === 'c11') {
+      fail(`${describeNode(node)}: its inputs ${names.map((n, i) => `'${n}' [batch, ${this.#onnxShape(xs[i]).join(', ')}]`).join(', ')} must share one layout and rank (NCHW images, sequences or plain tensors)`);
+    }
+    return xs;
+  }
+
+  /** Concat's axis as Keras counts it on wgslnet's channels-last tensor (NCHW's 1 is NHWC's 3). */
+  #concatAxis(node: NodeMsg): number {
+    const [x] = this.#mergeInputs(node);
+    const rank = x.t.sampleShape.length + 1;
+    const a = intAttr(node, 'axis', Number.NaN);
+    const axis = a < 0 ? a + rank : a;
+    if (!(axis >= 1 && axis < rank)) fail(`${describeNode(node)}: axis ${a} on rank-${rank} inputs; wgslnet concatenates along a non-batch axis`);
+    return x.layout === 'nchw' ? TO_NCHW[axis] : x.layout === 'ncw' ? [0, 2, 1][axis] : axis;
+  }
+
+  #merge(node: NodeMsg, layer: Layer): void {
+    const xs = this.#mergeInputs(node);
+    this.#made.push({ layer, weights: [] });
+    this.#values.set(out(node), { t: layer.apply(xs.map((v) => v.t)) as SymbolicTensor, layout: xs[0].layout });
   }
 
   #conv(node: NodeMsg, x: Value): void {
