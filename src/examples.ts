@@ -104,9 +104,13 @@ export const examples: Record<ExampleName, Example> = {
     name: 'deep', description: '12288→1024→512→256→512→1024→12288, relu/sigmoid, adam, mse, 64×64×3 photos',
     data: 'photos', inputShape: [12288], epochs: 50, batchSize: 20,
     build() {
+      // Written the Keras way: an encoder model and a decoder model, composed as two layers. The
+      // weights are the flat chain's (same count, same order), and each half can be used alone.
       const x = input({ shape: [12288] });
-      const y = chain(x, dense(1024, 'relu'), dense(512, 'relu'), dense(256, 'relu'), dense(512, 'relu'), dense(1024, 'relu'), dense(12288, 'sigmoid'));
-      const m = model({ inputs: x, outputs: y, name: 'deep' });
+      const encoder = model({ inputs: x, outputs: chain(x, dense(1024, 'relu'), dense(512, 'relu'), dense(256, 'relu')), name: 'encoder' });
+      const code = input({ shape: [256] });
+      const decoder = model({ inputs: code, outputs: chain(code, dense(512, 'relu'), dense(1024, 'relu'), dense(12288, 'sigmoid')), name: 'decoder' });
+      const m = model({ inputs: x, outputs: decoder.apply(encoder.apply(x)), name: 'deep' });
       m.compile({ optimizer: optimizers.adam(), loss: 'meanSquaredError' });
       return m;
     },
