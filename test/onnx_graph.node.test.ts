@@ -172,6 +172,16 @@ function nested(): AnyModel {
   return new Model({ inputs: x, outputs: decoder.apply(encoder.apply(x)), name: 'autoencoder' });
 }
 
+/** One encoder model applied to two inputs (shared weights); an output that another node also reads. */
+function siamese(): AnyModel {
+  const ex = input({ shape: [5] });
+  const encoder = new Model({ inputs: ex, outputs: layers.dense({ units: 4, activation: 'tanh', ...bias }).apply(ex), name: 'shared_encoder' });
+  const [a, b] = [input({ shape: [5], name: 'left' }), input({ shape: [5], name: 'right' })];
+  const [ca, cb] = [encoder.apply(a), encoder.apply(b)];
+  const gap = layers.subtract().apply([ca, cb]);
+  return new Model({ inputs: [a, b], outputs: [ca, layers.dense({ units: 1, ...bias }).apply(gap)], name: 'siamese' });
+}
+
 const GRAPHS: [string, () => AnyModel][] = [
   ['U-Net (conv, pool, upsample, concatenate)', uNet],
   ['residual block (dense + add)', residual],
@@ -202,6 +212,34 @@ describe('ONNX graphs: ONNX Runtime agrees with wgslnet; import predicts and tra
     expect(ops.filter((op) => op === 'Conv')).toHaveLength(2);
     expect(ops.filter((op) => op === 'Gemm')).toHaveLength(2);
     ae.dispose();
+  });
+
+  // The graph alone cannot share weights between two calls (each call's Gemm has its own), so only ONNX Runtime judges it.
+  it('a nested model called twice, and an output another node reads', async () => {
+    const m = siamese();
+    try {
+      await expectOrtAgrees(m);
+    } finally {
+      m.dispose();
+    }
+  });
+
+  it('refuses a merge with a constant operand and one of mixed layouts, naming the node', async () => {
+    const m = residual();
+    const proto = decodeModel(await toOnnx(m));
+    m.dispose();
+    const addNode = proto.graph!.node!.find((n) => n.op_type === 'Add')!;
+    const constant = proto.graph!.initializer!.find((t) => t.dims!.length === 1 && t.dims![0] === 6)!;
+    addNode.input = [addNode.input![0], constant.name!];
+    await expect(loadOnnx(encodeModel(proto))).rejects.toThrow(new RegExp(`node '${addNode.name}' \\(Add\\): its input '${constant.name}' is a constant`));
+    // A flattened NCHW value (CHW order) joined with a plain one: an extra node nothing reads, still checked.
+    const ae = nested();
+    const graph = decodeModel(await toOnnx(ae));
+    ae.dispose();
+    const flat = graph.graph!.node!.find((n) => n.op_type === 'Flatten')!.output![0];
+    const code = graph.graph!.node!.find((n) => n.op_type === 'Tanh')!.output![0];
+    graph.graph!.node!.push({ op_type: 'Concat', name: 'mixed', input: [flat, code], output: ['mixed_out'], attribute: [{ name: 'axis', type: 2, i: 1 }] });
+    await expect(loadOnnx(encodeModel(graph))).rejects.toThrow(/node 'mixed' \(Concat\): its inputs .* must share one layout and rank/);
   });
 
   it('names the graph inputs and outputs after the model\'s, in its order', async () => {
