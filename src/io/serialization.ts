@@ -11,6 +11,7 @@ import { InputLayer } from '../layers/input_layer.js';
 import type { Layer, LayerClass } from '../layers/layer.js';
 import { BUILTIN_LAYERS } from '../layers/index.js';
 import { registeredLayer, registeredLayerNames } from '../layers/registry.js';
+import { isObject } from '../layers/config.js';
 import { formatShape, sizeOf } from '../tensor.js';
 
 /** One weight in the binary data: TF.js's WeightsManifestEntry. */
@@ -158,7 +159,7 @@ const NESTED_MODELS = ['Sequential', 'Model', 'Functional'];
 const BUILTIN = new Map<string, LayerClass>(BUILTIN_LAYERS.map((c) => [c.className, c]));
 
 function describe(l: LayerJson): string {
-  const name = l.name ?? l.config?.name;
+  const name = l.name ?? (isObject(l.config) ? l.config.name : undefined);
   return `layer ${name === undefined ? '' : `'${String(name)}' `}(${String(l.class_name)})`;
 }
 
@@ -170,26 +171,51 @@ function layerClass(l: LayerJson): LayerClass {
   throw new Error(`unknown layer class '${String(l.class_name)}' for ${describe(l)}; wgslnet reads ${known}. A custom layer class loads once registered: registerLayer(${name || 'MyLayer'}) before loading`);
 }
 
-function makeLayer(l: LayerJson): Layer {
-  if (typeof l !== 'object' || l === null) throw new Error(`a topology's layer entry must be an object, got ${JSON.stringify(l)}`);
-  if (NESTED_MODELS.includes(l.class_name ?? '')) return modelFromConfig(l.class_name!, l.config ?? {});
-  const cls = layerClass(l);
-  const config = convertKeys(l.config ?? {}, camelCase) as Json;
+/** A layer entry of a topology, checked to be an object before any of its fields is read. */
+function layerEntry(l: unknown): LayerJson {
+  if (!isObject(l)) throw new Error(`a topology's layer entry must be an object, got ${JSON.stringify(l)}`);
+  return l as LayerJson;
+}
+
+/** A layer entry's config in camelCase: an object (absent or null meaning {}), named after the entry when it has no name. */
+function layerConfig(l: LayerJson): Json {
+  const raw = l.config ?? {};
+  if (!isObject(raw)) throw new Error(`${describe(l)}: config must be an object, got ${JSON.stringify(raw)}`);
+  const config = convertKeys(raw, camelCase) as Json;
   if (config.name === undefined && l.name !== undefined) config.name = l.name;
-  return cls.fromConfig(config);
+  return config;
+}
+
+function makeLayer(entry: unknown): Layer {
+  const l = layerEntry(entry);
+  if (NESTED_MODELS.includes(l.class_name ?? '')) {
+    if (l.config !== undefined && !isObject(l.config) && !Array.isArray(l.config)) throw new Error(`${describe(l)}: config must be an object, got ${JSON.stringify(l.config)}`);
+    return modelFromConfig(l.class_name!, l.config ?? {});
+  }
+  const cls = layerClass(l);
+  const config = layerConfig(l);
+  try {
+    return cls.fromConfig(config);
+  } catch (e) {
+    // Constructors name only the class ('Conv2D: ...'); in a file the layer's name says which one.
+    if (e instanceof Error && e.constructor === Error && !e.message.startsWith('layer ')) throw new Error(`${describe(l)}: ${e.message}`, { cause: e });
+    throw e;
+  }
 }
 
 function sequentialFromJson(config: Json | LayerJson[]): Model {
   const entries = (Array.isArray(config) ? config : config.layers) as LayerJson[] | undefined;
   if (!Array.isArray(entries) || !entries.length) throw new Error(`Sequential topology has no layers`);
   const [first, ...rest] = entries;
-  const isInput = first?.class_name === 'InputLayer';
-  const firstConfig = convertKeys(first?.config ?? {}, camelCase) as Json;
+  layerEntry(first);
+  const isInput = first.class_name === 'InputLayer';
+  const firstConfig = layerConfig(first);
   const batchShape = (firstConfig.batchInputShape ?? firstConfig.batchShape) as unknown[] | undefined;
   if (!Array.isArray(batchShape)) throw new Error(`Sequential topology: ${describe(first)} declares no input shape (batch_input_shape)`);
   const shape = batchShape.slice(1);
   if (!shape.every((d) => Number.isInteger(d) && (d as number) > 0)) throw new Error(`${describe(first)}: input shape ${JSON.stringify(batchShape)} must be known positive integers after the batch axis`);
-  const firstName = (first.config?.name ?? first.name) as string | undefined;
+  const firstName = firstConfig.name;
+  if (firstName !== undefined && typeof firstName !== 'string') throw new Error(`Sequential topology: ${describe(first)}: name must be a string, got ${JSON.stringify(firstName)}`);
   // Keras names a Sequential's implicit input after its first layer.
   let y = input({ shape: shape as number[], name: isInput ? firstName : firstName && `${firstName}_input` });
   const x = y;
@@ -201,10 +227,11 @@ type Ref = [string, number, number];
 
 /** [layer, nodeIndex, tensorIndex] from a Keras 2 / TF.js node entry or a Keras 3 __keras_tensor__ arg. */
 function tensorRef(entry: unknown): Ref {
-  if (Array.isArray(entry) && typeof entry[0] === 'string') return [entry[0], entry[1] ?? 0, entry[2] ?? 0];
-  const history = (entry as { config?: { keras_history?: Ref } })?.config?.keras_history;
-  if (!Array.isArray(history) || typeof history[0] !== 'string') throw new Error(`cannot read inbound tensor ${JSON.stringify(entry)}`);
-  return history;
+  const history = Array.isArray(entry) && typeof entry[0] === 'string' ? entry : (entry as { config?: { keras_history?: unknown } })?.config?.keras_history;
+  const [name, node, index] = Array.isArray(history) ? history : [];
+  const isIndex = (i: unknown) => Number.isInteger(i) && (i as number) >= 0;
+  if (typeof name !== 'string' || !isIndex(node ?? 0) || !isIndex(index ?? 0)) throw new Error(`cannot read inbound tensor ${JSON.stringify(entry)}: expected [layer name, node index, tensor index]`);
+  return [name, (node ?? 0) as number, (index ?? 0) as number];
 }
 
 /** A node's input tensors (Keras 2 / TF.js: a list of refs; Keras 3: { args: [...] }, a merge's args[0] a list). */
@@ -217,8 +244,9 @@ function nodeInputs(node: unknown): Ref[] {
 
 /** input_layers / output_layers: [[name, node, tensor], …], or Keras 3's single [name, node, tensor]. */
 function endpoints(v: unknown, key: string): Ref[] {
-  const list = Array.isArray(v) && typeof v[0] === 'string' ? [v] : (v as unknown[] | undefined) ?? [];
-  if (!Array.isArray(list) || !list.length) throw new Error(`functional topology: ${key} lists no tensors`);
+  const list = Array.isArray(v) && typeof v[0] === 'string' ? [v] : (v ?? []);
+  if (!Array.isArray(list)) throw new Error(`functional topology: ${key} must be a list of [layer name, node index, tensor index], got ${JSON.stringify(list)}`);
+  if (!list.length) throw new Error(`functional topology: ${key} lists no tensors`);
   return list.map(tensorRef);
 }
 
@@ -230,9 +258,9 @@ function functionalFromJson(config: Json): Model {
   const tensors = new Map<string, SymbolicTensor>();
   const key = ([name, node, index]: Ref) => JSON.stringify([name, node, index]);
   const names = new Set<string>();
-  const pending = entries.map((l) => {
-    if (typeof l !== 'object' || l === null) throw new Error(`a topology's layer entry must be an object, got ${JSON.stringify(l)}`);
-    const name = (l.name ?? l.config?.name) as string;
+  const pending = entries.map((entry) => {
+    const l = layerEntry(entry);
+    const name = (l.name ?? (isObject(l.config) ? l.config.name : undefined)) as string;
     if (typeof name !== 'string') throw new Error(`functional topology: ${describe(l)} has no name`);
     if (names.has(name)) throw new Error(`functional topology: two layers are named '${name}'`);
     names.add(name);
@@ -242,7 +270,7 @@ function functionalFromJson(config: Json): Model {
   });
   for (const p of pending) {
     if (p.l.class_name !== 'InputLayer') continue;
-    const layer = InputLayer.fromConfig({ ...(convertKeys(p.l.config ?? {}, camelCase) as Json), name: p.name });
+    const layer = InputLayer.fromConfig({ ...layerConfig(p.l), name: p.name });
     tensors.set(key([p.name, 0, 0]), input({ shape: layer.inputShape!, name: p.name }));
   }
   // Call each layer's nodes in order once their inputs exist (Keras's from_config), until nothing moves.
@@ -291,8 +319,10 @@ export function modelFromTopology(topology: unknown): Model {
   }
   // Keras's converter nests the model under model_config.
   const t = ((topology as Json).model_config ?? topology) as { class_name?: string; config?: Json };
-  if (!NESTED_MODELS.includes(t.class_name ?? '')) throw new Error(`unknown model class '${String(t.class_name)}'; wgslnet reads 'Sequential', 'Model' and 'Functional' topologies`);
-  return modelFromConfig(t.class_name!, (t.config ?? {}) as Json);
+  if (!isObject(t) || !NESTED_MODELS.includes(t.class_name ?? '')) throw new Error(`unknown model class '${String(t?.class_name)}'; wgslnet reads 'Sequential', 'Model' and 'Functional' topologies`);
+  const config = t.config ?? {};
+  if (!isObject(config) && !(t.class_name === 'Sequential' && Array.isArray(config))) throw new Error(`${t.class_name} topology: config must be an object, got ${JSON.stringify(config)}`);
+  return modelFromConfig(t.class_name!, config);
 }
 
 // ---------------------------------------------------------------------------------------------

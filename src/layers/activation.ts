@@ -37,7 +37,7 @@ export class Activation extends Layer {
   }
 
   static override fromConfig(config: Json): Activation {
-    const r = new ConfigReader(config, `layer '${String(config.name)}' (Activation)`);
+    const r = new ConfigReader(config, `layer '${String(config?.name)}' (Activation)`);
     return new Activation({ ...r.base(), activation: config.activation === 'softmax' ? 'softmax' : r.activation() });
   }
 }

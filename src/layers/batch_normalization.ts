@@ -132,7 +132,7 @@ export class BatchNormalization extends Layer {
   }
 
   static override fromConfig(config: Json): BatchNormalization {
-    const r = new ConfigReader(config, `layer '${String(config.name)}' (BatchNormalization)`);
+    const r = new ConfigReader(config, `layer '${String(config?.name)}' (BatchNormalization)`);
     r.only('betaConstraint');
     r.only('gammaConstraint');
     r.only('renorm', false);

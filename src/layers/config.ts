@@ -42,6 +42,11 @@ export function serializeRegularizer(reg: L1L2 | undefined): Json | null {
   return reg ? { className: 'L1L2', config: { l1: reg.l1 ?? 0, l2: reg.l2 ?? 0 } } : null;
 }
 
+/** Whether a value is a JSON object (not null, not a list): what a config or a serialized option must be. */
+export function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /** Whether a config value is a serialized object ({ className, config }) rather than a spec given in code. */
 function isSerialized(v: unknown): v is { className?: unknown; config?: Json } {
   return typeof v === 'object' && v !== null && 'className' in v;
@@ -55,7 +60,10 @@ export class ConfigReader {
   constructor(
     readonly c: Json,
     readonly what: string,
-  ) {}
+  ) {
+    // A config from a file may be any JSON value; every reader below indexes it.
+    if (!isObject(c)) throw this.fail(`config must be an object, got ${JSON.stringify(c) ?? String(c)}`);
+  }
 
   fail(why: string): Error {
     return new Error(`${this.what}: ${why}`);
@@ -104,7 +112,7 @@ export class ConfigReader {
     const v = this.c[key];
     if (v === undefined || v === null) return undefined;
     if (!isSerialized(v)) return v as InitializerSpec;
-    const cfg = (v.config ?? {}) as Json;
+    const cfg = this.#serializedConfig(key, v);
     const seed = typeof cfg.seed === 'number' ? cfg.seed : undefined;
     const named = (name: InitializerName, extra: Json = {}): InitializerSpec => ({ name, ...(seed === undefined ? {} : { seed }), ...extra });
     const className = String(v.className);
@@ -125,13 +133,25 @@ export class ConfigReader {
     return undefined;
   }
 
+  /** The config of a serialized option ({ className, config }): an object, absent or null meaning {}. */
+  #serializedConfig(key: string, v: { config?: unknown }): Json {
+    const cfg = v.config ?? {};
+    if (!isObject(cfg)) throw this.fail(`${this.#saved(key)} config must be an object, got ${JSON.stringify(cfg)}`);
+    return cfg;
+  }
+
   regularizer(key: string): L1L2 | undefined {
     const v = this.c[key];
     if (v === undefined || v === null) return undefined;
     if (!isSerialized(v)) return v as L1L2;
     if (!['L1L2', 'L1', 'L2'].includes(String(v.className))) throw this.fail(`${this.#saved(key)} '${String(v.className)}' is not supported (wgslnet supports L1L2, L1, L2)`);
-    const cfg = (v.config ?? {}) as { l1?: number; l2?: number };
-    return { l1: cfg.l1 ?? 0, l2: cfg.l2 ?? 0 };
+    const cfg = this.#serializedConfig(key, v);
+    const factor = (k: 'l1' | 'l2') => {
+      const f = cfg[k] ?? 0;
+      if (typeof f !== 'number' || !Number.isFinite(f) || f < 0) throw this.fail(`${this.#saved(key)} ${k} must be a non-negative number, got ${JSON.stringify(f)}`);
+      return f;
+    };
+    return { l1: factor('l1'), l2: factor('l2') };
   }
 
   /** What every layer takes: name, trainable, activity regularizer, declared input shape; float32 only. */

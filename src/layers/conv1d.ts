@@ -31,7 +31,7 @@ export class Conv1D extends ConvBase {
 
   static override fromConfig(config: Json): Conv1D {
     const c = ConvBase.readConv({ ...config, dilationRate: undefined }, 'Conv1D');
-    new ConfigReader(config, `layer '${String(config.name)}' (Conv1D)`).only('dilationRate', 1, [1]);
+    new ConfigReader(config, `layer '${String(config?.name)}' (Conv1D)`).only('dilationRate', 1, [1]);
     const one = (v: unknown) => (Array.isArray(v) && v.length === 1 ? v[0] : v) as number;
     return new Conv1D({ ...c, kernelSize: one(c.kernelSize), strides: c.strides === undefined ? undefined : one(c.strides) });
   }

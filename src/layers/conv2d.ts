@@ -109,7 +109,7 @@ export abstract class ConvBase extends Layer {
 
   /** The options Conv2D and Conv2DTranspose read from a saved config. */
   protected static readConv(config: Json, className: string): Conv2DConfig {
-    const r = new ConfigReader(config, `layer '${String(config.name)}' (${className})`);
+    const r = new ConfigReader(config, `layer '${String(config?.name)}' (${className})`);
     r.only('dataFormat', 'channels_last');
     r.only('dilationRate', 1, [1, 1]);
     r.only('groups', 1);

@@ -113,7 +113,7 @@ export class Dense extends Layer {
   }
 
   static override fromConfig(config: Json): Dense {
-    const r = new ConfigReader(config, `layer '${String(config.name)}' (Dense)`);
+    const r = new ConfigReader(config, `layer '${String(config?.name)}' (Dense)`);
     r.only('kernelConstraint');
     r.only('biasConstraint');
     return new Dense({

@@ -39,7 +39,7 @@ export class Dropout extends Layer {
   }
 
   static override fromConfig(config: Json): Dropout {
-    const r = new ConfigReader(config, `layer '${String(config.name)}' (Dropout)`);
+    const r = new ConfigReader(config, `layer '${String(config?.name)}' (Dropout)`);
     r.only('noiseShape');
     return new Dropout({ ...r.base(), rate: r.number('rate') });
   }

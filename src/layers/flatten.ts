@@ -21,7 +21,7 @@ export class Flatten extends ViewLayer {
   }
 
   static override fromConfig(config: Json): Flatten {
-    const r = new ConfigReader(config, `layer '${String(config.name)}' (Flatten)`);
+    const r = new ConfigReader(config, `layer '${String(config?.name)}' (Flatten)`);
     r.only('dataFormat', 'channels_last');
     return new Flatten(r.base());
   }

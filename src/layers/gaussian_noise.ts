@@ -37,7 +37,7 @@ export class GaussianNoise extends Layer {
   }
 
   static override fromConfig(config: Json): GaussianNoise {
-    const r = new ConfigReader(config, `layer '${String(config.name)}' (GaussianNoise)`);
+    const r = new ConfigReader(config, `layer '${String(config?.name)}' (GaussianNoise)`);
     return new GaussianNoise({ ...r.base(), stddev: r.number('stddev') });
   }
 }

@@ -21,7 +21,7 @@ export class InputLayer extends Layer {
   }
 
   static override fromConfig(config: Json): InputLayer {
-    const r = new ConfigReader(config, `layer '${String(config.name)}' (InputLayer)`);
+    const r = new ConfigReader(config, `layer '${String(config?.name)}' (InputLayer)`);
     const { name, inputShape } = r.base();
     if (!inputShape) throw r.fail('declares no input shape (batch_input_shape)');
     return new InputLayer(name ?? 'input', inputShape);

@@ -244,9 +244,10 @@ export abstract class Layer {
    * decoding or checking override it.
    */
   static fromConfig(this: new (config: Json) => Layer, config: Json): Layer {
-    const what = `layer '${String(config.name)}' (${(this as unknown as LayerClass).className})`;
+    const what = `layer '${String(config?.name)}' (${(this as unknown as LayerClass).className})`;
+    const base = new ConfigReader(config, what).base();
     const own = Object.fromEntries(Object.entries(config).filter(([k]) => !BASE_CONFIG_KEYS.includes(k)));
-    return new this({ ...own, ...new ConfigReader(config, what).base() });
+    return new this({ ...own, ...base });
   }
 
   /** Records this layer in the graph: returns the symbolic output. Builds the layer on first use. */

@@ -46,7 +46,7 @@ export abstract class PoolingBase extends Layer {
   }
 
   static override fromConfig<T extends Layer>(this: new (config: Pooling2DConfig) => T, config: Json): T {
-    const r = new ConfigReader(config, `layer '${String(config.name)}' (${(this as unknown as { className: string }).className})`);
+    const r = new ConfigReader(config, `layer '${String(config?.name)}' (${(this as unknown as { className: string }).className})`);
     r.only('dataFormat', 'channels_last');
     return new this({ ...r.base(), poolSize: r.optional('poolSize'), strides: r.optional('strides'), padding: r.optional('padding') });
   }

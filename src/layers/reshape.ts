@@ -40,7 +40,7 @@ export class Reshape extends ViewLayer {
   }
 
   static override fromConfig(config: Json): Reshape {
-    const r = new ConfigReader(config, `layer '${String(config.name)}' (Reshape)`);
+    const r = new ConfigReader(config, `layer '${String(config?.name)}' (Reshape)`);
     return new Reshape({ ...r.base(), targetShape: r.shape('targetShape') });
   }
 }

@@ -43,7 +43,7 @@ export class UpSampling2D extends Layer {
   }
 
   static override fromConfig(config: Json): UpSampling2D {
-    const r = new ConfigReader(config, `layer '${String(config.name)}' (UpSampling2D)`);
+    const r = new ConfigReader(config, `layer '${String(config?.name)}' (UpSampling2D)`);
     r.only('dataFormat', 'channels_last');
     r.only('interpolation', 'nearest');
     return new UpSampling2D({ ...r.base(), size: r.optional('size') });

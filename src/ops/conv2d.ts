@@ -214,8 +214,8 @@ function transposeGeometry(op: string, xShape: Shape, kernelShape: Shape, option
 
 /** Keras's rule: each output padding is a non-negative integer below its stride. */
 export function outputPadding(op: string, value: number | readonly number[], strides: readonly number[]): [number, number] {
-  const p = typeof value === 'number' ? [value, value] : [...value];
-  if (p.length !== 2 || !p.every((v) => Number.isInteger(v) && v >= 0)) throw new Error(`${op}: outputPadding must be a non-negative integer or a pair of them, got ${JSON.stringify(value)}`);
+  const p = (typeof value === 'number' ? [value, value] : Array.isArray(value) ? [...value] : []) as number[];
+  if (p.length !== 2 || !p.every((v) => Number.isInteger(v) && v >= 0)) throw new Error(`${op}: outputPadding must be a non-negative integer or a pair of them, got ${JSON.stringify(value) ?? String(value)}`);
   p.forEach((v, i) => {
     if (v >= strides[i]) throw new Error(`${op}: outputPadding ${JSON.stringify(value)} must be smaller than the strides ${JSON.stringify(strides)} (Keras's rule), got ${v} ≥ ${strides[i]}`);
   });

@@ -14,9 +14,10 @@ export function outputTensor(op: string, shape: Shape, out?: Tensor): Tensor {
   return out;
 }
 
+/** A size given as one number or two; anything else (a saved config's string, object, null) is an error. */
 export function pair(v: number | readonly number[], what: string): Pair {
-  const p = typeof v === 'number' ? [v, v] : [...v];
-  if (p.length !== 2 || !p.every((d) => Number.isInteger(d) && d > 0)) throw new Error(`${what} must be a positive integer or a pair of them, got ${JSON.stringify(v)}`);
+  const p: unknown[] = typeof v === 'number' ? [v, v] : Array.isArray(v) ? [...v] : [];
+  if (p.length !== 2 || !p.every((d) => Number.isInteger(d) && (d as number) > 0)) throw new Error(`${what} must be a positive integer or a list of 2, got ${JSON.stringify(v) ?? String(v)}`);
   return p as Pair;
 }
 
