@@ -89,7 +89,7 @@ export class Sampling extends Layer {
   }
 
   static override fromConfig(config: Json): Sampling {
-    const r = new ConfigReader(config, `layer '${String(config.name)}' (Sampling)`);
+    const r = new ConfigReader(config, `layer '${String(config?.name)}' (Sampling)`);
     return new Sampling({ ...r.base(), seed: typeof config.seed === 'number' ? config.seed : undefined });
   }
 }
