@@ -1,5 +1,5 @@
 // The model-level benchmark shared by Node (bench/run.mjs) and the browser page (bench/browser/):
-// the seed's three autoencoders built layer for layer in wgslnet and in TF.js (tfjs-layers on the
+// the seed's three autoencoders and a U-Net built layer for layer in wgslnet and in TF.js (tfjs-layers on the
 // webgpu backend), started from the same weights, trained with the same optimizer settings on the
 // same batches, and timed in alternating blocks of steps so that machine drift (this machine is
 // shared) hits both alike. Browser-safe: the libraries come in as arguments.
@@ -59,7 +59,34 @@ export const MODELS = {
     // SwiftShader in Chromium is several times slower than lavapipe: tens of seconds per step.
     browser: { warmup: 2, steps: 3, block: 1, predictBatches: 1, predictReps: 2 },
   },
+  unet: {
+    description: '28×28×1 U-Net: Conv(8)→Pool→Conv(16)→Pool→Conv(16)→Up⧺skip→Conv(8)→Up⧺skip→Conv(8)→Conv(1, sigmoid), adam(1e-3), mse, Fashion-MNIST',
+    inputShape: [28, 28, 1],
+    batchSize: 128,
+    data: 'fashion-mnist',
+    optimizer: { name: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+    loss: 'meanSquaredError',
+    // Not a chain: `graph(layer, x)` wires the skips, `layer(type, config)` making each library's layer.
+    graph(layer, x) {
+      const conv = (filters, activation = 'relu') => layer('conv2d', { filters, kernelSize: 3, activation, padding: 'same' });
+      const down = (t) => layer('maxPooling2d', { poolSize: 2 }).apply(t);
+      const upJoin = (t, skip) => layer('concatenate', { axis: -1 }).apply([layer('upSampling2d', { size: [2, 2] }).apply(t), skip]);
+      const c1 = conv(8).apply(x);
+      const c2 = conv(16).apply(down(c1));
+      const bottleneck = conv(16).apply(down(c2));
+      const u2 = conv(8).apply(upJoin(bottleneck, c2));
+      const u1 = conv(8).apply(upJoin(u2, c1));
+      return conv(1, 'sigmoid').apply(u1);
+    },
+    warmup: 2, steps: 8, block: 4, predictBatches: 3,
+    browser: { warmup: 2, steps: 3, block: 1, predictBatches: 1, predictReps: 2 },
+  },
 };
+
+/** The model's output from input `x`: its graph, or its layers in a chain. */
+function wire(spec, makeLayer, x) {
+  return spec.graph ? spec.graph(makeLayer, x) : spec.layers.reduce((t, [type, cfg]) => makeLayer(type, cfg).apply(t), x);
+}
 
 /** Distinct batches cycled through by the steps (the same arrays feed both libraries). */
 export const NUM_BATCHES = 4;
@@ -113,8 +140,7 @@ export function buildWgslnet(wg, name) {
   const spec = MODELS[name];
   const { name: opt, ...config } = spec.optimizer;
   const x = wg.input({ shape: spec.inputShape });
-  const y = spec.layers.reduce((t, [type, cfg]) => wg.layers[type](cfg).apply(t), x);
-  const m = wg.model({ inputs: x, outputs: y, name });
+  const m = wg.model({ inputs: x, outputs: wire(spec, (type, cfg) => wg.layers[type](cfg), x), name });
   m.compile({ optimizer: wg.optimizers[opt](config), loss: spec.loss });
   return m;
 }
@@ -125,7 +151,8 @@ export function buildTfjs(tf, tfl, name, lrFactor = 1) {
   const o = spec.optimizer;
   const lr = o.learningRate * lrFactor;
   const optimizer = o.name === 'adam' ? tf.train.adam(lr, o.beta1, o.beta2, o.epsilon) : tf.train.adadelta(lr, o.rho, o.epsilon);
-  const m = tfl.sequential({ layers: spec.layers.map(([type, cfg], i) => tfl.layers[type](i === 0 ? { ...cfg, inputShape: spec.inputShape } : cfg)) });
+  const x = tfl.input({ shape: spec.inputShape });
+  const m = tfl.model({ inputs: x, outputs: wire(spec, (type, cfg) => tfl.layers[type](cfg), x) });
   m.compile({ optimizer, loss: spec.loss });
   return m;
 }
