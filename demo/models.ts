@@ -77,6 +77,7 @@ export const demoExamples: DemoExample[] = [
       return compiled('denoising_fashion', x, chain(x, conv(32), pool(), conv(32), pool(), conv(32), up(), conv(32), up(), conv(1, 'sigmoid')));
     },
   },
+  fromLibrary(examples.unet, 'U-Net denoiser (28×28, skips)', { samples: 2000, epochs: 3, batchSize: 64 }),
   fromLibrary(examples.deep, 'Deep dense (64×64 photos)', { samples: Infinity, epochs: 5, batchSize: 20 }),
   fromLibrary(examples.conv, 'Convolutional (64×64 photos)', { samples: Infinity, epochs: 3, batchSize: 20 }),
   fromLibrary(examples.denoising, 'Denoising (64×64 photos)', { samples: Infinity, epochs: 3, batchSize: 20 }),
