@@ -130,7 +130,9 @@ describe('layers written as ops', () => {
     }
     const build = (penalty: boolean) => {
       const x = input({ shape: [6] });
-      const hidden = layers.dense({ units: 3, activation: 'relu', name: 'hidden' });
+      // tanh, not relu: with three units a random start can leave every relu dead, and the added
+      // term would then have no gradient to compare.
+      const hidden = layers.dense({ units: 3, activation: 'tanh', name: 'hidden' });
       let h = hidden.apply(x);
       if (penalty) h = new ActivityPenalty({}).apply(h);
       const m = model({ inputs: x, outputs: layers.dense({ units: 6 }).apply(h) });
