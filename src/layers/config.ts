@@ -47,6 +47,26 @@ export function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** What Dense and the convolutions take for their kernel and bias. */
+export interface KernelBiasOptions {
+  kernelInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+  kernelRegularizer?: L1L2;
+  biasRegularizer?: L1L2;
+}
+
+/** The kernel and bias options as Keras writes them (constraints are not supported: null). */
+export function serializeKernelBias(c: KernelBiasOptions): Json {
+  return {
+    kernelInitializer: serializeInitializer(c.kernelInitializer ?? 'glorotUniform'),
+    biasInitializer: serializeInitializer(c.biasInitializer ?? 'zeros'),
+    kernelRegularizer: serializeRegularizer(c.kernelRegularizer),
+    biasRegularizer: serializeRegularizer(c.biasRegularizer),
+    kernelConstraint: null,
+    biasConstraint: null,
+  };
+}
+
 /** Whether a config value is a serialized object ({ className, config }) rather than a spec given in code. */
 function isSerialized(v: unknown): v is { className?: unknown; config?: Json } {
   return typeof v === 'object' && v !== null && 'className' in v;
@@ -152,6 +172,18 @@ export class ConfigReader {
       return f;
     };
     return { l1: factor('l1'), l2: factor('l2') };
+  }
+
+  /** The kernel and bias options of Dense and the convolutions (constraints must be absent). */
+  kernelBias(): KernelBiasOptions {
+    this.only('kernelConstraint');
+    this.only('biasConstraint');
+    return {
+      kernelInitializer: this.initializer('kernelInitializer'),
+      biasInitializer: this.initializer('biasInitializer'),
+      kernelRegularizer: this.regularizer('kernelRegularizer'),
+      biasRegularizer: this.regularizer('biasRegularizer'),
+    };
   }
 
   /** What every layer takes: name, trainable, activity regularizer, declared input shape; float32 only. */

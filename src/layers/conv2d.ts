@@ -9,7 +9,7 @@ import { pair, type Padding, type Pair } from '../ops/shapes.js';
 import type { L1L2 } from '../ops/regularizers.js';
 import { checkInitializer, type InitializerSpec } from '../initializers.js';
 import type { Shape, Tensor } from '../tensor.js';
-import { ConfigReader, serializeInitializer, serializeRegularizer, type Json } from './config.js';
+import { ConfigReader, serializeKernelBias, type Json } from './config.js';
 
 export interface Conv2DConfig extends LayerConfig {
   filters: number;
@@ -87,7 +87,6 @@ export abstract class ConvBase extends Layer {
   }
 
   override getConfig(): Json {
-    const c = this.config;
     return {
       filters: this.filters,
       kernelSize: [...this.kernelSize],
@@ -97,12 +96,7 @@ export abstract class ConvBase extends Layer {
       dilationRate: [1, 1],
       activation: this.activation,
       useBias: this.useBias,
-      kernelInitializer: serializeInitializer(c.kernelInitializer ?? 'glorotUniform'),
-      biasInitializer: serializeInitializer(c.biasInitializer ?? 'zeros'),
-      kernelRegularizer: serializeRegularizer(c.kernelRegularizer),
-      biasRegularizer: serializeRegularizer(c.biasRegularizer),
-      kernelConstraint: null,
-      biasConstraint: null,
+      ...serializeKernelBias(this.config),
       ...super.getConfig(),
     };
   }
@@ -113,8 +107,6 @@ export abstract class ConvBase extends Layer {
     r.only('dataFormat', 'channels_last');
     r.only('dilationRate', 1, [1, 1]);
     r.only('groups', 1);
-    r.only('kernelConstraint');
-    r.only('biasConstraint');
     return {
       ...r.base(),
       filters: r.number('filters'),
@@ -123,10 +115,7 @@ export abstract class ConvBase extends Layer {
       padding: r.optional('padding'),
       activation: r.activation(),
       useBias: r.optional('useBias'),
-      kernelInitializer: r.initializer('kernelInitializer'),
-      biasInitializer: r.initializer('biasInitializer'),
-      kernelRegularizer: r.regularizer('kernelRegularizer'),
-      biasRegularizer: r.regularizer('biasRegularizer'),
+      ...r.kernelBias(),
     };
   }
 }

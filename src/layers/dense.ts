@@ -12,7 +12,7 @@ import { checkInitializer, type InitializerSpec } from '../initializers.js';
 import { zeros } from '../ops/fill.js';
 import { empty, type Shape, type Tensor } from '../tensor.js';
 import { softmax, softmaxBackward } from '../ops/softmax.js';
-import { ConfigReader, serializeInitializer, serializeRegularizer, type Json } from './config.js';
+import { ConfigReader, serializeKernelBias, type Json } from './config.js';
 
 export interface DenseConfig extends LayerConfig {
   units: number;
@@ -96,17 +96,11 @@ export class Dense extends Layer {
   }
 
   override getConfig(): Json {
-    const c = this.config;
     return {
       units: this.units,
       activation: this.activation,
       useBias: this.useBias,
-      kernelInitializer: serializeInitializer(c.kernelInitializer ?? 'glorotUniform'),
-      biasInitializer: serializeInitializer(c.biasInitializer ?? 'zeros'),
-      kernelRegularizer: serializeRegularizer(c.kernelRegularizer),
-      biasRegularizer: serializeRegularizer(c.biasRegularizer),
-      kernelConstraint: null,
-      biasConstraint: null,
+      ...serializeKernelBias(this.config),
       ...(this.contractive ? { contractive: this.contractive } : {}),
       ...super.getConfig(),
     };
@@ -114,17 +108,12 @@ export class Dense extends Layer {
 
   static override fromConfig(config: Json): Dense {
     const r = new ConfigReader(config, `layer '${String(config?.name)}' (Dense)`);
-    r.only('kernelConstraint');
-    r.only('biasConstraint');
     return new Dense({
       ...r.base(),
       units: r.number('units'),
       activation: r.activation(),
       useBias: r.optional('useBias'),
-      kernelInitializer: r.initializer('kernelInitializer'),
-      biasInitializer: r.initializer('biasInitializer'),
-      kernelRegularizer: r.regularizer('kernelRegularizer'),
-      biasRegularizer: r.regularizer('biasRegularizer'),
+      ...r.kernelBias(),
       contractive: r.optional('contractive'),
     });
   }
