@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const README = readFile(join(ROOT, 'README.md'), 'utf8');
-const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { repository: { url: string } };
+const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; repository?: unknown };
 let dir: string;
 let tarball: string;
 let packedFiles: string[];
@@ -101,15 +101,21 @@ describe('the packed package', () => {
     expect(js.filter((text) => text.includes('sourceMappingURL'))).toEqual([]);
   });
 
-  it("README links and images point at this repository's files, so they work from the npm page", async () => {
-    const base = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
-    const raw = base.replace('https://github.com/', 'https://raw.githubusercontent.com/');
+  // No public repository exists yet, so the README links to the published package's own files on
+  // jsDelivr (which serves any file of any npm release): they work from the npm page as soon as this
+  // version is published, and cannot point at a repository that does not exist.
+  it("README links and images point at files this version's tarball ships, so they work from the npm page", async () => {
+    expect(pkg).not.toHaveProperty('repository');
+    const cdn = `https://cdn.jsdelivr.net/npm/${pkg.name}@${pkg.version}/`;
     const targets = [...(await README).matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]);
-    expect(targets.length).toBeGreaterThan(3);
+    const packaged = targets.filter((t) => t.startsWith('https://cdn.jsdelivr.net/'));
+    expect(packaged.length).toBeGreaterThan(3);
     for (const target of targets) {
       expect(target, `${target}: relative links break on the npm page`).toMatch(/^https:\/\//);
-      const inRepo = target.startsWith(`${base}/blob/main/`) ? target.slice(`${base}/blob/main/`.length) : target.startsWith(`${raw}/main/`) ? target.slice(`${raw}/main/`.length) : null;
-      if (inRepo !== null) expect(existsSync(join(ROOT, inRepo.split('#')[0])), `${target} names no file here`).toBe(true);
+    }
+    for (const target of packaged) {
+      expect(target, `${target} names another package or version than ${pkg.name}@${pkg.version}`).toMatch(new RegExp(`^${cdn.replace(/[.@/]/g, '\\$&')}`));
+      expect(packedFiles, `${target} is not in the tarball`).toContain(target.slice(cdn.length).split('#')[0]);
     }
   });
 
