@@ -10,7 +10,6 @@
 //  - the README's "Testing your models in a browser" setup, copied verbatim, passes in Chromium.
 // Needs dist/ (npm test builds it first) and the Debian chromium the browser tests use.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
