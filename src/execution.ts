@@ -12,7 +12,7 @@
 import type { GraphNode, SymbolicTensor } from './graph.js';
 import type { CallState } from './layers/layer.js';
 import { l1l2Backward, l1l2Penalty } from './ops/regularizers.js';
-import { add } from './ops/elementwise.js';
+import { binary } from './ops/binary.js';
 import { zeros } from './ops/fill.js';
 import { encoder, flush, sync } from './runner.js';
 import { empty, type Tensor } from './tensor.js';
@@ -103,7 +103,7 @@ class Gradients {
     const old = this.#grads.get(t);
     if (!old) this.#grads.set(t, g);
     else {
-      const sum = add(old, g);
+      const sum = binary('add', old, g);
       this.made.add(sum);
       this.#grads.set(t, sum);
     }

@@ -4,7 +4,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { empty, fill, sync, tensor } from '../src/index.js';
 import { defineKernel, grid1d } from '../src/runner.js';
-import { add_forward } from '../src/generated/add_forward.js';
+import { activation_forward } from '../src/generated/activation_forward.js';
 import { fill_forward } from '../src/generated/fill_forward.js';
 import { loss_backward } from '../src/generated/loss_backward.js';
 import { adam_update } from '../src/generated/adam_update.js';
@@ -69,9 +69,9 @@ describe('kernel build errors', () => {
     expect(() => throwing.run([empty([4]).buffer], null)).toThrow();
     // A validation error outside any pipeline build (one buffer bound as read-only and writable
     // storage at once): with a scope left open it would be swallowed there and sync() would pass.
-    const alias = defineKernel({ shader: { ...add_forward, name: 'add_alias_test' }, workgroups: () => [1], uniforms: () => ({ n: 4 }) });
+    const alias = defineKernel({ shader: { ...activation_forward, name: 'activation_alias_test' }, workgroups: () => [1], uniforms: () => ({ n: 1, lo: 0, hi: 0 }) });
     const x = tensor([1, 2, 3, 4]);
-    alias.run([x.buffer, x.buffer, x.buffer], null);
+    alias.run([x.buffer, x.buffer], null);
     // Chromium delivers the error event on its own schedule (seconds later on a loaded machine):
     // wait for it across a few syncs rather than expecting it at the first one.
     let surfaced: Error | null = null;

@@ -5,7 +5,7 @@
 // override run/runBackward, which the model calls for every node. Shapes exclude the batch dimension.
 import { type L1L2 } from '../ops/regularizers.js';
 import { formatShape, type Shape, Tensor, tensor, sizeOf, write } from '../tensor.js';
-import { add } from '../ops/elementwise.js';
+import { binary } from '../ops/binary.js';
 import { ACTIVATION_NAMES, isActivationName, type ActivationName } from '../ops/activation.js';
 import { SymbolicTensor, recordNode } from '../graph.js';
 import { makeInitializer, type InitializerSpec } from '../initializers.js';
@@ -293,7 +293,7 @@ export abstract class Layer {
   protected addGrad(weight: Weight, grad: Tensor): void {
     if (!weight.grad) weight.grad = grad;
     else {
-      const sum = add(weight.grad, grad);
+      const sum = binary('add', weight.grad, grad);
       weight.grad.dispose();
       grad.dispose();
       weight.grad = sum;
