@@ -186,6 +186,18 @@ export class Model<O extends Outputs = SymbolicTensor> extends Layer {
     return undefined;
   }
 
+  /**
+   * [layer name, node index, output index] of a tensor of this graph, as Keras numbers them in saved
+   * topologies and summaries: a layer's calls in call order, a nested model's from 1 (its node 0 is
+   * its own construction, which Keras's _should_skip_first_node leaves out of both).
+   */
+  tensorRef(t: SymbolicTensor): [string, number, number] {
+    if (!t.node) return [inputLayerOf(t).name, 0, 0];
+    const layer = t.node.layer;
+    const calls = this.nodes.filter((n) => n.layer === layer).sort((p, q) => p.id - q.id);
+    return [layer.name, calls.indexOf(t.node) + (layer instanceof Model ? 1 : 0), t.outputIndex];
+  }
+
   /** Whether every call has one input and the calls form a chain (Keras prints no "Connected to" column then). */
   get #sequentialLike(): boolean {
     return this.inputs.length === 1 && this.outputs.length === 1 && this.nodes.every((n, i) => n.inputs.length === 1 && n.inputs[0] === (i === 0 ? this.inputs[0] : this.nodes[i - 1].outputs[0]));
@@ -195,9 +207,11 @@ export class Model<O extends Outputs = SymbolicTensor> extends Layer {
   summary(print: (line: string) => void = console.log): string {
     const shape = (s: Shape) => `(None, ${s.join(', ')})`;
     const connected = !this.#sequentialLike;
-    // Nodes of each layer in this model, numbered as the saved topology numbers them.
     const nodesOf = (l: Layer) => this.nodes.filter((n) => n.layer === l);
-    const ref = (t: SymbolicTensor) => (t.node ? `${t.node.layer.name}[${nodesOf(t.node.layer).indexOf(t.node)}][${t.outputIndex}]` : `${inputLayerOf(t).name}[0][0]`);
+    const ref = (t: SymbolicTensor) => {
+      const [layer, node, index] = this.tensorRef(t);
+      return `${layer}[${node}][${index}]`;
+    };
     const rows: string[][] = [];
     for (const l of this.layers) {
       if (l instanceof InputLayer) {

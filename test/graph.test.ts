@@ -8,6 +8,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { input, model, layers, optimizers, type Model } from '../src/index.js';
 import { setup, uniform, expectClose } from './helpers.js';
+import { modelTopology } from '../src/io/serialization.js';
+import type { SymbolicTensor } from '../src/graph.js';
 
 beforeAll(async () => {
   await setup();
@@ -91,6 +93,18 @@ describe('graph against TensorFlow.js: fan-out and a layer applied twice', () =>
 });
 
 describe('nested models', () => {
+  it("summary numbers a nested model's calls as the saved topology does (from 1, Keras's rule)", () => {
+    const x = input({ shape: [6] });
+    const encoder = model({ inputs: x, outputs: layers.dense({ units: 3, name: 'enc_dense' }).apply(x), name: 'encoder' });
+    const x2 = input({ shape: [6] });
+    const z = encoder.apply(x2) as SymbolicTensor;
+    const ae = model({ inputs: x2, outputs: [layers.dense({ units: 6, name: 'head_a' }).apply(z) as SymbolicTensor, layers.dense({ units: 2, name: 'head_b' }).apply(z) as SymbolicTensor], name: 'two_heads' });
+    const text = ae.summary(() => {});
+    expect(text).toMatch(/^ head_a \(Dense\)\s+\(None, 6\)\s+24\s+encoder\[1\]\[0\]$/m);
+    const saved = modelTopology(ae) as { config: { layers: { name: string; inbound_nodes: unknown[][][] }[] } };
+    expect(saved.config.layers.find((l) => l.name === 'head_a')!.inbound_nodes[0][0].slice(0, 3)).toEqual(['encoder', 1, 0]);
+  });
+
   it('an encoder and a decoder composed share their weights: training the composite moves the encoder', async () => {
     const x = input({ shape: [6] });
     const encoder = model({ inputs: x, outputs: layers.dense({ units: 3, activation: 'tanh', name: 'enc_dense' }).apply(x), name: 'encoder' });

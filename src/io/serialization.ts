@@ -102,10 +102,7 @@ function modelConfig(model: AnyModel): Json {
   // A layer called several times has a node per call, numbered in call order; a tensor is
   // [producing layer, its node index, output index].
   const nodesOf = (layer: Layer) => model.nodes.filter((n) => n.layer === layer).sort((p, q) => p.id - q.id);
-  const inputName = new Map(model.inputs.map((t, i) => [t, model.inputNames[i]]));
-  // A nested model's node 0 is its own construction (input → output), which Keras and TF.js leave
-  // out of the config and number the calls from 1 (Keras's _should_skip_first_node).
-  const ref = (t: SymbolicTensor) => (t.node ? [t.node.layer.name, nodesOf(t.node.layer).indexOf(t.node) + (t.node.layer instanceof Model ? 1 : 0), t.outputIndex] : [inputName.get(t)!, 0, 0]);
+  const ref = (t: SymbolicTensor) => model.tensorRef(t);
   const layers = model.layers.map((layer) => ({
     name: layer.name,
     class_name: layer.className,
