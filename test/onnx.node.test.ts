@@ -175,6 +175,10 @@ const LAYER_CASES: [string, () => Model][] = [
   ['Conv1D + softmax + Flatten + Dense', () => chainModel([6, 2], layers.conv1d({ filters: 3, kernelSize: 3, padding: 'same', ...bias }), layers.activation({ activation: 'softmax' }), layers.flatten(), layers.dense({ units: 4, ...bias }))],
   ['Activation softmax on 4-D (channels)', () => chainModel([2, 3, 4], layers.activation({ activation: 'softmax' }))],
   ['Activation softmax on 2-D', () => chainModel([5], layers.activation({ activation: 'softmax' }))],
+  ['Permute of an image [2, 1, 3] then Conv2D (one Transpose, NCHW to NCHW)', () => chainModel([3, 4, 2], layers.permute({ dims: [2, 1, 3] }), layers.conv2d({ filters: 2, kernelSize: 2, ...bias }))],
+  ['Conv2D then Permute [3, 1, 2] (channels to rows) as the output', () => chainModel([3, 2, 2], layers.conv2d({ filters: 4, kernelSize: 1, ...bias }), layers.permute({ dims: [3, 1, 2] }))],
+  ['Conv1D then Permute [2, 1] (a sequence channels first) then Dense', () => chainModel([5, 2], layers.conv1d({ filters: 3, kernelSize: 2, ...bias }), layers.permute({ dims: [2, 1] }), layers.dense({ units: 2, ...bias }))],
+  ['Dense on [3, 4] then Permute [2, 1] then Dense', () => chainModel([3, 4], layers.dense({ units: 5, activation: 'tanh', ...bias }), layers.permute({ dims: [2, 1] }), layers.dense({ units: 2, ...bias }))],
   ['GaussianNoise and Dropout (identity)', () => chainModel([4], layers.gaussianNoise({ stddev: 0.5 }), layers.dropout({ rate: 0.5 }), layers.dense({ units: 2, ...bias }))],
 ];
 

@@ -53,6 +53,7 @@ const CASES: [number[], () => Layer][] = [
   [[8, 2], () => layers.averagePooling1d({ poolSize: 2 })],
   [[4, 2], () => layers.upSampling1d({ size: 2 })],
   [[5], () => layers.repeatVector({ n: 3 })],
+  [[2, 3, 4], () => layers.permute({ dims: [3, 1, 2] })],
 ];
 
 describe('every built-in layer saves and loads itself', () => {

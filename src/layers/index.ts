@@ -26,6 +26,7 @@ export { maxPooling1d, MaxPooling1D } from './max_pooling1d.js';
 export { averagePooling1d, AveragePooling1D } from './average_pooling1d.js';
 export { upSampling1d, UpSampling1D } from './up_sampling1d.js';
 export { repeatVector, RepeatVector } from './repeat_vector.js';
+export { permute, Permute } from './permute.js';
 export { add, subtract, multiply, average, maximum, minimum, concatenate, Merge, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate } from './merge.js';
 export { InputLayer } from './input_layer.js';
 export { lambda, Lambda, sampling, Sampling } from './lambda.js';
@@ -60,6 +61,7 @@ import { MaxPooling1D } from './max_pooling1d.js';
 import { AveragePooling1D } from './average_pooling1d.js';
 import { UpSampling1D } from './up_sampling1d.js';
 import { RepeatVector } from './repeat_vector.js';
+import { Permute } from './permute.js';
 import { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate } from './merge.js';
 import { InputLayer } from './input_layer.js';
 import { Sampling } from './lambda.js';
@@ -67,5 +69,5 @@ import type { LayerClass } from './layer.js';
 
 /** The layer classes a saved model may name: a new built-in layer adds itself here (and nowhere else in io). */
 export const BUILTIN_LAYERS: readonly LayerClass[] = [
-  InputLayer, Dense, Conv2D, Conv2DTranspose, MaxPooling2D, AveragePooling2D, UpSampling2D, Flatten, Reshape, Activation, GaussianNoise, Dropout, BatchNormalization, LayerNormalization, ReLU, LeakyReLU, ELU, PReLU, Softmax, GlobalAveragePooling2D, GlobalMaxPooling2D, ZeroPadding2D, Cropping2D, Conv1D, MaxPooling1D, AveragePooling1D, UpSampling1D, RepeatVector, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Sampling,
+  InputLayer, Dense, Conv2D, Conv2DTranspose, MaxPooling2D, AveragePooling2D, UpSampling2D, Flatten, Reshape, Activation, GaussianNoise, Dropout, BatchNormalization, LayerNormalization, ReLU, LeakyReLU, ELU, PReLU, Softmax, GlobalAveragePooling2D, GlobalMaxPooling2D, ZeroPadding2D, Cropping2D, Conv1D, MaxPooling1D, AveragePooling1D, UpSampling1D, RepeatVector, Permute, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Sampling,
 ];

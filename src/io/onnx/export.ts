@@ -17,6 +17,7 @@ import type { ELU } from '../../layers/elu.js';
 import type { ZeroPadding2D } from '../../layers/zero_padding2d.js';
 import type { Cropping2D } from '../../layers/cropping2d.js';
 import type { Concatenate } from '../../layers/merge.js';
+import type { Permute } from '../../layers/permute.js';
 import type { ActivationName } from '../../ops/activation.js';
 import { AttributeType, DataType, encodeModel, type AttributeMsg, type NodeMsg, type TensorMsg, type ValueInfo } from './schema.js';
 import { modelTopology } from '../serialization.js';
@@ -307,6 +308,21 @@ const EXPORTERS: Record<string, LayerExporter> = {
     // The channels-last axis's place in the ONNX value: NHWC axis 3 is NCHW axis 1, a sequence's 2 is NCW's 1.
     const onnxAxis = layout.nchw ? TO_NCHW.indexOf(axis) : layout.ncw ? SWAP_LAST.indexOf(axis) : axis;
     return settle(b, layer.name, { ...layout, name: b.node('Concat', layer.name, values, { axis: onnxAxis }), shape: outShape });
+  },
+  Permute(b, layer, [x], outShape) {
+    // The ONNX value holds wgslnet's x with its layout's axes order L; wgslnet's y is x permuted by
+    // P = [0, ...dims]; y is held as NCHW when 4-D (what the 2-D exporters expect), else as is. One
+    // Transpose takes the ONNX x to the ONNX y: output axis i is ONNX x's axis L⁻¹[P[M[i]]].
+    const rank = x.shape.length + 1;
+    const identity = Array.from({ length: rank }, (_, i) => i);
+    const held = (v: Layout & { chw?: unknown }) => (v.nchw ? TO_NCHW : v.ncw ? SWAP_LAST : identity);
+    if (x.chw && rank !== 2) throw new Error(`toOnnx: layer '${layer.name}' (Permute) reads a CHW-ordered value`);
+    const perm = [0, ...(layer as Permute).dims];
+    const out: Value = { name: x.name, shape: outShape, nchw: outShape.length === 3, chw: x.chw };
+    const fromX = inverse(held(x));
+    const q = held(out).map((m) => fromX[perm[m]]);
+    if (q.every((a, i) => a === i)) return out;
+    return { ...out, name: b.transpose(x, q, layer.name) };
   },
   // Identities at inference, which is all ONNX describes.
   GaussianNoise: (_b, _layer, [x]) => x,

@@ -32,6 +32,7 @@ import { globalAveragePooling2d } from '../../layers/global_average_pooling2d.js
 import { globalMaxPooling2d } from '../../layers/global_max_pooling2d.js';
 import { zeroPadding2d } from '../../layers/zero_padding2d.js';
 import { cropping2d } from '../../layers/cropping2d.js';
+import { permute as permuteLayer } from '../../layers/permute.js';
 import { add, average, concatenate, maximum, minimum, multiply, subtract } from '../../layers/merge.js';
 import type { ActivationName } from '../../ops/activation.js';
 import type { Padding } from '../../ops/shapes.js';
@@ -497,7 +498,7 @@ class Importer {
         // A sequence [batch, steps, channels] ↔ [batch, channels, steps] (wgslnet's 1-D layers exported).
         else if (x.layout === 'plain' && x.t.sampleShape.length === 2 && sameArray(perm, [0, 2, 1])) this.#values.set(out, { t: x.t, layout: 'ncw' });
         else if (x.layout === 'ncw' && sameArray(perm, [0, 2, 1])) this.#values.set(out, { t: x.t, layout: 'plain' });
-        else fail(`${describeNode(node)}: perm [${perm?.join(', ') ?? 'reversed'}] on [batch, ${this.#onnxShape(x).join(', ')}]; wgslnet reads only NHWC ↔ NCHW transposes`);
+        else this.#permute(node, x, perm);
         return;
       }
       case 'Conv':
@@ -641,7 +642,9 @@ class Importer {
   }
 
   #dense(node: NodeMsg, x: Value): void {
-    // MatMul also takes [.., features] per sample (Keras's Dense on the last axis); Gemm is 2-D.
+    // MatMul also takes [.., features] per sample (Keras's Dense on the last axis); Gemm is 2-D. A
+    // channels-first value it reads is made the array ONNX holds first (a Permute).
+    if (node.op_type === 'MatMul' && (x.layout === 'ncw' || x.layout === 'nchw')) x = this.#asHeld(x);
     if (!(node.op_type === 'MatMul' && x.layout === 'plain' && x.t.sampleShape.length > 1)) this.#need(node, x, 'flat');
     const features = x.t.sampleShape.at(-1)!;
     const wc = this.#constant(node, 1, 'weight');
@@ -778,6 +781,32 @@ class Importer {
     // ONNX's defaults: epsilon 1e-5, momentum 0.9 (the same moving-average rule as Keras's).
     const layer = batchNormalization({ axis: -1, epsilon: floatAttr(node, 'epsilon', 1e-5), momentum: floatAttr(node, 'momentum', 0.9) });
     this.#values.set(out(node), { t: this.#apply(layer, x, [gamma, beta, mean, variance]), layout: x.layout });
+  }
+
+  /** A channels-first value as wgslnet's tensor of the array ONNX holds (layout 'plain'): a Permute. */
+  #asHeld(x: Value): Value {
+    const order = x.layout === 'nchw' ? TO_NCHW : [0, 2, 1];
+    return { t: this.#apply(permuteLayer({ dims: order.slice(1) }), x, []), layout: 'plain' };
+  }
+
+  /**
+   * Any other Transpose that keeps the batch first: a Permute layer. The ONNX x holds wgslnet's x
+   * with its layout's axis order L, so the ONNX y is wgslnet's x permuted by Q[i] = L[perm[i]]; a
+   * 4-D y is taken as NCHW (as the 2-D ops read it), so wgslnet's y takes Q in NHWC order.
+   */
+  #permute(node: NodeMsg, x: Value, perm: number[] | undefined): void {
+    const rank = this.#onnxShape(x).length + 1;
+    const layouts = { plain: Array.from({ length: rank }, (_, i) => i), nchw: TO_NCHW, ncw: [0, 2, 1] } as Record<string, number[]>;
+    const held = typeof x.layout === 'string' ? layouts[x.layout] : undefined;
+    if (!perm || perm.length !== rank || perm[0] !== 0 || new Set(perm).size !== rank || !perm.every((p) => p >= 0 && p < rank) || !held) {
+      fail(`${describeNode(node)}: perm [${perm?.join(', ') ?? 'reversed'}] on [batch, ${this.#onnxShape(x).join(', ')}]; wgslnet reads transposes that keep the batch axis first`);
+    }
+    const q = perm!.map((p) => held![p]);
+    const layout = rank === 4 ? 'nchw' : 'plain';
+    const wgslnetOrder = layout === 'nchw' ? TO_NHWC.map((i) => q[i]) : q;
+    const dims = wgslnetOrder.slice(1);
+    if (dims.every((d, i) => d === i + 1)) this.#values.set(out(node), { t: x.t, layout });
+    else this.#values.set(out(node), { t: this.#apply(permuteLayer({ dims }), x, []), layout });
   }
 
   #reshape(node: NodeMsg, x: Value): void {
