@@ -27,8 +27,9 @@ describe('layer options', () => {
     expect(layers.dense({ units: 2, name: 'd_opts', trainable: false, inputShape: [3], activityRegularizer: { l1: 0.1 } }).name).toBe('d_opts');
   });
 
-  it("refuse upSampling2d({ interpolation: 'bilinear' }) instead of computing nearest-neighbour", () => {
-    expect(() => layers.upSampling2d({ interpolation: 'bilinear' } as never)).toThrow(/UpSampling2D: interpolation "bilinear" is not supported; only 'nearest'/);
+  it("refuse an upSampling2d interpolation it does not compute instead of computing nearest-neighbour", () => {
+    expect(() => layers.upSampling2d({ interpolation: 'bicubic' } as never)).toThrow(/UpSampling2D: interpolation "bicubic" is not supported; it takes 'nearest' or 'bilinear'/);
     expect(layers.upSampling2d({ interpolation: 'nearest' }).getConfig()).toMatchObject({ interpolation: 'nearest' });
+    expect(layers.upSampling2d({ interpolation: 'bilinear' }).getConfig()).toMatchObject({ interpolation: 'bilinear' });
   });
 });

@@ -153,6 +153,7 @@ const LAYER_CASES: [string, () => Model][] = [
   ['MaxPooling2D same, odd size', () => chainModel([5, 7, 2], layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }))],
   ['AveragePooling2D same (unpadded count)', () => chainModel([5, 5, 2], layers.averagePooling2d({ poolSize: 2, padding: 'same' }))],
   ['UpSampling2D', () => chainModel([3, 2, 2], layers.upSampling2d({ size: [2, 3] }))],
+  ['UpSampling2D bilinear (Resize linear, asymmetric)', () => chainModel([3, 4, 2], layers.conv2d({ filters: 2, kernelSize: 1, ...bias }), layers.upSampling2d({ size: [3, 2], interpolation: 'bilinear' }))],
   ['Flatten of NHWC + Dense', () => chainModel([3, 2, 4], layers.conv2d({ filters: 3, kernelSize: 1, ...bias }), layers.flatten(), layers.dense({ units: 5, ...bias }))],
   ['Dense + Reshape to 3-D + Conv2D', () => chainModel([6], layers.dense({ units: 12, ...bias }), layers.reshape({ targetShape: [2, 3, 2] }), layers.conv2d({ filters: 2, kernelSize: 2, padding: 'same', ...bias }))],
   ['Dense + Reshape to 3-D as the output', () => chainModel([5], layers.dense({ units: 12, activation: 'tanh', ...bias }), layers.reshape({ targetShape: [3, 2, 2] }))],

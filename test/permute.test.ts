@@ -5,12 +5,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { input, layers, model as makeModel, optimizers, tensor, type Model } from '../src/index.js';
-import { loadModel, type ModelArtifacts } from '../src/io/index.js';
-import { saveResult } from '../src/io/serialization.js';
+import { input, layers, model as makeModel, tensor, type Model } from '../src/index.js';
 import { inversePermutation, transpose } from '../src/ops/permute.js';
 import { runLayerTest } from './layer_harness.js';
-import { expectClose, setup, uniform } from './helpers.js';
+import { setup, uniform } from './helpers.js';
+import { expectSavesBothWays, expectTrainsLikeTfjs } from './tfjs_parity.js';
 import { transposeRef } from './reference/permute.js';
 
 beforeAll(async () => {
@@ -82,50 +81,17 @@ describe('Permute', () => {
     return { m, t };
   }
 
-  async function copyWeights(m: Model, t: tfl.LayersModel): Promise<void> {
-    const ws = await m.getWeights();
-    t.setWeights(t.getWeights().map((w, i) => tf.tensor(ws[i], w.shape)));
-  }
-
   it('trains like TF.js (CPU) with identical weights: loss and weights after three SGD steps', async () => {
     const { m, t } = pair();
-    await copyWeights(m, t);
-    m.compile({ optimizer: optimizers.sgd({ learningRate: 0.2 }), loss: 'meanSquaredError' });
-    t.compile({ optimizer: tf.train.sgd(0.2), loss: 'meanSquaredError' });
-    const [xShape, yShape] = [[6, 3, 4], [6, 5, 2]];
-    const data = uniform(sizeOf(xShape), 2);
-    const target = uniform(sizeOf(yShape), 3);
-    for (let step = 0; step < 3; step++) {
-      const l = (await m.trainOnBatch({ data, shape: xShape }, { data: target, shape: yShape })) as number;
-      const tl = (await t.trainOnBatch(tf.tensor(data, xShape), tf.tensor(target, yShape))) as number;
-      expectClose([l], [tl], { atol: 1e-6, rtol: 1e-5 }, `loss at step ${step}`);
-    }
-    const [ours, theirs] = [await m.getWeights(), t.getWeights()];
-    for (const [i, w] of ours.entries()) expectClose(w, await theirs[i].data(), { atol: 1e-5, rtol: 1e-4 }, `weight ${i}`);
+    await expectTrainsLikeTfjs(m, t, [6, 3, 4], [6, 5, 2], 0.2);
     t.dispose();
     m.dispose();
   });
 
   it('saves to TF.js and loads from TF.js with the same predictions and summary shape', async () => {
     const { m, t } = pair();
-    await copyWeights(m, t);
-    let artifacts: ModelArtifacts | undefined;
-    await m.save({ save: async (a) => saveResult((artifacts = a)) });
-    const permuteEntry = (artifacts!.modelTopology as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }).config.layers.find((l) => l.class_name === 'Permute');
-    expect(permuteEntry?.config).toMatchObject({ dims: [2, 1] });
-    const inTf = await tfl.loadLayersModel(tf.io.fromMemory(artifacts as unknown as tf.io.ModelArtifacts));
-    const xShape = [2, 3, 4];
-    const x = uniform(sizeOf(xShape), 9);
-    const ours = await (await m.predict({ data: x, shape: xShape })).data();
-    expectClose((inTf.predict(tf.tensor(x, xShape)) as tf.Tensor).dataSync(), ours, { atol: 1e-6, rtol: 1e-5 }, 'TF.js loading wgslnet');
-
-    let fromTf: ModelArtifacts | undefined;
-    await t.save(tf.io.withSaveHandler(async (a) => saveResult((fromTf = a as unknown as ModelArtifacts)) as tf.io.SaveResult));
-    const loaded = await loadModel({ load: async () => fromTf! });
-    expect(loaded.layers.map((l) => l.className)).toContain('Permute');
+    const loaded = await expectSavesBothWays(m, t, [2, 3, 4], 'Permute', { dims: [2, 1] });
     expect(loaded.summary(() => {})).toMatch(/\(Permute\)\s+\(None, 5, 3\)\s+0\n/);
-    expectClose(await (await loaded.predict({ data: x, shape: xShape })).data(), ours, { atol: 1e-6, rtol: 1e-5 }, 'wgslnet loading TF.js');
-    inTf.dispose();
     t.dispose();
     loaded.dispose();
     m.dispose();

@@ -33,6 +33,7 @@ const CASES: [number[], () => Layer][] = [
   [[6, 6, 2], () => layers.maxPooling2d({ poolSize: 2 })],
   [[6, 6, 2], () => layers.averagePooling2d({ poolSize: 3, strides: 1, padding: 'same' })],
   [[3, 3, 2], () => layers.upSampling2d({ size: [2, 3] })],
+  [[3, 3, 2], () => layers.upSampling2d({ size: [2, 3], interpolation: 'bilinear' })],
   [[3, 3, 2], () => layers.flatten()],
   [[12], () => layers.reshape({ targetShape: [3, 4] })],
   [[5], () => layers.activation({ activation: 'elu' })],

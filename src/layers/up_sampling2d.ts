@@ -1,27 +1,33 @@
-// UpSampling2D: nearest neighbour by integer factors; backward sums each block.
+// UpSampling2D: by integer factors, nearest neighbour (each pixel repeated; backward sums each
+// block) or bilinear as TF.js's layer computes it (resizeBilinear with alignCorners and
+// halfPixelCenters false: output pixel i samples input position i / size; backward sends dy back
+// along the same weights). Keras (Python) samples bilinear at half-pixel centres instead, so a
+// bilinear model moves between wgslnet and TF.js exactly, and to Keras only approximately.
 import { Layer, checkOptions, shapeError, type LayerConfig } from './layer.js';
-import { upSampling2d as upSample, upSampling2dBackward } from '../ops/upsampling.js';
+import { INTERPOLATIONS, upSampling2d as upSample, upSampling2dBackward, type Interpolation } from '../ops/upsampling.js';
 import { pair, type Pair } from '../ops/shapes.js';
 import type { Shape, Tensor } from '../tensor.js';
 import { ConfigReader, type Json } from './config.js';
 
 export interface UpSampling2DConfig extends LayerConfig {
   size?: number | [number, number];
-  /** Only 'nearest' (the default); 'bilinear' is refused rather than computed as nearest. */
-  interpolation?: 'nearest';
+  /** 'nearest' (the default) or 'bilinear' (TF.js's placement). */
+  interpolation?: Interpolation;
 }
 
 export class UpSampling2D extends Layer {
   static override readonly className = 'UpSampling2D';
   readonly size: Pair;
+  readonly interpolation: Interpolation;
 
   constructor(config: UpSampling2DConfig = {}) {
     super(config);
     checkOptions('UpSampling2D', config, ['size', 'interpolation']);
     const interpolation: unknown = config.interpolation ?? 'nearest';
-    if (interpolation !== 'nearest') {
-      throw new Error(`UpSampling2D: interpolation ${JSON.stringify(interpolation)} is not supported; only 'nearest' is (TF.js and Keras place bilinear samples differently, so a model relying on it would not port)`);
+    if (!INTERPOLATIONS.includes(interpolation as Interpolation)) {
+      throw new Error(`UpSampling2D: interpolation ${JSON.stringify(interpolation)} is not supported; it takes ${INTERPOLATIONS.map((i) => `'${i}'`).join(' or ')}`);
     }
+    this.interpolation = interpolation as Interpolation;
     this.size = pair(config.size ?? 2, 'UpSampling2D size');
   }
 
@@ -31,22 +37,22 @@ export class UpSampling2D extends Layer {
   }
 
   forward(x: Tensor): Tensor {
-    return upSample(x, this.size);
+    return upSample(x, this.size, undefined, this.interpolation);
   }
 
   backward(dy: Tensor): Tensor {
-    return upSampling2dBackward(dy, this.size);
+    return upSampling2dBackward(dy, this.size, undefined, this.interpolation);
   }
 
   override getConfig(): Json {
-    return { size: [...this.size], interpolation: 'nearest', dataFormat: 'channels_last', ...super.getConfig() };
+    return { size: [...this.size], interpolation: this.interpolation, dataFormat: 'channels_last', ...super.getConfig() };
   }
 
   static override fromConfig(config: Json): UpSampling2D {
     const r = new ConfigReader(config, `layer '${String(config?.name)}' (UpSampling2D)`);
     r.only('dataFormat', 'channels_last');
-    r.only('interpolation', 'nearest');
-    return new UpSampling2D({ ...r.base(), size: r.optional('size') });
+    r.only('interpolation', ...INTERPOLATIONS);
+    return new UpSampling2D({ ...r.base(), size: r.optional('size'), interpolation: r.optional('interpolation') });
   }
 }
 

@@ -1,51 +1,67 @@
-// Keras's UpSampling2D (nearest neighbour, any integer size per axis), NHWC.
+// Keras's UpSampling2D by integer sizes per axis, NHWC: nearest neighbour, or bilinear as TF.js's
+// UpSampling2D computes it (resizeBilinear, alignCorners and halfPixelCenters false). One forward
+// and one backward kernel, the interpolation an override constant.
 import { defineKernel, type Shader } from '../runner.js';
 import { up_sampling2d_backward } from '../generated/up_sampling2d_backward.js';
 import { up_sampling2d_forward, type UpSampling2dForwardUniforms } from '../generated/up_sampling2d_forward.js';
 import { formatShape, type Shape, type Tensor } from '../tensor.js';
 import { checkNHWC, outputTensor, pair, type Pair } from './shapes.js';
 
+export type Interpolation = 'nearest' | 'bilinear';
+export const INTERPOLATIONS: readonly Interpolation[] = ['nearest', 'bilinear'];
+
 interface Upsample {
   /** The NHWC shape whose elements get one thread each: y (forward) or dx (backward). */
   threads: Shape;
   inShape: Shape;
   size: Pair;
+  interpolation: Interpolation;
 }
 
-/** The forward and backward kernels share their uniform block and dispatch shape. */
+/** The forward and backward kernels share their uniform block, dispatch shape and constants. */
 function upsampleKernel<S extends readonly [string, string]>(shader: Shader<UpSampling2dForwardUniforms, S>) {
   return defineKernel({
     shader,
     // x along a row's (width, channels), y the row, z the batch index.
     workgroups: ({ threads: [batch, height, width, channels] }: Upsample) => [Math.ceil((width * channels) / 64), height, batch],
     uniforms: ({ inShape, size }) => ({ in_h: inShape[1], in_w: inShape[2], channels: inShape[3], size_h: size[0], size_w: size[1] }),
+    constants: ({ interpolation }) => ({ BILINEAR: Number(interpolation === 'bilinear') }),
   });
 }
 
 const forward = /* @__PURE__ */ upsampleKernel(up_sampling2d_forward);
 const backward = /* @__PURE__ */ upsampleKernel(up_sampling2d_backward);
 
-/** y[n, h, w, c] = x[n, ⌊h / sizeH⌋, ⌊w / sizeW⌋, c]. */
-export function upSampling2d(x: Tensor, size: number | [number, number], out?: Tensor): Tensor {
+function checkInterpolation(op: string, interpolation: unknown): asserts interpolation is Interpolation {
+  if (!INTERPOLATIONS.includes(interpolation as Interpolation)) throw new Error(`${op}: interpolation must be ${INTERPOLATIONS.map((i) => `'${i}'`).join(' or ')}, got ${JSON.stringify(interpolation)}`);
+}
+
+/**
+ * Nearest: y[n, h, w, c] = x[n, ⌊h / sizeH⌋, ⌊w / sizeW⌋, c]. Bilinear: y samples x at
+ * (h / sizeH, w / sizeW), blending the (up to) four neighbours, clamped at the last row and column.
+ */
+export function upSampling2d(x: Tensor, size: number | [number, number], out?: Tensor, interpolation: Interpolation = 'nearest'): Tensor {
   checkNHWC(x.shape, 'upSampling2d');
   const s = pair(size, 'upSampling2d: size');
+  checkInterpolation('upSampling2d', interpolation);
   const [n, h, w, c] = x.shape;
   const yShape = [n, h * s[0], w * s[1], c];
   const y = outputTensor('upSampling2d', yShape, out);
-  forward.run([x.buffer, y.buffer], { threads: yShape, inShape: x.shape, size: s });
+  forward.run([x.buffer, y.buffer], { threads: yShape, inShape: x.shape, size: s, interpolation });
   return y;
 }
 
-/** dx sums dy over each sizeH × sizeW block. */
-export function upSampling2dBackward(dy: Tensor, size: number | [number, number], out?: Tensor): Tensor {
+/** dx: dy sent back along the forward's weights (nearest: each sizeH × sizeW block summed). */
+export function upSampling2dBackward(dy: Tensor, size: number | [number, number], out?: Tensor, interpolation: Interpolation = 'nearest'): Tensor {
   checkNHWC(dy.shape, 'upSampling2dBackward');
   const s = pair(size, 'upSampling2dBackward: size');
+  checkInterpolation('upSampling2dBackward', interpolation);
   const [n, h, w, c] = dy.shape;
   if (h % s[0] !== 0 || w % s[1] !== 0) {
     throw new Error(`upSampling2dBackward: dy ${formatShape(dy.shape)} is not an upsampling by size ${formatShape(s)}`);
   }
   const inShape = [n, h / s[0], w / s[1], c];
   const dx = outputTensor('upSampling2dBackward', inShape, out);
-  backward.run([dy.buffer, dx.buffer], { threads: inShape, inShape, size: s });
+  backward.run([dy.buffer, dx.buffer], { threads: inShape, inShape, size: s, interpolation });
   return dx;
 }

@@ -229,9 +229,12 @@ const EXPORTERS: Record<string, LayerExporter> = {
   UpSampling2D(b, layer, [x], outShape) {
     const l = layer as UpSampling2D;
     need4d(l, x);
-    // Keras's nearest upsampling by integer factors: output pixel i reads input floor(i / s).
+    // By integer factors, output pixel i sits at input position i / s ('asymmetric'): nearest reads
+    // floor(i / s); bilinear (TF.js's placement) blends floor(i / s) and the next, clamped at the edge.
     const scales = b.floats(`${l.name}/scales`, new Float32Array([1, 1, ...l.size]), [4]);
-    const attrs = { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' };
+    const attrs: Record<string, Attr> = l.interpolation === 'bilinear'
+      ? { mode: 'linear', coordinate_transformation_mode: 'asymmetric' }
+      : { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' };
     return { name: b.node('Resize', l.name, [x.name, '', scales], attrs), shape: outShape, nchw: true };
   },
   Flatten(b, layer, [x], outShape, _weights, uses) {

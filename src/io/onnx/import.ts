@@ -712,7 +712,9 @@ class Importer {
     // For integer factors s, output pixel i reads floor(i / s) under 'asymmetric' + 'floor' and
     // under half-pixel rounding too ((i + ½)/s − ½ never lands on a tie).
     const exact = (transform === 'asymmetric' && nearest === 'floor') || (['half_pixel', 'pytorch_half_pixel'].includes(transform) && nearest.startsWith('round_prefer'));
-    if (mode !== 'nearest' || !exact) fail(`${describeNode(node)}: mode '${mode}', coordinate_transformation_mode '${transform}', nearest_mode '${nearest}'; wgslnet upsamples nearest by integer factors ('asymmetric' + 'floor')`);
+    // Bilinear as TF.js places it: output pixel i at input position i / s, which is 'asymmetric'.
+    const bilinear = mode === 'linear' && transform === 'asymmetric';
+    if (!bilinear && (mode !== 'nearest' || !exact)) fail(`${describeNode(node)}: mode '${mode}', coordinate_transformation_mode '${transform}', nearest_mode '${nearest}'; wgslnet upsamples by integer factors, nearest ('asymmetric' + 'floor') or linear ('asymmetric', TF.js's bilinear)`);
     requireAttr(node, 'axes', () => false, 'axes are not supported');
     let scales: number[];
     if (node.input![2]) scales = [...this.#floats(node, 2, 'scales', [4])];
@@ -723,7 +725,8 @@ class Importer {
     if (scales[0] !== 1 || scales[1] !== 1 || !(Number.isInteger(scales[2]) && scales[2] >= 1 && Number.isInteger(scales[3]) && scales[3] >= 1)) {
       fail(`${describeNode(node)}: scales [${scales.join(', ')}]; wgslnet upsamples height and width by integer factors`);
     }
-    this.#values.set(out(node), { t: this.#apply(upSampling2d({ size: [scales[2], scales[3]] }), x, []), layout: 'nchw' });
+    const interpolation = bilinear ? 'bilinear' : 'nearest';
+    this.#values.set(out(node), { t: this.#apply(upSampling2d({ size: [scales[2], scales[3]], interpolation }), x, []), layout: 'nchw' });
   }
 
   #flatten(node: NodeMsg, x: Value): void {
