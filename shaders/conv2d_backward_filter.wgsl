@@ -1,6 +1,6 @@
 // dkernel = patchesᵀ · dy as an implicit GEMM: rows r = (kh, kw, c) in Keras's [KH,KW,C,F] order,
 // columns f, inner dimension the output pixels m = (n, oh, ow), split into chunks of p.chunk pixels:
-//   part[s, r, f] = Σ_{m in chunk s} x[n, oh·SH − PH + kh, ow·SW − PW + kw, c] · dy[m, f]
+//   part[s, r, f] = Σ_{m in chunk s} x[n, oh·SH − PH + kh·DH, ow·SW − PW + kw·DW, c] · dy[m, f]
 // (conv2d_backward_filter_reduce sums the parts; with one chunk part is dkernel itself).
 // Shapes: x [N,H,W,C], dy [N,OH,OW,F], part [S,KH,KW,C,F]; params.groups = KH·KW·⌈C/4⌉.
 // Thread → elements: a register tile of 4 consecutive channels of one tap (kh, kw) × 8 consecutive
@@ -61,8 +61,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   var acc20 = vec4f(); var acc21 = vec4f();
   var acc30 = vec4f(); var acc31 = vec4f();
   for (var m = first; m < last; m++) {
-    let ih = q.y * p.sh - p.ph + u;
-    let iw = q.x * p.sw - p.pw + v;
+    let ih = q.y * p.sh - p.ph + u * p.dh;
+    let iw = q.x * p.sw - p.pw + v * p.dw;
     if (ih >= 0 && ih < p.h && iw >= 0 && iw < p.w) {
       let pixel = ((q.z * p.h + ih) * p.w + iw) * p.c;
       let b0 = dy4(m, f0);

@@ -1,6 +1,6 @@
 enable subgroups;
 // conv2d_backward_filter.wgsl's implicit GEMM (part[s, (kh, kw, c), f] = Σ over chunk s of the output
-// pixels m of x[n, oh·SH − PH + kh, ow·SW − PW + kw, c] · dy[m, f]) for SIMD-on-CPU adapters: see
+// pixels m of x[n, oh·SH − PH + kh·DH, ow·SW − PW + kw·DW, c] · dy[m, f]) for SIMD-on-CPU adapters: see
 // lib/conv2d_subgroups.wgsl.
 // Shapes: x [N,H,W,C], dy [N,OH,OW,F], part [S,KH,KW,C,F]; params.groups = KH·KW·⌈C/4⌉. x4 and dy4
 // are x and dy again as vec4 arrays, read only when VEC_X: C % 4 == 0, and VEC_DY: F % 4 == 0.
@@ -75,7 +75,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
   for (var m = first; m < last; m += 4) {
     var a: array<vec4f, 4>;
     for (var i = 0; i < 4; i++) {
-      a[i] = select(vec4f(0.0), pixel(q.z, q.y * p.sh - p.ph + u, q.x * p.sw - p.pw + v, c0), m + i < last);
+      a[i] = select(vec4f(0.0), pixel(q.z, q.y * p.sh - p.ph + u * p.dh, q.x * p.sw - p.pw + v * p.dw, c0), m + i < last);
       next_pixel(&q);
     }
     let b = gradients(m, last, f0, lane);

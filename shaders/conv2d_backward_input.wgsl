@@ -1,6 +1,7 @@
 // dx = conv2d's input gradient (the transposed convolution of dy), as an implicit GEMM: rows are input
 // pixels (n, h, w), columns channels c, inner dimension (kh, kw, f) over the taps that reach the pixel:
-//   dx[n,h,w,c] = Σ dy[n, (h + PH − kh)/SH, (w + PW − kw)/SW, f] · kernel[kh,kw,c,f], exact quotients only.
+//   dx[n,h,w,c] = Σ dy[n, (h + PH − kh·DH)/SH, (w + PW − kw·DW)/SW, f] · kernel[kh,kw,c,f], exact quotients
+// only (DH, DW > 1 only with SH = SW = 1: every tap of a row then divides exactly).
 // With HAS_BIAS and ACT it is also Conv2DTranspose's forward pass: act(dx + bias[c]).
 // Shapes: dy [N,OH,OW,F], kernel [KH,KW,C,F], bias [C] (read only when HAS_BIAS), dx [N,H,W,C];
 // params.groups = N·H·SW·⌈⌈W/SW⌉/4⌉.
@@ -73,12 +74,12 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   var acc20 = vec4f(); var acc21 = vec4f();
   var acc30 = vec4f(); var acc31 = vec4f();
   for (var u = (h + p.ph) % p.sh; u < p.kh; u += p.sh) {
-    let oh = (h + p.ph - u) / p.sh;
+    let oh = (h + p.ph - u * p.dh) / p.sh;
     if (oh < 0 || oh >= p.oh) { continue; }
     let row = (n * p.oh + oh) * p.ow;
     for (var v = (phase + p.pw) % p.sw; v < p.kw; v += p.sw) {
       // Output column of this thread's first pixel; the others follow one by one.
-      let ow0 = (w0 + p.pw - v) / p.sw;
+      let ow0 = (w0 + p.pw - v * p.dw) / p.sw;
       let t0 = dy_offset(row, ow0, w0);
       let t1 = dy_offset(row, ow0 + 1, w0 + p.sw);
       let t2 = dy_offset(row, ow0 + 2, w0 + 2 * p.sw);

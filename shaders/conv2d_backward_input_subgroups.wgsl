@@ -49,7 +49,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
   let v0 = (pw + p.pw) % p.sw;
   // This lane's pixels, as (h, w), whether they are in the image, and the dy pixel (oh0, ow0) that
   // tap (u0, v0) reaches from them: tap (u0 + SH·iu, v0 + SW·iv) reaches (oh0 − iu, ow0 − iv). Kept
-  // incremental because the integer divisions would cost a scalar loop over the lanes per tap.
+  // incremental because the integer divisions would cost a scalar loop over the lanes per tap. With
+  // dilation (strides 1: one phase, every tap) tap (u, v) reaches (oh0 − DH·u, ow0 − DW·v).
   var h: array<i32, TM>;
   var w: array<i32, TM>;
   var oh0: array<i32, TM>;
@@ -73,8 +74,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
       var base: array<i32, TM>;
       var inside: array<bool, TM>;
       for (var j = 0u; j < TM; j++) {
-        let oh = oh0[j] - iu;
-        let ow = ow0[j] - iv;
+        let oh = oh0[j] - iu * p.dh;
+        let ow = ow0[j] - iv * p.dw;
         inside[j] = valid[j] && oh >= 0 && oh < p.oh && ow >= 0 && ow < p.ow;
         base[j] = select(0, ((n * p.oh + oh) * p.ow + ow) * p.f, inside[j]);
       }

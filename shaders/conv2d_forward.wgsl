@@ -22,8 +22,8 @@ override HAS_BIAS: bool = false;
 // Where row o's window (lib/conv2d.wgsl's window_origin) reads tap (u, v): the offset of its channel 0
 // in x, or -1 outside the input (zero padding).
 fn tap_offset(o: vec3i, u: i32, v: i32) -> i32 {
-  let ih = o.y + u;
-  let iw = o.z + v;
+  let ih = o.y + u * p.dh;
+  let iw = o.z + v * p.dw;
   return select(-1, ((o.x * p.h + ih) * p.w + iw) * p.c, ih >= 0 && ih < p.h && iw >= 0 && iw < p.w);
 }
 

@@ -27,10 +27,17 @@ interface Case {
   strides: [number, number];
   padding: Padding;
   act?: Act;
+  /** Conv2D's dilationRate (strides 1 then). */
+  dilation?: [number, number];
 }
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
-const name = (c: Case) => `x ${c.x.join('×')} k ${c.k.join('×')} strides ${c.strides.join(',')} ${c.padding}${c.act ? ` +bias ${c.act}` : ''}`;
+const name = (c: Case) => `x ${c.x.join('×')} k ${c.k.join('×')} strides ${c.strides.join(',')}${c.dilation ? ` dilation ${c.dilation.join(',')}` : ''} ${c.padding}${c.act ? ` +bias ${c.act}` : ''}`;
+/** A case's reference config and the op options that ask for the same convolution. */
+const configs = (c: Case): [ref.ConvConfig, Conv2DOptions] => [
+  { strides: c.strides, padding: c.padding, dilation: c.dilation },
+  { strides: c.strides, padding: c.padding, dilationRate: c.dilation },
+];
 
 const CONV_CASES: Case[] = [
   { x: [1, 1, 1, 1], k: [1, 1, 1, 1], strides: [1, 1], padding: 'valid' },
@@ -56,6 +63,14 @@ const CONV_CASES: Case[] = [
   // Few channels and taps, over 4096 output pixels: the subgroup forward kernel compiled for them.
   { x: [2, 48, 45, 3], k: [3, 3, 3, 5], strides: [1, 1], padding: 'same', act: 'relu' },
   { x: [2, 130, 66, 1], k: [2, 2, 1, 3], strides: [2, 2], padding: 'valid' },
+  // Dilated kernels: odd sizes, 'same' windows wider than the input, channels and filters in fours or
+  // not, the split filter gradient, the specialised forward kernel (its pipeline as above).
+  { x: [2, 9, 7, 3], k: [3, 3, 3, 5], strides: [1, 1], padding: 'same', dilation: [2, 2], act: 'relu' },
+  { x: [1, 8, 9, 5], k: [3, 2, 5, 3], strides: [1, 1], padding: 'valid', dilation: [2, 3] },
+  { x: [2, 7, 6, 8], k: [2, 3, 8, 16], strides: [1, 1], padding: 'same', dilation: [3, 1] },
+  { x: [1, 5, 5, 4], k: [3, 3, 4, 6], strides: [1, 1], padding: 'same', dilation: [3, 3] },
+  { x: [2, 17, 13, 4], k: [3, 3, 4, 6], strides: [1, 1], padding: 'same', dilation: [1, 2] },
+  { x: [2, 48, 45, 3], k: [3, 3, 3, 5], strides: [1, 1], padding: 'same', dilation: [2, 2], act: 'relu' },
 ];
 
 const TRANSPOSE_CASES: Case[] = [
@@ -99,16 +114,16 @@ describe.each(['subgroup', 'portable'] as const)('conv2d, %s kernels', (kernels)
     forceConvKernels(undefined);
   });
 
-  it.each(CONV_CASES)('forward, input and filter gradients: $x $k $strides $padding', async (c) => {
-    const cfg = { strides: c.strides, padding: c.padding };
+  it.each(CONV_CASES)('forward, input and filter gradients: $x $k $strides $padding $dilation', async (c) => {
+    const [cfg, geometry] = configs(c);
     const yShape = ref.convShape(c.x, c.k, cfg);
-    expect(conv2dOutputShape(c.x, c.k, cfg)).toEqual(yShape);
+    expect(conv2dOutputShape(c.x, c.k, geometry)).toEqual(yShape);
     const x = uniform(size(c.x), 1);
     const k = uniform(size(c.k), 2);
     const b = uniform(c.k[3], 3);
     const dy = uniform(size(yShape), 4);
     const [fused, finish] = epilogue(c, b);
-    const opts: Conv2DOptions = { ...cfg, ...fused };
+    const opts: Conv2DOptions = { ...geometry, ...fused };
     const y = finish(ref.conv2d(x, c.x, k, c.k, cfg));
     const kt = tensor(k, c.k);
     await check(conv2d(tensor(x, c.x), kt, opts).data(), y, `y of ${name(c)}`);
@@ -174,9 +189,10 @@ describe('conv2d', () => {
       [{ x: [2, 7, 5, 3], k: [4, 3, 3, 2], strides: [2, 1], padding: 'same' }, false],
       [{ x: [1, 5, 4, 2], k: [3, 3, 3, 2], strides: [2, 2], padding: 'valid' }, true],
       [{ x: [1, 3, 4, 2], k: [4, 4, 3, 2], strides: [3, 2], padding: 'same' }, true],
+      [{ x: [1, 7, 6, 2], k: [3, 2, 2, 3], strides: [1, 1], padding: 'same', dilation: [2, 3] }, false],
     ];
     for (const [c, transposed] of cases) {
-      const cfg = { strides: c.strides, padding: c.padding };
+      const [cfg] = configs(c);
       const yShape = transposed ? ref.transposeShape(c.x, c.k, cfg) : ref.convShape(c.x, c.k, cfg);
       const x = Float64Array.from(uniform(size(c.x), 11));
       const k = Float64Array.from(uniform(size(c.k), 12));
@@ -213,5 +229,12 @@ describe('conv2d', () => {
     expect(() => conv2dBackwardFilter(x, tensor(uniform(8, 4), [2, 2, 2, 1]), k.shape)).toThrow(/conv2dBackwardFilter: dy has shape \[2,2,2,1\], expected \[2,2,2,2\]/);
     expect(() => conv2dTranspose(x, k)).toThrow(/conv2dTranspose: input \[2,4,4,3\] has 3 channels but kernel \[3,3,3,2\] expects 2/);
     expect(() => conv2d(x, k, { out: tensor([0]) })).toThrow(/conv2d: out has shape \[1\], expected \[2,2,2,2\]/);
+    expect(() => conv2d(x, k, { strides: [1, 2], dilationRate: 2 })).toThrow(/conv2d: dilationRate 2 cannot be combined with strides \[1,2\] > 1 \(Keras's rule\)/);
+    expect(() => conv2d(x, k, { dilationRate: [2, 0] })).toThrow(/conv2d: dilationRate must be a positive integer or a list of 2, got \[2,0\]/);
+    expect(() => conv2d(x, k, { dilationRate: 2 })).toThrow(/conv2d: kernel \[3,3,3,2\] \(dilated by \[2,2\]: \[5,5\]\) is larger than the input \[2,4,4,3\] with 'valid' padding/);
+    // Keras's conv_output_length with the dilated window (2·2 + 1 rows, 2·3 + 1 columns).
+    expect(conv2dOutputShape([2, 9, 8, 3], k.shape, { dilationRate: [2, 3] })).toEqual([2, 5, 2, 2]);
+    expect(conv2dOutputShape([2, 9, 8, 3], k.shape, { dilationRate: [2, 3], padding: 'same' })).toEqual([2, 9, 8, 2]);
+    expect(() => conv2dTranspose(x, tensor(uniform(54, 5), [3, 3, 2, 3]), { dilationRate: 2 })).toThrow(/conv2dTranspose: dilationRate 2 is not supported \(only conv2d's\)/);
   });
 });

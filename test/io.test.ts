@@ -40,7 +40,7 @@ function convAE(): Model {
   const x = input({ shape: [8, 8, 3] });
   let y = conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', biasInitializer: 'randomNormal' }).apply(x);
   y = maxPooling2d({ poolSize: 2 }).apply(y);
-  y = conv2d({ filters: 2, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(y);
+  y = conv2d({ filters: 2, kernelSize: 3, padding: 'same', dilationRate: 2, activation: 'relu' }).apply(y);
   y = upSampling2d({ size: 2 }).apply(y);
   y = conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'sigmoid', biasInitializer: 'randomNormal' }).apply(y);
   return new Model({ inputs: x, outputs: y, name: 'conv_ae' });
@@ -357,7 +357,7 @@ describe('bad input changes nothing and names the culprit', () => {
     };
     const name = (a.modelTopology as { config: { layers: { name: string }[] } }).config.layers[2].name;
     await expect(loadModel(from(edit((l) => (l[2].class_name = 'LocallyConnected2D'))))).rejects.toThrow(new RegExp(`unknown layer class 'LocallyConnected2D' for layer '${name}' \\(LocallyConnected2D\\)`));
-    await expect(loadModel(from(edit((l) => (l[3].config.dilation_rate = [2, 2]))))).rejects.toThrow(/layer '.*' \(Conv2D\): dilation_rate \[2,2\] is not supported/);
+    await expect(loadModel(from(edit((l) => (l[3].config.groups = 2))))).rejects.toThrow(/layer '.*' \(Conv2D\): groups 2 is not supported/);
     await expect(loadModel(from(edit((l) => (l[1].config.activation = 'softmax'))))).rejects.toThrow(/layer '.*' \(Conv2D\): unknown activation 'softmax'/);
     await expect(loadModel(from({ ...a, modelTopology: { class_name: 'GraphModel', config: {} } }))).rejects.toThrow(/unknown model class 'GraphModel'/);
   });

@@ -66,8 +66,26 @@ describe('Conv2D', () => {
     });
   });
 
-  it('rejects a kernel larger than a valid input', () => {
+  it.each([
+    [[2, 7, 6, 3], 2, [3, 2], [2, 3], 'same', 'relu'],
+    [[1, 8, 5, 2], 3, [2, 3], [3, 1], 'valid', 'tanh'],
+  ] as [Shape4, number, [number, number], [number, number], 'same' | 'valid', ActivationName][])('x %j, %i filters, kernel %j, dilationRate %j, %s, %s', async (xShape, filters, k, dilation, padding, activation) => {
+    const kShape: Shape4 = [...k, xShape[3], filters];
+    await runLayerTest({
+      layer: layers.conv2d({ filters, kernelSize: k, dilationRate: dilation, padding, activation, biasInitializer: 'randomNormal' }),
+      inputShape: xShape.slice(1),
+      batch: xShape[0],
+      reference: (x, [w, b]) => act(activation, addBias(convRef(x, xShape, w, kShape, { strides: [1, 1], padding, dilation }), b)),
+    });
+  });
+
+  it('rejects a kernel larger than a valid input, and dilation with strides > 1 (Keras), naming the layer', () => {
     expect(() => layers.conv2d({ filters: 1, kernelSize: 5, name: 'c5' }).apply(input({ shape: [3, 3, 1] }))).toThrow(/layer 'c5' \(Conv2D\) cannot take input shape \[3,3,1\]/);
+    expect(() => layers.conv2d({ filters: 1, kernelSize: 3, dilationRate: 2, name: 'd2' }).apply(input({ shape: [4, 9, 1] }))).toThrow(/layer 'd2' \(Conv2D\) cannot take input shape \[4,9,1\]: .*dilated by \[2,2\]: \[5,5\]/);
+    expect(() => layers.conv2d({ filters: 2, kernelSize: 3, strides: [1, 2], dilationRate: [2, 1] })).toThrow(/Conv2D: dilationRate \[2,1\] cannot be combined with strides \[1,2\] > 1 \(Keras's rule\)/);
+    expect(() => layers.conv2d({ filters: 2, kernelSize: 3, dilationRate: 0 })).toThrow(/Conv2D: dilationRate must be a positive integer/);
+    expect(() => layers.conv1d({ filters: 2, kernelSize: 3, strides: 2, dilationRate: 2 })).toThrow(/Conv1D: dilationRate 2 cannot be combined with strides 2 > 1 \(Keras's rule\)/);
+    expect(() => layers.conv2dTranspose({ filters: 2, kernelSize: 3, dilationRate: 2 } as never)).toThrow(/Conv2DTranspose.*dilationRate/);
   });
 });
 

@@ -116,10 +116,11 @@ describe('1-D layers (a height-1 image to the 2-D kernels)', () => {
     [3, 1, 'valid', 'relu'],
     [3, 2, 'same', 'linear'],
     [2, 3, 'valid', 'tanh'],
-  ] as const)('Conv1D kernel %i stride %i %s %s', async (k, s, padding, activation) => {
+    [3, 1, 'same', 'relu', 2],
+  ] as const)('Conv1D kernel %i stride %i %s %s dilation %s', async (k, s, padding, activation, d = 1) => {
     const [batch, steps, c, f] = [2, 9, 3, 4];
-    const layer = layers.conv1d({ filters: f, kernelSize: k, strides: s, padding, activation, biasInitializer: 'randomNormal' });
-    const cfg = { strides: [1, s] as [number, number], padding };
+    const layer = layers.conv1d({ filters: f, kernelSize: k, strides: s, dilationRate: d, padding, activation, biasInitializer: 'randomNormal' });
+    const cfg = { strides: [1, s] as [number, number], padding, dilation: [1, d] as [number, number] };
     await runLayerTest({
       layer,
       inputShape: [steps, c],
@@ -127,7 +128,7 @@ describe('1-D layers (a height-1 image to the 2-D kernels)', () => {
       reference: (x, [w, b]) => convRef(x, [batch, 1, steps, c], w, [1, k, c, f], cfg).map((v, i) => activate(activation, v + b[i % f], 0)),
     });
     expect(layer.kernel.shape).toEqual([k, c, f]);
-    expect(layer.getConfig()).toMatchObject({ kernelSize: [k], strides: [s] });
+    expect(layer.getConfig()).toMatchObject({ kernelSize: [k], strides: [s], dilationRate: [d] });
   });
 
   it.each([
@@ -178,7 +179,6 @@ describe('Conv2DTranspose outputPadding, Conv2D dilationRate', () => {
     expect(() => layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, outputPadding: 2 })).toThrow(/Conv2DTranspose: outputPadding 2 must be smaller than the strides \[2,2\] \(Keras's rule\), got 2 ≥ 2/);
     expect(() => layers.conv2dTranspose({ filters: 2, kernelSize: 3, outputPadding: [0, 1] })).toThrow(/got 1 ≥ 1/);
     expect(() => layers.conv2d({ filters: 2, kernelSize: 3, strides: 2, dilationRate: 2 })).toThrow(/Conv2D: dilationRate 2 cannot be combined with strides 2 > 1 \(Keras's rule\)/);
-    expect(() => layers.conv2d({ filters: 2, kernelSize: 3, dilationRate: [2, 2] })).toThrow(/Conv2D: dilationRate \[2,2\] is not supported yet/);
     expect(layers.conv2d({ filters: 2, kernelSize: 3, dilationRate: 1 }).filters).toBe(2);
     // An even kernel with 'same' padding and no output padding has no transposed size that maps back (as in TF).
     const even = layers.conv2dTranspose({ filters: 2, kernelSize: 2, strides: 2, padding: 'same', outputPadding: 0 });

@@ -7,12 +7,14 @@ import { as2d, check1d, run1d, single } from './one_d.js';
 import { conv2d as conv2dOp, conv2dBackwardFilter, conv2dBackwardInput, conv2dOutputShape } from '../ops/conv2d.js';
 import { activationBackward } from '../ops/activation.js';
 import { empty, type Shape, type Tensor } from '../tensor.js';
-import { ConfigReader, type Json } from './config.js';
+import type { Json } from './config.js';
 
-export interface Conv1DConfig extends Omit<Conv2DConfig, 'kernelSize' | 'strides'> {
+export interface Conv1DConfig extends Omit<Conv2DConfig, 'kernelSize' | 'strides' | 'dilationRate'> {
   kernelSize: number;
   /** Default 1. */
   strides?: number;
+  /** Taps this far apart; default 1; > 1 only with strides 1 (Keras's rule). */
+  dilationRate?: number;
 }
 
 export class Conv1D extends ConvBase {
@@ -21,19 +23,21 @@ export class Conv1D extends ConvBase {
   constructor(config: Conv1DConfig) {
     const kernelSize = single('Conv1D', 'kernelSize', config.kernelSize);
     const strides = single('Conv1D', 'strides', config.strides ?? 1);
-    super({ ...config, kernelSize: [1, kernelSize], strides: [1, strides] });
+    const dilationRate = single('Conv1D', 'dilationRate', config.dilationRate ?? 1);
+    if (dilationRate > 1 && strides > 1) throw new Error(`Conv1D: dilationRate ${dilationRate} cannot be combined with strides ${strides} > 1 (Keras's rule)`);
+    super({ ...config, kernelSize: [1, kernelSize], strides: [1, strides], dilationRate: [1, dilationRate] }, ['dilationRate']);
   }
 
   /** Keras's Conv1D config: one kernel size, stride and dilation. */
   override getConfig(): Json {
-    return { ...super.getConfig(), kernelSize: [this.kernelSize[1]], strides: [this.strides[1]], dilationRate: [1] };
+    return { ...super.getConfig(), kernelSize: [this.kernelSize[1]], strides: [this.strides[1]], dilationRate: [this.dilationRate[1]] };
   }
 
   static override fromConfig(config: Json): Conv1D {
-    const c = ConvBase.readConv({ ...config, dilationRate: undefined }, 'Conv1D');
-    new ConfigReader(config, `layer '${String(config?.name)}' (Conv1D)`).only('dilationRate', 1, [1]);
+    const c = ConvBase.readConv(config, 'Conv1D', true);
     const one = (v: unknown) => (Array.isArray(v) && v.length === 1 ? v[0] : v) as number;
-    return new Conv1D({ ...c, kernelSize: one(c.kernelSize), strides: c.strides === undefined ? undefined : one(c.strides) });
+    const optional = (v: unknown) => (v === undefined ? undefined : one(v));
+    return new Conv1D({ ...c, kernelSize: one(c.kernelSize), strides: optional(c.strides), dilationRate: optional(c.dilationRate) });
   }
 
   protected kernelShape(inChannels: number): Shape {

@@ -2,7 +2,7 @@
 // dz = dy·act'(y), then the input and filter gradients as kernels of their own (ops/conv2d.ts),
 // and the bias gradient as column sums of dz.
 import { Layer, Weight, checkLayerActivation, checkOptions, shapeError, type CallState, type LayerConfig } from './layer.js';
-import { conv2d as conv2dOp, conv2dBackwardFilter, conv2dBackwardInput, conv2dOutputShape } from '../ops/conv2d.js';
+import { conv2d as conv2dOp, conv2dBackwardFilter, conv2dBackwardInput, conv2dOutputShape, dilation } from '../ops/conv2d.js';
 import { biasGrad } from '../ops/matmul.js';
 import { activationBackward, type ActivationName } from '../ops/activation.js';
 import { pair, type Padding, type Pair } from '../ops/shapes.js';
@@ -22,7 +22,7 @@ export interface Conv2DConfig extends LayerConfig {
   biasInitializer?: InitializerSpec;
   kernelRegularizer?: L1L2;
   biasRegularizer?: L1L2;
-  /** Conv2D: only 1 (the default) runs; Keras's rule (no dilation with strides > 1) is checked first. */
+  /** Conv2D (and Conv1D): taps this far apart; default 1; > 1 only with strides 1 (Keras's rule). */
   dilationRate?: number | [number, number];
   /** Conv2DTranspose: extra output rows/columns, each smaller than its stride (Keras's output_padding). */
   outputPadding?: number | [number, number] | null;
@@ -36,6 +36,8 @@ export abstract class ConvBase extends Layer {
   readonly padding: Padding;
   readonly activation: ActivationName;
   readonly useBias: boolean;
+  /** [1, 1] unless the subclass takes the dilationRate option. */
+  readonly dilationRate: Pair;
   kernel!: Weight;
   bias: Weight | null = null;
 
@@ -55,6 +57,7 @@ export abstract class ConvBase extends Layer {
     if (config.kernelInitializer !== undefined) checkInitializer(config.kernelInitializer, `${className}: kernelInitializer`);
     if (config.biasInitializer !== undefined) checkInitializer(config.biasInitializer, `${className}: biasInitializer`);
     this.useBias = config.useBias ?? true;
+    this.dilationRate = extraOptions.includes('dilationRate') ? dilation(className, { dilationRate: config.dilationRate, strides: config.strides }, this.strides) : [1, 1];
   }
 
   protected abstract kernelShape(inChannels: number): Shape;
@@ -75,7 +78,7 @@ export abstract class ConvBase extends Layer {
   }
 
   protected options() {
-    return { strides: this.strides, padding: this.padding };
+    return { strides: this.strides, padding: this.padding, dilationRate: this.dilationRate };
   }
 
   /** Bias gradient: Σ over batch and space of dz, i.e. column sums of dz as [N·H·W, filters]. */
@@ -93,7 +96,7 @@ export abstract class ConvBase extends Layer {
       strides: [...this.strides],
       padding: this.padding,
       dataFormat: 'channels_last',
-      dilationRate: [1, 1],
+      dilationRate: [...this.dilationRate],
       activation: this.activation,
       useBias: this.useBias,
       ...serializeKernelBias(this.config),
@@ -101,11 +104,11 @@ export abstract class ConvBase extends Layer {
     };
   }
 
-  /** The options Conv2D and Conv2DTranspose read from a saved config. */
-  protected static readConv(config: Json, className: string): Conv2DConfig {
+  /** The options the convolutions read from a saved config; dilationRate only where the class takes it. */
+  protected static readConv(config: Json, className: string, dilated = false): Conv2DConfig {
     const r = new ConfigReader(config, `layer '${String(config?.name)}' (${className})`);
     r.only('dataFormat', 'channels_last');
-    r.only('dilationRate', 1, [1, 1]);
+    if (!dilated) r.only('dilationRate', 1, [1, 1]);
     r.only('groups', 1);
     return {
       ...r.base(),
@@ -115,6 +118,7 @@ export abstract class ConvBase extends Layer {
       padding: r.optional('padding'),
       activation: r.activation(),
       useBias: r.optional('useBias'),
+      ...(dilated ? { dilationRate: r.optional('dilationRate') } : {}),
       ...r.kernelBias(),
     };
   }
@@ -125,15 +129,10 @@ export class Conv2D extends ConvBase {
 
   constructor(config: Conv2DConfig) {
     super(config, ['dilationRate']);
-    const dilation = pair(config.dilationRate ?? 1, 'Conv2D dilationRate');
-    if (dilation.some((d) => d > 1)) {
-      if (this.strides.some((s) => s > 1)) throw new Error(`Conv2D: dilationRate ${JSON.stringify(config.dilationRate)} cannot be combined with strides ${JSON.stringify(config.strides)} > 1 (Keras's rule)`);
-      throw new Error(`Conv2D: dilationRate ${JSON.stringify(config.dilationRate)} is not supported yet; only 1`);
-    }
   }
 
   static override fromConfig(config: Json): Conv2D {
-    return new Conv2D(ConvBase.readConv(config, 'Conv2D'));
+    return new Conv2D(ConvBase.readConv(config, 'Conv2D', true));
   }
 
   protected kernelShape(inChannels: number): Shape {

@@ -30,13 +30,18 @@ export interface Conv2DOptions {
   out?: Tensor;
   /** Conv2DTranspose only: extra output rows/columns (Keras's output_padding, each < its stride). */
   outputPadding?: number | [number, number];
+  /** Conv2D only: the spacing of the kernel's taps (Keras's dilation_rate); default 1; > 1 needs strides 1. */
+  dilationRate?: number | [number, number];
 }
 
-/** A forward convolution's sizes: x [n,h,w,c] * kernel [kh,kw,c,f] → y [n,oh,ow,f], padding before ph, pw. */
+/**
+ * A forward convolution's sizes: x [n,h,w,c] * kernel [kh,kw,c,f] → y [n,oh,ow,f], padding before ph,
+ * pw, taps dh, dw apart (dilation; never with a stride > 1).
+ */
 interface Geometry {
   n: number; h: number; w: number; c: number;
   oh: number; ow: number; f: number;
-  kh: number; kw: number; sh: number; sw: number; ph: number; pw: number;
+  kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number;
 }
 
 /** The portable kernels' register tile per thread, written out in their shaders: TM rows × TN columns. */
@@ -168,18 +173,31 @@ function geometry(op: string, xShape: Shape, kernelShape: Shape, options: Conv2D
   const [kh, kw, kc, f] = kernelShape;
   if (kc !== c) throw new Error(`${op}: input ${formatShape(xShape)} has ${c} channels but kernel ${formatShape(kernelShape)} expects ${kc}`);
   const [sh, sw] = pair(options.strides ?? 1, `${op}: strides`);
+  const [dh, dw] = dilation(op, options, [sh, sw]);
   const padding = options.padding ?? 'valid';
   if (padding !== 'same' && padding !== 'valid') throw new Error(`${op}: padding must be 'same' or 'valid', got ${JSON.stringify(padding)}`);
-  if (padding === 'valid' && (kh > h || kw > w)) {
-    throw new Error(`${op}: kernel ${formatShape(kernelShape)} is larger than the input ${formatShape(xShape)} with 'valid' padding`);
+  // The window a dilated kernel spans: its taps and the gaps between them.
+  const [spanH, spanW] = [(kh - 1) * dh + 1, (kw - 1) * dw + 1];
+  if (padding === 'valid' && (spanH > h || spanW > w)) {
+    const dilated = dh > 1 || dw > 1 ? ` (dilated by ${formatShape([dh, dw])}: ${formatShape([spanH, spanW])})` : '';
+    throw new Error(`${op}: kernel ${formatShape(kernelShape)}${dilated} is larger than the input ${formatShape(xShape)} with 'valid' padding`);
   }
   return {
-    n, h, w, c, f, kh, kw, sh, sw,
-    oh: convOutputLength(h, kh, sh, padding),
-    ow: convOutputLength(w, kw, sw, padding),
-    ph: padBefore(h, kh, sh, padding),
-    pw: padBefore(w, kw, sw, padding),
+    n, h, w, c, f, kh, kw, sh, sw, dh, dw,
+    oh: convOutputLength(h, spanH, sh, padding),
+    ow: convOutputLength(w, spanW, sw, padding),
+    ph: padBefore(h, spanH, sh, padding),
+    pw: padBefore(w, spanW, sw, padding),
   };
+}
+
+/** The dilation rate, checked: positive integers, and 1 wherever a stride is above 1 (Keras's and TF's rule). */
+export function dilation(op: string, options: Conv2DOptions, strides: readonly number[]): [number, number] {
+  const d = pair(options.dilationRate ?? 1, `${op}: dilationRate`);
+  if (d.some((v) => v > 1) && strides.some((s) => s > 1)) {
+    throw new Error(`${op}: dilationRate ${JSON.stringify(options.dilationRate)} cannot be combined with strides ${JSON.stringify(options.strides)} > 1 (Keras's rule)`);
+  }
+  return d;
 }
 
 /**
@@ -187,6 +205,9 @@ function geometry(op: string, xShape: Shape, kernelShape: Shape, options: Conv2D
  * [N,OH,OW,F] * [kh,kw,F,C] → [N,H,W,C].
  */
 function transposeGeometry(op: string, xShape: Shape, kernelShape: Shape, options: Conv2DOptions): Geometry {
+  if (options.dilationRate !== undefined && pair(options.dilationRate, `${op}: dilationRate`).some((d) => d > 1)) {
+    throw new Error(`${op}: dilationRate ${JSON.stringify(options.dilationRate)} is not supported (only conv2d's)`);
+  }
   checkNHWC(xShape, op);
   checkKernel(op, kernelShape);
   const [n, h, w, c] = xShape;

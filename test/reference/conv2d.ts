@@ -9,30 +9,36 @@ export type Shape4 = [number, number, number, number];
 export interface ConvConfig {
   strides: [number, number];
   padding: Padding;
+  /** Taps this far apart (Keras's dilation_rate); default [1, 1]. */
+  dilation?: [number, number];
 }
 
+/** The extent of a kernel of k taps d apart. */
+const span = (k: number, d = 1) => (k - 1) * d + 1;
+
 /** Calls tap(xIndex, kIndex, yIndex) for every tap of a convolution of x [N,H,W,C] by kernel [kh,kw,C,F]. */
-function forEachTap(xShape: Shape4, kShape: Shape4, yShape: Shape4, { strides, padding }: ConvConfig, tap: (xi: number, ki: number, yi: number) => void): void {
+function forEachTap(xShape: Shape4, kShape: Shape4, yShape: Shape4, { strides, padding, dilation = [1, 1] }: ConvConfig, tap: (xi: number, ki: number, yi: number) => void): void {
   const [n, h, w, c] = xShape;
   const [kh, kw, , f] = kShape;
   const [, oh, ow] = yShape;
-  const ph = padBefore(h, kh, strides[0], padding);
-  const pw = padBefore(w, kw, strides[1], padding);
+  const ph = padBefore(h, span(kh, dilation[0]), strides[0], padding);
+  const pw = padBefore(w, span(kw, dilation[1]), strides[1], padding);
   for (let b = 0; b < n; b++)
     for (let i = 0; i < oh; i++)
       for (let j = 0; j < ow; j++)
         for (let u = 0; u < kh; u++)
           for (let v = 0; v < kw; v++) {
-            const ih = i * strides[0] - ph + u;
-            const iw = j * strides[1] - pw + v;
+            const ih = i * strides[0] - ph + u * dilation[0];
+            const iw = j * strides[1] - pw + v * dilation[1];
             if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
             for (let ci = 0; ci < c; ci++)
               for (let fi = 0; fi < f; fi++) tap(((b * h + ih) * w + iw) * c + ci, ((u * kw + v) * c + ci) * f + fi, ((b * oh + i) * ow + j) * f + fi);
           }
 }
 
-export function convShape(xShape: Shape4, kShape: Shape4, { strides, padding }: ConvConfig): Shape4 {
-  return [xShape[0], convOutputLength(xShape[1], kShape[0], strides[0], padding), convOutputLength(xShape[2], kShape[1], strides[1], padding), kShape[3]];
+export function convShape(xShape: Shape4, kShape: Shape4, { strides, padding, dilation = [1, 1] }: ConvConfig): Shape4 {
+  const length = (i: 0 | 1) => convOutputLength(xShape[1 + i], span(kShape[i], dilation[i]), strides[i], padding);
+  return [xShape[0], length(0), length(1), kShape[3]];
 }
 
 /** Keras's Conv2DTranspose output length (no output_padding). */

@@ -209,7 +209,9 @@ const EXPORTERS: Record<string, LayerExporter> = {
   Conv2D(b, layer, [x], outShape, weights) {
     const l = layer as ConvBase;
     const inputs = convInputs(b, l, x, weights);
-    const attrs = { kernel_shape: l.kernelSize, strides: l.strides, dilations: [1, 1], group: 1, pads: kerasPads(x.shape, l.kernelSize, l.strides, l.padding) };
+    // Keras pads for the window the dilated kernel spans.
+    const span = l.kernelSize.map((k, i) => (k - 1) * l.dilationRate[i] + 1);
+    const attrs = { kernel_shape: l.kernelSize, strides: l.strides, dilations: l.dilationRate, group: 1, pads: kerasPads(x.shape, span, l.strides, l.padding) };
     return activationNode(b, { name: b.node('Conv', l.name, inputs, attrs), shape: outShape, nchw: true }, l.activation, l.name);
   },
   Conv2DTranspose(b, layer, [x], outShape, weights) {

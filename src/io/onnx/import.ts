@@ -459,9 +459,10 @@ class Importer {
     return fail(`${describeNode(node)}: pads [${p.join(', ')}] are neither 'valid' nor Keras's 'same' for a ${inHW.join('×')} input`);
   }
 
-  #window(node: NodeMsg, kernel: number[]): number[] {
+  /** A window's strides; its dilations must be 1 unless the caller reads them (`dilated`). */
+  #window(node: NodeMsg, kernel: number[], dilated = false): number[] {
     const strides = intsAttr(node, 'strides') ?? [1, 1];
-    requireAttr(node, 'dilations', (a) => (a.ints ?? []).every((d) => d === 1), 'dilations other than 1 are not supported');
+    if (!dilated) requireAttr(node, 'dilations', (a) => (a.ints ?? []).every((d) => d === 1), 'dilations other than 1 are not supported');
     if (kernel.length !== 2 || strides.length !== 2) fail(`${describeNode(node)}: only 2-D windows are supported`);
     return strides;
   }
@@ -607,7 +608,9 @@ class Importer {
     requireAttr(node, 'group', (a) => a.i === 1, 'grouped convolutions are not supported');
     const kernel = intsAttr(node, 'kernel_shape') ?? [kh, kw];
     if (!sameArray(kernel, [kh, kw])) fail(`${describeNode(node)}: kernel_shape [${kernel.join(', ')}] contradicts weight '${wc.name}' [${wc.dims.join(', ')}]`);
-    const strides = this.#window(node, kernel);
+    const strides = this.#window(node, kernel, !transpose);
+    // Conv's dilations become Conv2D's dilationRate (which checks them); ConvTranspose takes none.
+    const dilations = (transpose ? null : intsAttr(node, 'dilations')) ?? [1, 1];
     let padding: Padding;
     let kerasOutputPadding: [number, number] | undefined;
     if (transpose) {
@@ -630,12 +633,13 @@ class Importer {
       padding = candidates[0].padding;
       kerasOutputPadding = candidates[0].extra;
     } else {
-      padding = this.#padding(node, [h, w], kernel, strides, intsAttr(node, 'pads'));
+      const span = kernel.map((k, i) => (k - 1) * dilations[i] + 1);
+      padding = this.#padding(node, [h, w], span, strides, intsAttr(node, 'pads'));
     }
     const bias = node.input![2] ? this.#floats(node, 2, 'bias', [filters]) : null;
     const fused = this.#fusable(out(node));
     const config = { filters, kernelSize: [kh, kw] as [number, number], strides: strides as [number, number], padding, useBias: bias !== null, activation: fused?.activation, kernelInitializer: 'zeros' as const };
-    const layer = transpose ? conv2dTranspose(kerasOutputPadding ? { ...config, outputPadding: kerasOutputPadding } : config) : conv2d(config);
+    const layer = transpose ? conv2dTranspose(kerasOutputPadding ? { ...config, outputPadding: kerasOutputPadding } : config) : conv2d({ ...config, dilationRate: dilations as [number, number] });
     const keras = permute(wc.floats!, wc.dims, ONNX_TO_KERAS_KERNEL).data;
     const t = this.#apply(layer, x, bias ? [keras, bias] : [keras]);
     this.#finish(node, fused, { t, layout: 'nchw' });
