@@ -117,7 +117,7 @@ describe('1-D layers (a height-1 image to the 2-D kernels)', () => {
     [3, 2, 'same', 'linear'],
     [2, 3, 'valid', 'tanh'],
     [3, 1, 'same', 'relu', 2],
-  ] as const)('Conv1D kernel %i stride %i %s %s dilation %s', async (k, s, padding, activation, d = 1) => {
+  ] as const)('Conv1D kernel %i stride %i %s %s dilation %s', async (k, s, padding, activation, d: number = 1) => {
     const [batch, steps, c, f] = [2, 9, 3, 4];
     const layer = layers.conv1d({ filters: f, kernelSize: k, strides: s, dilationRate: d, padding, activation, biasInitializer: 'randomNormal' });
     const cfg = { strides: [1, s] as [number, number], padding, dilation: [1, d] as [number, number] };
