@@ -162,7 +162,8 @@ function quantile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
 }
 
-function summarize(ms) {
+/** Median, 10th and 90th percentile, min and max of a list of times. */
+export function summarize(ms) {
   const sorted = [...ms].sort((a, b) => a - b);
   const half = sorted.length >> 1;
   const median = sorted.length % 2 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
@@ -208,9 +209,10 @@ export async function benchModel({ wg, tf, tfl, name, batches, log = () => {}, t
       step: async (i) => /** @type {number} */ (await theirs.trainOnBatch(tfX[batchOf(i)], tfX[batchOf(i)])),
       // TF.js's buffer manager: bytes in use, and all it has created and not destroyed (its free
       // list included, and its uniform and staging buffers, which wgslnet's count leaves out).
+      // On a CPU backend (wasm), the bytes of its live tensors.
       memory: () => {
         const m = tf.memory();
-        return { live: m.numBytesInGPU, allocated: m.numBytesAllocatedInGPU };
+        return { live: m.numBytesInGPU ?? m.numBytes, allocated: m.numBytesAllocatedInGPU ?? m.numBytes };
       },
     },
   };
@@ -232,13 +234,26 @@ export async function benchModel({ wg, tf, tfl, name, batches, log = () => {}, t
   }
 
   // Warm-up first (pipeline builds, buffer pools), then blocks in the order A B B A A B ...
+  // TF.js goes first: a backend without a kernel the model needs (wasm has no
+  // Conv2DBackpropFilter) fails on its first step, and the model is reported as one TF.js cannot
+  // train there.
   const total = warmup + steps;
-  await run('wgslnet', 0, warmup);
-  await run('tfjs', 0, warmup);
-  for (let from = warmup, k = 0; from < total; from += block, k++) {
-    const to = Math.min(total, from + block);
-    const order = k % 2 === 0 ? ['tfjs', 'wgslnet'] : ['wgslnet', 'tfjs'];
-    for (const side of order) await run(side, from, to);
+  try {
+    await run('tfjs', 0, warmup);
+    await run('wgslnet', 0, warmup);
+    for (let from = warmup, k = 0; from < total; from += block, k++) {
+      const to = Math.min(total, from + block);
+      const order = k % 2 === 0 ? ['tfjs', 'wgslnet'] : ['wgslnet', 'tfjs'];
+      for (const side of order) await run(side, from, to);
+    }
+  } catch (e) {
+    const missing = /Kernel '(\w+)' not registered/.exec(String(e?.message));
+    if (!missing) throw e;
+    log(`${name}: TF.js cannot train it on this backend: ${e.message}`);
+    for (const t of wgX) t.dispose();
+    tf.dispose(tfX);
+    theirs.dispose();
+    return { model: name, description: spec.description, batchSize: spec.batchSize, unsupported: `no ${missing[1]} kernel` };
   }
 
   const check = checkLosses(state.wgslnet.losses, state.tfjs.losses);
