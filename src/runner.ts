@@ -5,7 +5,7 @@
 // submits everything encoded so far as one command buffer. Pipelines, bind groups and uniform
 // buffers are cached by key, so a training step that repeats the same shapes creates nothing.
 import { context, throwDeviceErrors } from './device.js';
-import { BufferUsage, ShaderStage } from './gpu-flags.js';
+import { BufferUsage, MapMode, ShaderStage } from './gpu-flags.js';
 
 /** How a binding is used: read-only storage, read-write storage, or the uniform block of parameters. */
 export type BindingKind = 'read' | 'write' | 'uniform';
@@ -349,25 +349,52 @@ const WAIT_POLLS = typeof (globalThis as { process?: { versions?: { node?: strin
  */
 export async function sync(site?: string): Promise<void> {
   const { device } = context();
-  const s = state(device);
   flush();
+  await awaitGpu(device, site, () => device.queue.onSubmittedWorkDone());
+}
+
+/**
+ * Copies the first `bytes` bytes of a buffer to the CPU. The copy goes into the shared encoder
+ * behind everything encoded so far and is submitted with it, so one wait (the map) covers both the
+ * work and the read; at a named `site` it is timed like sync(site).
+ */
+export async function readBuffer(source: GPUBuffer, bytes: number, site?: string): Promise<ArrayBuffer> {
+  const { device } = context();
+  const staging = device.createBuffer({ size: bytes, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+  try {
+    encoder().copyBufferToBuffer(source, 0, staging, 0, bytes);
+    flush();
+    await awaitGpu(device, site, () => staging.mapAsync(MapMode.READ));
+    return staging.getMappedRange().slice(0);
+  } finally {
+    staging.destroy();
+  }
+}
+
+/**
+ * Waits for `done` (a promise that settles once the submitted work has run), first sleeping at a
+ * named site as sync() explains, then throws any kernel build or device error.
+ */
+async function awaitGpu(device: GPUDevice, site: string | undefined, done: () => Promise<unknown>): Promise<void> {
+  const s = state(device);
   const dispatches = s.unsyncedDispatches;
   s.unsyncedDispatches = 0;
-  const msPerDispatch = site && WAIT_POLLS ? msPerDispatchAt.get(site) : undefined;
+  const recent = site && WAIT_POLLS ? msPerDispatchAt.get(site) : undefined;
   const start = performance.now();
-  if (msPerDispatch && dispatches) await new Promise((resolve) => setTimeout(resolve, 0.8 * msPerDispatch * dispatches));
-  await device.queue.onSubmittedWorkDone();
-  if (site && dispatches) msPerDispatchAt.set(site, (performance.now() - start) / dispatches);
+  // The quickest of the recent waits: on a shared machine one slow wait would otherwise make the
+  // next sleep overshoot, which costs all of the overshoot; sleeping short costs only some polling.
+  if (recent && dispatches) await new Promise((resolve) => setTimeout(resolve, 0.8 * Math.min(...recent) * dispatches));
+  await done();
+  if (site && dispatches) {
+    const ms = (performance.now() - start) / dispatches;
+    msPerDispatchAt.set(site, [ms, ...(recent ?? [])].slice(0, RECENT_WAITS));
+  }
   await throwKernelErrors();
 }
 
-/** Called when a readback finished: everything submitted before it has run. */
-export function markGpuCaughtUp(): void {
-  state(context().device).unsyncedDispatches = 0;
-}
-
-/** GPU time per dispatch seen by the last sync() at each site. */
-const msPerDispatchAt = new Map<string, number>();
+/** GPU time per dispatch seen by the last few waits at each site, newest first. */
+const msPerDispatchAt = new Map<string, number[]>();
+const RECENT_WAITS = 5;
 
 /** Throws the first kernel build error or device error reported so far. */
 export async function throwKernelErrors(): Promise<void> {

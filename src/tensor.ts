@@ -3,8 +3,8 @@
 // a device: after release() or a lost device, init() starts with an empty pool, and a tensor of the
 // old device says so instead of handing its dead buffer to a kernel.
 import { context, currentDevice } from './device.js';
-import { BufferUsage, MapMode } from './gpu-flags.js';
-import { encoder, flush, forgetBuffer, hasPendingWork, markGpuCaughtUp, throwKernelErrors } from './runner.js';
+import { BufferUsage } from './gpu-flags.js';
+import { flush, forgetBuffer, hasPendingWork, readBuffer } from './runner.js';
 
 /**
  * float32 for computation; int32 for indices (MaxPool's argmax); uint8 for raw pixel uploads
@@ -163,20 +163,8 @@ export class Tensor<D extends DType = DType> {
 
   /** Copies the tensor to the CPU. Submits pending work first. */
   async data(): Promise<TypedArrayFor<D>> {
-    const source = this.buffer;
-    const { device } = context();
-    const staging = device.createBuffer({ size: source.size, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
-    encoder().copyBufferToBuffer(source, 0, staging, 0, source.size);
-    flush();
-    try {
-      await staging.mapAsync(MapMode.READ);
-      markGpuCaughtUp();
-      await throwKernelErrors();
-      const bytes = staging.getMappedRange().slice(0);
-      return new (dtypeInfo(this.dtype, 'data').array)(bytes, 0, this.size) as TypedArrayFor<D>;
-    } finally {
-      staging.destroy();
-    }
+    const bytes = await readBuffer(this.buffer, this.buffer.size);
+    return new (dtypeInfo(this.dtype, 'data').array)(bytes, 0, this.size) as TypedArrayFor<D>;
   }
 
   /** A tensor sharing this one's buffer with another shape of the same size (no copy). */

@@ -5,7 +5,7 @@
 // forward through the graph, each output's loss (times its loss weight) and the penalties into this
 // batch's loss slots, backward from every output, the optimizer update. The slots of an epoch are
 // read once at its end (and by the progress bar at most once a second).
-import { flush, sync } from './runner.js';
+import { flush, readBuffer, sync } from './runner.js';
 import { addPenalties, backwardPass, checkScale, eachBatch, forwardPass, freePass, outputsOf, type Pass, type PredictArgs } from './execution.js';
 import type { AnyModel, Compiled, DataArg } from './model.js';
 import { lossBackward, lossForward } from './ops/loss.js';
@@ -15,7 +15,7 @@ import { BatchSources, dataList, positiveInteger, sampleOrder, type Data, type S
 import { DatasetPasses, elementData, grownSlots, iteratorOf, uploadBatch, type Dataset, type FitDatasetArgs, type StepBatch } from './fit_dataset.js';
 import { seededRandom } from './initializers.js';
 import { ProgressBar } from './progress.js';
-import { empty, type Tensor } from './tensor.js';
+import { empty, Tensor } from './tensor.js';
 import type { SymbolicTensor } from './graph.js';
 import { addedLossesOf, customLossStep, customLossValue, lossKey, stepAddedLosses } from './custom_losses.js';
 import type { TrainingParams } from './callbacks.js';
@@ -149,8 +149,9 @@ function addLosses(model: AnyModel, compiled: Compiled, pass: Pass, ys: readonly
 }
 
 /**
- * Encodes one training step: forward, losses, backward, optimizer update. No readback. Whatever
- * happens, the step's tensors are freed and no gradient is left for the next step.
+ * Encodes one training step: forward, losses, backward, optimizer update. No readback, no submit
+ * (the caller submits, trainOnBatch with its loss copy behind the step). Whatever happens, the
+ * step's tensors are freed and no gradient is left for the next step.
  */
 function trainStep(model: AnyModel, compiled: Compiled, xs: readonly Tensor[], ys: readonly Tensor[], slots: Tensor, base: number, seed: number): void {
   const pass = forwardPass(model, xs, { training: true, seed, step: model.step });
@@ -169,7 +170,6 @@ function trainStep(model: AnyModel, compiled: Compiled, xs: readonly Tensor[], y
     freePass(pass);
   }
   model.step++;
-  flush();
 }
 
 /** Reads the loss slots of the batches of these sizes and averages them weighted by size. */
@@ -302,6 +302,7 @@ async function runTraining(model: AnyModel, compiled: Compiled, run: TrainingRun
         try {
           slots = grownSlots(slots, (b + 1) * names.length);
           trainStep(model, compiled, batch.xs, batch.ys, slots, b * names.length, (run.seed + epoch * 7919) >>> 0);
+          flush();
         } finally {
           batch.release();
         }
@@ -441,33 +442,43 @@ export async function evaluate(model: AnyModel, x: DataArg, y: DataArg, args: Ev
   return evaluateData(model, compiled, { xs, ys }, scale, batchSize);
 }
 
-/** One training step on one batch: its loss, or [total, each output's loss, each metric] as TF.js. */
+/**
+ * One training step on one batch: its loss, or [total, each output's loss, each metric] as TF.js.
+ * A custom loop calls this once per batch, so it adds to fit's step only what returning the
+ * numbers needs: float32 GPU tensors (unscaled) are the batch as they are, with no gather and no
+ * index upload (other data goes through fit's batch sources), and the loss slots are copied out in
+ * the step's own command buffer and read with one map.
+ */
 export async function trainOnBatch(model: AnyModel, x: DataArg, y: DataArg, args: { scale?: number; seed?: number } = {}): Promise<number | number[]> {
   const compiled = compiledOf(model, 'trainOnBatch');
   if (model.isTraining) throw new Error(`model '${model.name}' is training in fit(); trainOnBatch would interleave with it`);
   const { xs, ys } = checkedData(model, x, y, 'trainOnBatch');
   const scale = checkScale(args.scale ?? 1, 'trainOnBatch');
   await ensureOptimizer(model);
-  const sources = new BatchSources([...xs, ...ys], scale);
   const names = slotNames(model, compiled);
-  const n = xs[0].shape[0];
-  let order = null;
+  const asGiven = scale === 1 && [...xs, ...ys].every((d) => d instanceof Tensor && d.dtype === 'float32');
+  const sources = asGiven ? null : new BatchSources([...xs, ...ys], scale);
+  let order: SampleOrder | null = null;
   const slots = empty([names.length]);
   try {
-    order = sampleOrder(n, null, 0, sources.anyResident);
-    const xb = sources.batches(xs, order, 0, n);
-    const yb = sources.batches(ys, order, 0, n);
+    let xb = xs as Tensor[];
+    let yb = ys as Tensor[];
+    if (sources) {
+      const n = xs[0].shape[0];
+      order = sampleOrder(n, null, 0, sources.anyResident);
+      xb = sources.batches(xs, order, 0, n);
+      yb = sources.batches(ys, order, 0, n);
+    }
     try {
       trainStep(model, compiled, xb, yb, slots, 0, args.seed ?? model.step);
     } finally {
-      for (const t of new Set([...xb, ...yb])) t.dispose();
+      if (sources) for (const t of new Set([...xb, ...yb])) t.dispose();
     }
-    await sync(`trainOnBatch ${model.name}`);
-    const values = Array.from(await slots.data());
-    return names.length === 1 ? values[0] : values;
+    const values = new Float32Array(await readBuffer(slots.buffer, 4 * names.length, `trainOnBatch ${model.name}`));
+    return names.length === 1 ? values[0] : Array.from(values);
   } finally {
     slots.dispose();
     order?.gpu?.dispose();
-    sources.dispose();
+    sources?.dispose();
   }
 }
