@@ -92,21 +92,27 @@ async function overheadRow() {
 function bandwidthMeter(bytes, copies) {
   const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
   const buffers = [device.createBuffer({ size: bytes, usage }), device.createBuffer({ size: bytes, usage })];
+  // Each invocation copies VEC4S_PER_THREAD vec4s a workgroup apart (4× the one-vec4 kernel on lavapipe).
+  const WORKGROUP = 64;
+  const VEC4S_PER_THREAD = 16;
   const module = device.createShaderModule({
     code: `@group(0) @binding(0) var<storage, read> src: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read_write> dst: array<vec4<f32>>;
-@compute @workgroup_size(256) fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) n: vec3<u32>) {
-  let i = g.x + g.y * n.x * 256u;
-  if (i < arrayLength(&dst)) { dst[i] = src[i]; }
+@compute @workgroup_size(${WORKGROUP}) fn main(@builtin(workgroup_id) w: vec3<u32>, @builtin(local_invocation_index) l: u32, @builtin(num_workgroups) n: vec3<u32>) {
+  let first = (w.x + w.y * n.x) * ${WORKGROUP * VEC4S_PER_THREAD}u + l;
+  for (var k = 0u; k < ${VEC4S_PER_THREAD}u; k++) {
+    let i = first + k * ${WORKGROUP}u;
+    if (i < arrayLength(&dst)) { dst[i] = src[i]; }
+  }
 }`,
   });
   const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
   const groups = [0, 1].map((k) =>
     device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: buffers[k] } }, { binding: 1, resource: { buffer: buffers[1 - k] } }] }),
   );
-  const vec4s = bytes / 16;
-  const gridX = Math.min(Math.ceil(vec4s / 256), 32768);
-  const gridY = Math.ceil(Math.ceil(vec4s / 256) / gridX);
+  const workgroups = Math.ceil(bytes / 16 / (WORKGROUP * VEC4S_PER_THREAD));
+  const gridX = Math.min(workgroups, ctx.limits.maxComputeWorkgroupsPerDimension);
+  const gridY = Math.ceil(workgroups / gridX);
   const timed = ctx.features.has('timestamp-query');
   const querySet = timed ? device.createQuerySet({ type: 'timestamp', count: 2 }) : null;
   const resolved = timed ? device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC }) : null;
