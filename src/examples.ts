@@ -21,6 +21,11 @@ export interface Example {
   noise?: number;
   /** A fresh, compiled model. */
   build(): Model;
+  /**
+   * The same architecture with BatchNormalization between each hidden convolution and its relu
+   * (`wgslnet train <name> --batch-norm` trains both and prints their test losses side by side).
+   */
+  buildBatchNorm?(): Model;
 }
 
 // The seed's optimizer='adadelta' comes from Keras 2.0, whose Adadelta defaulted to lr = 1.0;
@@ -36,25 +41,49 @@ function chain(x: SymbolicTensor, ...ls: { apply(t: SymbolicTensor): SymbolicTen
   return ls.reduce((t, l) => l.apply(t), x);
 }
 
+/**
+ * How the BatchNormalization variants normalize: conv (no bias: beta takes its place) → BN → relu,
+ * as Keras's own examples do. Momentum 0.9 rather than Keras's 0.99: the moving averages are what
+ * predict and evaluate use, and the short runs here (tens of steps per epoch) would leave 0.99's
+ * averages still close to their initial 0 and 1, so the test loss would measure the start values
+ * instead of the trained model.
+ */
+const BN_MOMENTUM = 0.9;
+
+/** A 3×3 `same` convolution with relu, or with BatchNormalization before the relu. */
+function convBlock(filters: number, batchNorm: boolean): { apply(t: SymbolicTensor): SymbolicTensor } {
+  if (!batchNorm) return layers.conv2d({ filters, kernelSize: 3, activation: 'relu', padding: 'same' });
+  const conv = layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false });
+  const bn = layers.batchNormalization({ momentum: BN_MOMENTUM });
+  const relu = layers.activation({ activation: 'relu' });
+  return { apply: (t) => relu.apply(bn.apply(conv.apply(t))) };
+}
+
+/** The reconstruction layer: sigmoid, never normalized (its output is the image). */
+const outputConv = (channels: number) => layers.conv2d({ filters: channels, kernelSize: 3, activation: 'sigmoid', padding: 'same' });
+
+export interface ConvExampleOptions {
+  /** BatchNormalization after every hidden convolution (see BN_MOMENTUM). Default false. */
+  batchNorm?: boolean;
+}
+
 /** The seed's conv autoencoder, for any image shape [h, w, c] (the seed's is [64, 64, 3]). */
-export function convAutoencoder(name: string, imageShape: [number, number, number] = [64, 64, 3]): Model {
+export function convAutoencoder(name: string, imageShape: [number, number, number] = [64, 64, 3], { batchNorm = false }: ConvExampleOptions = {}): Model {
   const x = input({ shape: imageShape });
   const y = chain(
     x,
-    layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', padding: 'same' }),
+    convBlock(32, batchNorm),
     layers.maxPooling2d({ poolSize: 2, padding: 'same' }),
-    layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', padding: 'same' }),
+    convBlock(16, batchNorm),
     layers.maxPooling2d({ poolSize: 1, padding: 'same' }),
-    layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', padding: 'same' }),
+    convBlock(16, batchNorm),
     layers.upSampling2d({ size: 2 }),
-    layers.conv2d({ filters: imageShape[2], kernelSize: 3, activation: 'sigmoid', padding: 'same' }),
+    outputConv(imageShape[2]),
   );
   const m = model({ inputs: x, outputs: y, name });
   m.compile({ optimizer: optimizers.adam(), loss: 'meanSquaredError' });
   return m;
 }
-
-const conv = (filters: number, activation: 'relu' | 'sigmoid' = 'relu') => layers.conv2d({ filters, kernelSize: 3, activation, padding: 'same' });
 
 /**
  * A U-Net denoiser for [28, 28, 1]: two levels down (conv → max-pool), a bottleneck conv, two
@@ -63,17 +92,18 @@ const conv = (filters: number, activation: 'relu' | 'sigmoid' = 'relu') => layer
  * carry what the noise hides. Widths keep it near the seed's conv denoiser in parameters (7,113
  * against 7,409 for that model at 28×28×1, 8,275 at 64×64×3).
  */
-export function unet(name = 'unet', imageShape: [number, number, number] = [28, 28, 1]): Model {
+export function unet(name = 'unet', imageShape: [number, number, number] = [28, 28, 1], { batchNorm = false }: ConvExampleOptions = {}): Model {
   const x = input({ shape: imageShape });
   const pool = () => layers.maxPooling2d({ poolSize: 2 });
   const up = () => layers.upSampling2d({ size: 2 });
   const skip = (a: SymbolicTensor, b: SymbolicTensor) => layers.concatenate({ axis: -1 }).apply([a, b]);
+  const conv = (filters: number) => convBlock(filters, batchNorm);
   const c1 = conv(8).apply(x); // 28×28×8
   const c2 = conv(16).apply(pool().apply(c1)); // 14×14×16
   const bottleneck = conv(16).apply(pool().apply(c2)); // 7×7×16
   const u2 = conv(8).apply(skip(up().apply(bottleneck), c2)); // 14×14×(16+16) → 8
   const u1 = conv(8).apply(skip(up().apply(u2), c1)); // 28×28×(8+8) → 8
-  const m = model({ inputs: x, outputs: conv(imageShape[2], 'sigmoid').apply(u1), name });
+  const m = model({ inputs: x, outputs: outputConv(imageShape[2]).apply(u1), name });
   m.compile({ optimizer: optimizers.adam(), loss: 'meanSquaredError' });
   return m;
 }
@@ -130,16 +160,19 @@ export const examples: Record<ExampleName, Example> = {
     name: 'conv', description: 'Conv2D(32)→MaxPool(2)→Conv2D(16)→MaxPool(1)→Conv2D(16)→UpSampling(2)→Conv2D(3, sigmoid), adam, mse, 64×64×3 photos',
     data: 'photos', inputShape: [64, 64, 3], epochs: 50, batchSize: 20,
     build: () => convAutoencoder('conv'),
+    buildBatchNorm: () => convAutoencoder('conv_bn', [64, 64, 3], { batchNorm: true }),
   },
   denoising: {
     name: 'denoising', description: 'the conv autoencoder trained on noisy inputs (0.35·N(0,1), clipped) against clean targets',
     data: 'photos', inputShape: [64, 64, 3], epochs: 50, batchSize: 20, noise: 0.35,
     build: () => convAutoencoder('denoising'),
+    buildBatchNorm: () => convAutoencoder('denoising_bn', [64, 64, 3], { batchNorm: true }),
   },
   unet: {
     name: 'unet', description: 'U-Net denoiser: Conv8→Pool→Conv16→Pool→Conv16→Up⧺skip→Conv8→Up⧺skip→Conv1(sigmoid), noise 0.35, adam, mse, Fashion-MNIST 28×28×1',
     data: 'fashion-mnist', inputShape: [28, 28, 1], epochs: 20, batchSize: 128, noise: 0.35,
     build: () => unet(),
+    buildBatchNorm: () => unet('unet_bn', [28, 28, 1], { batchNorm: true }),
   },
   contractive: {
     name: 'contractive', description: '784→64(sigmoid, contractive penalty λ=1e-4)→784(sigmoid), adam, mse, Fashion-MNIST',
