@@ -33,3 +33,33 @@ export function topScores(scores: ArrayLike<number>, count: number): number[] {
     .sort((a, b) => scores[b] - scores[a])
     .slice(0, count);
 }
+
+/**
+ * The q-quantile (q in [0, 1]) of `values`, linearly interpolated between the order statistics
+ * (NumPy's default): a threshold that the given share of normal scores stays under.
+ */
+export function quantile(values: ArrayLike<number>, q: number): number {
+  if (values.length === 0) throw new Error('quantile of no values');
+  if (!(q >= 0 && q <= 1)) throw new Error(`quantile: q must be in [0, 1], got ${q}`);
+  const sorted = Float64Array.from(values).sort();
+  if (Number.isNaN(sorted[sorted.length - 1])) throw new Error('quantile: a value is NaN');
+  const pos = q * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  return lo + 1 < sorted.length ? sorted[lo] + (pos - lo) * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
+}
+
+/** Precision, recall and F1 of `flagged` against the labels (precision 0 when nothing is flagged). */
+export function precisionRecall(flagged: ArrayLike<boolean>, anomalous: ArrayLike<boolean>): { precision: number; recall: number; f1: number; truePositives: number; falsePositives: number; falseNegatives: number } {
+  if (flagged.length !== anomalous.length) throw new Error(`precisionRecall: ${flagged.length} flags but ${anomalous.length} labels`);
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (let i = 0; i < flagged.length; i++) {
+    if (flagged[i] && anomalous[i]) tp++;
+    else if (flagged[i]) fp++;
+    else if (anomalous[i]) fn++;
+  }
+  const precision = tp + fp ? tp / (tp + fp) : 0;
+  const recall = tp + fn ? tp / (tp + fn) : 0;
+  return { precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0, truePositives: tp, falsePositives: fp, falseNegatives: fn };
+}

@@ -150,6 +150,8 @@ interface Frame {
   py(y: number): number;
   top: number;
   right: number;
+  /** The x axis's row. */
+  bottom: number;
   /** Text scale and line height. */
   ts: number;
   lineH: number;
@@ -207,7 +209,7 @@ function chartFrame(
   drawText(img, xLabel, Math.round((left + right - textWidth(xLabel, ts)) / 2), bottom + 11 + lineH, INK, ts);
   // The y label, written downwards a letter per line would be unreadable: it goes above the axis instead.
   if (yLabel) drawText(img, yLabel, 4, top - lineH - 2, INK, ts);
-  return { img, frame: { px, py, top, right, ts, lineH } };
+  return { img, frame: { px, py, top, right, bottom, ts, lineH } };
 }
 
 /** A legend box at the top right of the plot: a mark per entry (line or dot) and its name. */
@@ -367,4 +369,129 @@ export function histogramPlot(
     drawText(img, g.name, bx + 30, ly, INK, ts);
   });
   return img;
+}
+
+/** One panel of a timeSeriesPlot: lines over the time steps and dashed horizontal levels. */
+export interface TimeSeriesPanel {
+  title: string;
+  /** Each a value per time step (x = start … start + n − 1); non-finite values break the line. */
+  series: { name: string; values: ArrayLike<number> }[];
+  /** Dashed horizontal lines across the panel, e.g. a threshold. */
+  levels?: { name: string; value: number }[];
+  /** The value range shown; values outside are drawn at its edge (so one spike does not flatten the rest). Default: all values. */
+  yRange?: [number, number];
+  /** Pixels; default 360. */
+  height?: number;
+  /** Draw the legend (top right). Default true. */
+  legend?: boolean;
+}
+
+/** Time-step ranges [start, end) drawn on every panel, with a name for the legend. */
+export interface TimeSpans {
+  name: string;
+  spans: readonly (readonly [number, number])[];
+  /** A short label per span, written above it on the first panel (e.g. the kind of anomaly). */
+  labels?: readonly string[];
+}
+
+const SHADE: Rgb = [255, 170, 60];
+const SHADE_ALPHA = 0.28;
+const MARK: Rgb = [214, 39, 40];
+
+/**
+ * Panels stacked over one time axis (e.g. a signal with its reconstruction above, the
+ * reconstruction error with its threshold below). `shaded` spans are tinted across each panel's
+ * height (e.g. what a detector flagged); `marked` spans are solid bars along each panel's foot
+ * (e.g. the true anomalies), their labels staggered on two lines so neighbours do not collide.
+ * The value range is stretched upwards to leave a strip on top for the legend (one row) and the
+ * labels (two rows under it), so neither hides the data.
+ * `start` is the time step of the series' first value. Returns RGBA pixels for writePng.
+ */
+export function timeSeriesPlot(
+  panels: TimeSeriesPanel[],
+  { width = 1600, xLabel = 'time step', start = 0, shaded, marked }: { width?: number; xLabel?: string; start?: number; shaded?: TimeSpans; marked?: TimeSpans } = {},
+): Image {
+  if (panels.length === 0) throw new Error('timeSeriesPlot: no panels');
+  const steps = Math.max(...panels.flatMap((p) => p.series.map((s) => s.values.length)));
+  if (!(steps >= 2)) throw new Error(`timeSeriesPlot: the series need at least 2 time steps, got ${steps}`);
+  if (marked?.labels && marked.labels.length !== marked.spans.length) throw new Error(`timeSeriesPlot: ${marked.labels.length} labels for ${marked.spans.length} marked spans`);
+  const [first, last] = [start, start + steps - 1];
+  const ts = width >= 960 ? 2 : 1;
+  const lineH = GLYPH_H * ts;
+  const images = panels.map((panel, p) => {
+    const height = panel.height ?? 360;
+    if (!(Number.isInteger(width) && Number.isInteger(height) && width >= 160 && height >= 120)) throw new Error(`timeSeriesPlot: size ${width}×${height} must be integers of at least 160×120`);
+    const entries = panel.legend === false ? [] : [
+      ...panel.series.map((s, k) => ({ name: s.name, color: PALETTE[k % PALETTE.length], box: 0 })),
+      ...(panel.levels ?? []).map((l) => ({ name: l.name, color: MARK, box: 0 })),
+      ...(shaded ? [{ name: shaded.name, color: SHADE, box: SHADE_ALPHA * 2 }] : []),
+      ...(marked ? [{ name: marked.name, color: MARK, box: 1 }] : []),
+    ];
+    const [lo, hi] = panel.yRange ?? padded([...panel.series.flatMap((s) => Array.from(s.values).filter(Number.isFinite)), ...(panel.levels ?? []).map((l) => l.value)]);
+    // The strip on top: the legend's height, or two lines of labels; as a share of the plot's height
+    // (the frame's margins are about 3 lines of text and 30 pixels).
+    const rows = (entries.length ? 1 : 0) + (p === 0 && marked?.labels ? 2 : 0);
+    const strip = rows * (lineH + 4) + 8;
+    const share = Math.min(0.6, strip / Math.max(1, height - 5 * lineH - 30));
+    const { img, frame } = chartFrame(width, height, { title: panel.title, xLabel, x: [first, last], y: [lo, hi + ((hi - lo) * share) / (1 - share)] });
+    const { px, py, top, bottom } = frame;
+    const clamp = (v: number) => Math.min(Math.max(v, lo), hi);
+    // Under the lines: the shaded spans, then the marked bars (and their labels, first panel only).
+    const inside = ([a, b]: readonly [number, number]) => b > first && a <= last;
+    const x0Of = (a: number) => Math.round(px(Math.max(a, first)));
+    const x1Of = (b: number) => Math.round(px(Math.min(b, last)));
+    for (const span of (shaded?.spans ?? []).filter(inside)) {
+      for (let x = x0Of(span[0]); x < Math.max(x1Of(span[1]), x0Of(span[0]) + 1); x++) for (let y = top; y < bottom; y++) blend(img, x, y, SHADE, SHADE_ALPHA);
+    }
+    const bar = 3 * ts;
+    marked?.spans.forEach((span, k) => {
+      if (!inside(span)) return;
+      const x0 = x0Of(span[0]);
+      fillRect(img, x0, bottom - bar - 1, Math.max(x1Of(span[1]) - x0, 2 * ts), bar, MARK);
+      const label = marked.labels?.[k];
+      const row = (entries.length ? 1 : 0) + (k % 2);
+      if (p === 0 && label) drawText(img, label, Math.min(x0, frame.right - textWidth(label, ts)), top + 4 + row * (lineH + 4), MARK, ts);
+    });
+    panel.series.forEach((s, k) => {
+      const color = PALETTE[k % PALETTE.length];
+      for (let i = 0; i + 1 < s.values.length; i++) {
+        const [v, next] = [s.values[i], s.values[i + 1]];
+        if (Number.isFinite(v) && Number.isFinite(next)) drawLine(img, px(first + i), py(clamp(v)), px(first + i + 1), py(clamp(next)), color, ts);
+      }
+    });
+    // Levels dashed, so the lines under them stay visible.
+    for (const level of panel.levels ?? []) {
+      const y = py(clamp(level.value));
+      const dash = 8 * ts;
+      for (let x = px(first); x < px(last); x += 2 * dash) drawLine(img, x, y, Math.min(x + dash, px(last)), y, MARK, ts + 1);
+    }
+    // The legend: one row, right-aligned; lines for series and levels, filled boxes for spans.
+    let x = frame.right - 4 - entries.reduce((w, e) => w + textWidth(e.name, ts) + 24 + 16, 0);
+    for (const e of entries) {
+      const y = top + 4;
+      if (e.box) for (let yy = y; yy < y + lineH; yy++) for (let xx = x; xx < x + 18; xx++) blend(img, xx, yy, e.color, e.box);
+      else drawLine(img, x, y + lineH / 2, x + 18, y + lineH / 2, e.color, 2 * ts);
+      drawText(img, e.name, x + 24, y, INK, ts);
+      x += textWidth(e.name, ts) + 24 + 16;
+    }
+    return img;
+  });
+  return composeImages(images.map((img) => [img]));
+}
+
+/** Images laid out in rows, each row's images side by side from the left, on white. */
+export function composeImages(rows: Image[][]): Image {
+  const width = Math.max(...rows.map((r) => r.reduce((w, i) => w + i.width, 0)));
+  const heights = rows.map((r) => Math.max(0, ...r.map((i) => i.height)));
+  const out = canvas(width, heights.reduce((a, b) => a + b, 0), WHITE);
+  let y0 = 0;
+  rows.forEach((row, r) => {
+    let x0 = 0;
+    for (const img of row) {
+      for (let y = 0; y < img.height; y++) out.data.set(img.data.subarray(y * img.width * 4, (y + 1) * img.width * 4), ((y0 + y) * width + x0) * 4);
+      x0 += img.width;
+    }
+    y0 += heights[r];
+  });
+  return out;
 }
