@@ -20,6 +20,7 @@ const HELP = `wgslnet — train autoencoders on WebGPU
 
 Usage:
   wgslnet train <example> [--epochs N] [--batch-size N] [--samples N] [--out DIR] [--seed S] [--verbose 0|1|2]
+  wgslnet train unet|conv|denoising --batch-norm [same options]
   wgslnet predict --model MODEL --input PATH [--out FILE] [--force] [--count N]
   wgslnet export <model dir> --onnx FILE.onnx
   wgslnet selfcheck
@@ -32,7 +33,14 @@ ${Object.values(examples).map((e) => `  ${e.name.padEnd(13)} ${e.description}`).
   ${''.padEnd(13)} set's zMean by class), manifold.png (15×15 decodings of the latent plane), loss.png with KL
   ${'anomaly'.padEnd(13)} an autoencoder trained on some Fashion-MNIST classes scores the others by reconstruction
   ${''.padEnd(13)} error: ROC AUC, histogram.png (normal vs anomalous), top-anomalies.png, anomaly.json
+  ${'sensor'.padEnd(13)} a Conv1D autoencoder learns windows of a synthetic sensor signal and flags test windows
+  ${''.padEnd(13)} (spikes, level shifts, frequency changes, flatlines) whose error passes the training
+  ${''.padEnd(13)} windows' 99th percentile: ROC AUC, precision, recall, sensor.png (signal, reconstruction,
+  ${''.padEnd(13)} error, threshold, flagged windows), loss.png, sensor.json; --samples caps the windows
 
+--batch-norm trains the example twice on the same data, epochs and seed: as it is (DIR/plain) and
+with BatchNormalization after each hidden convolution (DIR/batch-norm; predict and evaluate use its
+moving averages), prints both test losses side by side and writes compare.png (validation loss).
 train writes to DIR (default out/<example>): reconstructions.png (originals on top, reconstructions
 below; for denoising: noisy / denoised / clean), loss.png, history.json and model/ (TF.js layers format).
 train writes all of them or, on failure, none (files already there stay as they were).
@@ -47,11 +55,11 @@ selfcheck tells whether WebGPU works here: the adapter, GPU arithmetic, and a sm
 const OPTIONS = {
   epochs: { type: 'string' }, 'batch-size': { type: 'string' }, samples: { type: 'string' }, out: { type: 'string' },
   seed: { type: 'string' }, verbose: { type: 'string' }, model: { type: 'string' }, input: { type: 'string' }, count: { type: 'string' },
-  onnx: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  onnx: { type: 'string' }, force: { type: 'boolean' }, 'batch-norm': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 type OptionName = keyof typeof OPTIONS;
 const COMMANDS = new Map<string, { options: OptionName[]; positionals: number }>([
-  ['train', { options: ['epochs', 'batch-size', 'samples', 'out', 'seed', 'verbose'], positionals: 1 }],
+  ['train', { options: ['epochs', 'batch-size', 'samples', 'out', 'seed', 'verbose', 'batch-norm'], positionals: 1 }],
   ['predict', { options: ['model', 'input', 'out', 'force', 'count'], positionals: 0 }],
   ['export', { options: ['onnx'], positionals: 1 }],
   ['selfcheck', { options: [], positionals: 0 }],
@@ -154,11 +162,12 @@ async function reconstructionRows(m: Model, data: Data, example: Example): Promi
   return { rows: [pics(data.xTest, data.scale), pics(decoded, 1)], labels: ['original', 'reconstructed'] };
 }
 
-/** Examples with a training run and pictures of their own (loaded on use), and their default epochs. */
+/** Examples with a training run and pictures of their own (loaded on use), their default epochs and batch size (else 128). */
 // Both take the command line's options (anomaly.ts's AnomalyOptions).
 const STANDALONE = {
   anomaly: { epochs: 20, run: async (o: AnomalyOptions) => (await import('./anomaly.js')).trainAnomaly(o) },
   vae: { epochs: 30, run: async (o: AnomalyOptions) => (await import('./vae.js')).trainVae(o) },
+  sensor: { epochs: 20, batchSize: 64, run: async (o: AnomalyOptions) => (await import('./sensor.js')).trainSensor(o) },
 };
 
 
@@ -172,7 +181,8 @@ async function train(name: string, values: Values): Promise<void> {
   const standalone = STANDALONE[name as keyof typeof STANDALONE];
   if (standalone) {
     const out = resolve((values.out as string | undefined) ?? join('out', name));
-    const options = { epochs: positiveInt(epochsArg, 'epochs', standalone.epochs), batchSize: positiveInt(values['batch-size'] as string | undefined, 'batch-size', 128), samples, out, seed, verbose };
+    const batchSize = positiveInt(values['batch-size'] as string | undefined, 'batch-size', 'batchSize' in standalone ? standalone.batchSize : 128);
+    const options = { epochs: positiveInt(epochsArg, 'epochs', standalone.epochs), batchSize, samples, out, seed, verbose };
     const ctx = await init();
     console.log(`adapter: ${adapterName()}${ctx.adapter.isSoftware ? ' (software)' : ''}`);
     return void (await standalone.run(options).catch((e: Error) => {
@@ -180,59 +190,82 @@ async function train(name: string, values: Values): Promise<void> {
     }));
   }
   const isCompare = name === 'compare';
-  const list = isCompare ? ['shallow', 'sparse', 'deep-fashion', 'contractive'].map(getExample) : [getUsageExample(name)];
+  const batchNorm = values['batch-norm'] === true;
+  // Each run: its subfolder label (several runs) and the example, whose build() makes its model.
+  let list: { label: string; example: Example }[];
+  if (isCompare) list = ['shallow', 'sparse', 'deep-fashion', 'contractive'].map((n) => ({ label: n, example: getExample(n) }));
+  else list = [{ label: name, example: getUsageExample(name) }];
+  if (batchNorm) {
+    const { example } = list[0];
+    const withBn = Object.values(examples).filter((e) => e.buildBatchNorm).map((e) => e.name);
+    if (isCompare || !example.buildBatchNorm) throw new UsageError(`--batch-norm applies to ${withBn.join(', ')}, not ${name}`);
+    list = [{ label: 'plain', example }, { label: 'batch-norm', example: { ...example, build: example.buildBatchNorm } }];
+  }
+  const several = list.length > 1;
   const out = resolve((values.out as string | undefined) ?? join('out', name));
   if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out ${out} exists and is not a folder`);
-  for (const example of list) {
+  for (const { example } of list) {
     positiveInt(epochsArg, 'epochs', example.epochs);
     positiveInt(values['batch-size'] as string | undefined, 'batch-size', example.batchSize);
   }
 
   const ctx = await init();
   console.log(`adapter: ${adapterName()}${ctx.adapter.isSoftware ? ' (software)' : ''}`);
-  const runs: { example: Example; trained: Trained; data: Data }[] = [];
-  for (const example of list) {
-    const data = await loadExampleData(example, samples, seed).catch((e: Error) => {
+  const runs: { label: string; example: Example; trained: Trained; data: Data }[] = [];
+  const loaded = new Map<string, Data>();
+  for (const { label, example } of list) {
+    // The plain and batch-norm runs share one load: the same images and the same noise.
+    const data = loaded.get(example.name) ?? await loadExampleData(example, samples, seed).catch((e: Error) => {
       throw e instanceof RangeError ? new UsageError(e.message) : e;
     });
+    loaded.set(example.name, data);
     const epochs = positiveInt(epochsArg, 'epochs', example.epochs);
     const batchSize = positiveInt(values['batch-size'] as string | undefined, 'batch-size', example.batchSize);
-    console.log(`${example.name}: ${example.description}; ${data.xTrain.shape[0]} training / ${data.xTest.shape[0]} test samples, ${epochs} epochs, batch ${batchSize}`);
-    runs.push({ example, data, trained: await trainExample(example, data, { epochs, batchSize, seed, verbose }) });
+    const what = batchNorm ? `${example.name} (${label})` : example.name;
+    console.log(`${what}: ${example.description}${label === 'batch-norm' ? ', BatchNormalization after each hidden conv' : ''}; ${data.xTrain.shape[0]} training / ${data.xTest.shape[0]} test samples, ${epochs} epochs, batch ${batchSize}`);
+    runs.push({ label, example, data, trained: await trainExample(example, data, { epochs, batchSize, seed, verbose }) });
   }
 
   // Everything is computed; the pictures and histories are written into a hidden folder beside
   // --out and moved into place only once all of them exist, so a failure leaves the old ones.
+  const dirOf = (root: string, label: string) => (several ? join(root, label) : root);
   await writeOutputs(out, async (stage) => {
-    for (const { example, data, trained } of runs) {
-      const dir = isCompare ? join(stage, example.name) : stage;
+    for (const { label, example, data, trained } of runs) {
+      const dir = dirOf(stage, label);
       await mkdir(dir, { recursive: true });
       const { rows, labels } = await reconstructionRows(trained.model, data, example);
       const grid = imageGrid(rows, { labels });
       await writePng(join(dir, 'reconstructions.png'), grid.data, grid.width, grid.height);
       const series = Object.entries(trained.history).map(([k, v]) => ({ name: k, values: v }));
-      const plot = lossPlot(series, { title: `${example.name}: ${trained.model.loss}` });
+      const plot = lossPlot(series, { title: `${trained.model.name}: ${trained.model.loss}` });
       await writePng(join(dir, 'loss.png'), plot.data, plot.width, plot.height);
       const record = {
-        example: example.name, adapter: adapterName(), params: trained.model.countParams(),
+        example: example.name, ...(batchNorm ? { batchNorm: label === 'batch-norm' } : {}), adapter: adapterName(), params: trained.model.countParams(),
         trainSamples: data.xTrain.shape[0], testSamples: data.xTest.shape[0],
         testLoss: trained.test.loss, secondsPerEpoch: trained.secondsPerEpoch, history: trained.history,
       };
       await writeFile(join(dir, 'history.json'), JSON.stringify(record, null, 2) + '\n');
     }
-    if (isCompare) {
-      const plot = lossPlot(runs.map((r) => ({ name: r.example.name, values: r.trained.history.val_loss ?? r.trained.history.loss })), { title: 'validation loss' });
+    if (several) {
+      const plot = lossPlot(runs.map((r) => ({ name: r.label, values: r.trained.history.val_loss ?? r.trained.history.loss })), { title: batchNorm ? `${name}: validation loss, plain vs BatchNormalization` : 'validation loss' });
       await writePng(join(stage, 'compare.png'), plot.data, plot.width, plot.height);
     }
   }, async () => {
     // Each model save is atomic on its own (the old model or the new one, whole).
-    for (const { example, trained } of runs) await trained.model.save(`file://${join(isCompare ? join(out, example.name) : out, 'model')}`);
+    for (const { label, trained } of runs) await trained.model.save(`file://${join(dirOf(out, label), 'model')}`);
   });
-  for (const { example, trained } of runs) {
+  const width = Math.max(...runs.map((r) => (batchNorm ? `${name} (${r.label})` : r.example.name).length)) + 1;
+  for (const { label, example, trained } of runs) {
     const mean = trained.secondsPerEpoch.reduce((a, b) => a + b, 0) / trained.secondsPerEpoch.length;
-    console.log(`${example.name}: test loss ${trained.test.loss.toFixed(5)}, ${mean.toFixed(2)} s/epoch → ${isCompare ? join(out, example.name) : out}`);
+    const what = `${batchNorm ? `${name} (${label})` : example.name}:`.padEnd(width);
+    console.log(`${what} test loss ${trained.test.loss.toFixed(5)}, ${trained.model.countParams().toLocaleString('en-US')} params, ${mean.toFixed(2)} s/epoch → ${dirOf(out, label)}`);
   }
-  if (isCompare) console.log(`loss curves together → ${join(out, 'compare.png')}`);
+  if (batchNorm) {
+    const [plain, bn] = runs.map((r) => r.trained.test.loss);
+    const change = ((bn - plain) / plain) * 100;
+    console.log(`BatchNormalization changes the test loss by ${change > 0 ? '+' : ''}${change.toFixed(1)} % (same data, epochs and seed)`);
+  }
+  if (several) console.log(`loss curves together → ${join(out, 'compare.png')}`);
 }
 
 /** Every file under `dir`, relative to it. */
