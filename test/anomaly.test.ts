@@ -3,20 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { rocAuc, topScores } from '../src/anomaly.js';
 import { rng } from './helpers.js';
-
-function pairwiseAuc(scores: ArrayLike<number>, anomalous: boolean[]): number {
-  let wins = 0;
-  let pairs = 0;
-  for (let i = 0; i < scores.length; i++) {
-    if (!anomalous[i]) continue;
-    for (let j = 0; j < scores.length; j++) {
-      if (anomalous[j]) continue;
-      pairs++;
-      wins += scores[i] > scores[j] ? 1 : scores[i] === scores[j] ? 0.5 : 0;
-    }
-  }
-  return wins / pairs;
-}
+import { pairwiseAuc } from './reference/auc.js';
 
 describe('rocAuc', () => {
   it.each([7, 100, 1001])('%i samples with ties: equals the pairwise definition', (n) => {
