@@ -12,6 +12,9 @@ export interface ImageSet {
   showcase: number[];
   /** A caption per showcase image. */
   captions: string[];
+  /** The test images' class labels and the classes' names (Fashion-MNIST), for the VAE's latent plane. */
+  testLabels?: Uint8Array;
+  classes?: readonly string[];
 }
 
 /** data/index.json: what the server has. */
@@ -37,7 +40,14 @@ async function fashionMnist(): Promise<ImageSet> {
   const withChannel = (x: HostTensor) => ({ data: x.data as Uint8Array, shape: [...x.shape, 1] });
   const labels = f.yTest.data;
   const showcase = FASHION_MNIST_CLASSES.map((_, c) => labels.indexOf(c));
-  return { train: withChannel(f.xTrain), test: withChannel(f.xTest), showcase, captions: showcase.map((i) => FASHION_MNIST_CLASSES[labels[i]]) };
+  return {
+    train: withChannel(f.xTrain),
+    test: withChannel(f.xTest),
+    showcase,
+    captions: showcase.map((i) => FASHION_MNIST_CLASSES[labels[i]]),
+    testLabels: labels as Uint8Array,
+    classes: FASHION_MNIST_CLASSES,
+  };
 }
 
 async function decodePng(url: string, size: number): Promise<Uint8Array> {

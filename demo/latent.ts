@@ -3,7 +3,7 @@
 // slider per code unit moves the code, and the decoder draws the result as the sliders move.
 import { input, model, type Model } from '../src/index.js';
 import { drawImage } from './images.js';
-import { coalesce, predictHost } from './util.js';
+import { interacting, liveDecoding, predictHost } from './util.js';
 
 /** Codes wider than this get no sliders (the conv models' feature maps). */
 const MAX_UNITS = 256;
@@ -46,16 +46,21 @@ export class LatentPanel {
     readonly note: HTMLElement,
     onError: (e: unknown) => void,
   ) {
-    this.#decode = coalesce(async () => {
-      if (!this.#split) return;
-      const code = Float32Array.from(this.sliders.querySelectorAll('input'), (s) => Number(s.value));
-      drawImage(this.output, await predictHost(this.#split.decoder, code, 1, 1), 0, this.#shape);
-    }, onError);
+    this.#decode = liveDecoding(
+      output,
+      () => this.#split?.decoder ?? null,
+      () => Float32Array.from(this.sliders.querySelectorAll('input'), (s) => Number(s.value)),
+      () => this.#shape,
+      onError,
+    );
     const on = (act: string, step: number) => root.querySelector(`[data-act=${act}]`)!.addEventListener('click', () => this.show(this.#index + step).catch(onError));
     on('prev', -1);
     on('next', 1);
     on('reset', 0);
-    sliders.addEventListener('input', () => this.#decode());
+    sliders.addEventListener('input', () => {
+      interacting();
+      this.#decode();
+    });
   }
 
   /** A new model (or none): `images` are the showcase samples (bytes) it is explored from. */

@@ -7,8 +7,9 @@ import { available, loadImageSet, noisy, pick, type DataIndex, type ImageSet } f
 import { DrawPad } from './draw.js';
 import { drawGrid, drawImage } from './images.js';
 import { LatentPanel } from './latent.js';
-import { demoExample, demoExamples, type DemoExample } from './models.js';
-import { coalesce, predictHost, predictionsDone } from './util.js';
+import { demoExample, demoExamples, vaeParts, type DemoExample } from './models.js';
+import { LatentPlane } from './plane.js';
+import { coalesce, interacting, interactionsQuiet, predictHost, predictionsDone } from './util.js';
 
 type Bytes = HostTensor & { data: Uint8Array };
 
@@ -47,6 +48,7 @@ const ui = {
   download: $<HTMLButtonElement>('download'),
   loadFiles: $<HTMLInputElement>('load-files'),
   loadFilesButton: $<HTMLButtonElement>('load-files-button'),
+  loadShipped: $<HTMLButtonElement>('load-shipped'),
   defaults: $('defaults'),
   metrics: $('metrics'),
   grid: $<HTMLCanvasElement>('grid'),
@@ -67,9 +69,13 @@ let stopRequested = false;
 let padSample = 0;
 
 const chart = new LossChart(document.getElementById('chart') as unknown as SVGSVGElement);
+const plane = new LatentPlane($<HTMLCanvasElement>('plane'), $<HTMLCanvasElement>('plane-output'), $('plane-z'), $('plane-legend'), showError);
 const latent = new LatentPanel($('latent'), $('sliders'), $<HTMLCanvasElement>('latent-source'), $<HTMLCanvasElement>('latent-output'), $('latent-note'), showError);
 const redrawPad = coalesce(reconstructDrawing, showError);
-const pad = new DrawPad($<HTMLCanvasElement>('pad'), redrawPad);
+const pad = new DrawPad($<HTMLCanvasElement>('pad'), () => {
+  interacting();
+  redrawPad();
+});
 
 function showError(e: unknown): void {
   // Said on the page, in words for its reader; the console keeps the details for developers.
@@ -118,6 +124,8 @@ function updateButtons(): void {
   ui.train.disabled = !ready;
   ui.loadIdb.disabled = !ready;
   ui.loadFiles.disabled = ui.loadFilesButton.disabled = !ready;
+  ui.loadShipped.hidden = !selected().shipped;
+  ui.loadShipped.disabled = !(idle && selected().shipped);
   ui.stop.disabled = !training;
   ui.resume.disabled = !(idle && sessionSelected());
   ui.saveIdb.disabled = ui.download.disabled = !(idle && sessionSelected());
@@ -159,7 +167,8 @@ function onExampleChange(): void {
   ui.samples.value = String(choices.filter((n) => n <= samples).at(-1) ?? choices[0]);
   ui.epochs.value = String(e.epochs);
   ui.batch.value = String(e.batchSize);
-  ui.defaults.textContent = hasData(e) ? `Fields set to this example’s defaults: ${Number(ui.samples.value).toLocaleString('en-US')} images, ${e.epochs} epochs, batch ${e.batchSize}.` : '';
+  const shipped = e.shipped ? ' Or press “Load a trained one” to explore a model trained beforehand.' : '';
+  ui.defaults.textContent = hasData(e) ? `Fields set to this example’s defaults: ${Number(ui.samples.value).toLocaleString('en-US')} images, ${e.epochs} epochs, batch ${e.batchSize}.${shipped}` : '';
   if (session && gpuReady && !training) {
     status(
       sessionSelected()
@@ -205,16 +214,36 @@ function shaped(m: Model, t: Bytes): Bytes {
 async function startSession(s: Omit<Session, 'epochsDone' | 'target'>, target: number): Promise<Session> {
   if (session) session.model.dispose();
   session = { ...s, epochsDone: 0, target };
-  chart.reset(target, lossLabel(s.model));
+  chart.reset(target, lossLabel(s.model, s.example));
   ui.metrics.textContent = '';
   for (const k of ['epoch', 'loss', 'valLoss', 'initialValLoss']) delete ui.metrics.dataset[k];
   setRowLabels(s.example);
-  await Promise.all([updateGrid(), latent.setModel(s.model, s.clean, s.set.showcase.length, s.example.image), refreshDrawPanel()]);
+  await Promise.all([updateGrid(), showLatent(s), refreshDrawPanel()]);
   return session;
 }
 
+/**
+ * The latent panel for the session's model: a VAE's 2-D plane to drag a point across, else one
+ * slider per code unit (the model cut at its code).
+ */
+async function showLatent(s: Pick<Session, 'model' | 'set' | 'clean' | 'example'>): Promise<void> {
+  const parts = vaeParts(s.model);
+  $('latent').classList.toggle('vae', !!parts);
+  const { test, testLabels, classes } = s.set;
+  await Promise.all([
+    latent.setModel(parts ? null : s.model, s.clean, s.set.showcase.length, s.example.image),
+    plane.setModel(parts, parts && testLabels && classes ? { images: test.data, labels: testLabels, classes } : null),
+  ]);
+}
+
+/** Both latent panels follow training (the one not shown has no model and returns at once). */
+function refreshLatent(): Promise<unknown> {
+  return Promise.all([latent.refresh(), plane.refresh()]);
+}
+
 /** The loss's name for the chart's axis. */
-function lossLabel(m: Model): string {
+function lossLabel(m: Model, e: DemoExample): string {
+  if (e.lossName) return e.lossName;
   const names: Record<string, string> = { binaryCrossentropy: 'binary cross-entropy', meanSquaredError: 'mean squared error', mse: 'mean squared error', meanAbsoluteError: 'mean absolute error', mae: 'mean absolute error' };
   const loss = String(m.loss);
   return `loss (${names[loss] ?? loss})`;
@@ -298,9 +327,12 @@ async function fitToTarget(s: Session): Promise<void> {
             [sinceSync, lastSync] = [0, now];
             await new Promise((resolve) => setTimeout(resolve, 0));
           }
+          // Someone drawing or dragging has the GPU until they pause; then the panels' last
+          // predictions finish before the next step is queued behind them.
+          await interactionsQuiet();
           await predictionsDone();
           if (performance.now() - lastGrid > 2000) {
-            await Promise.all([updateGrid(), latent.refresh()]);
+            await Promise.all([updateGrid(), refreshLatent()]);
             lastGrid = performance.now();
           }
         },
@@ -313,7 +345,7 @@ async function fitToTarget(s: Session): Promise<void> {
             const left = Math.max(0, Math.ceil(s.target - s.epochsDone - 1e-9)) * ms;
             ui.timing.textContent = `${seconds(ms)} per epoch · ${Math.round((n / ms) * 1000).toLocaleString('en-US')} samples/s${left ? ` · about ${seconds(left)} left` : ''}`;
           }
-          await Promise.all([updateGrid(), latent.refresh()]);
+          await Promise.all([updateGrid(), refreshLatent()]);
           lastGrid = performance.now();
         },
       },
@@ -329,7 +361,7 @@ async function fitToTarget(s: Session): Promise<void> {
   status(stopped ? `Stopped at epoch ${done} of ${s.target}: Resume continues.` : `Done: ${done} epoch${done === 1 ? '' : 's'}. Resume trains ${more} more.`);
   setProgress(Math.min(1, s.epochsDone / s.target));
   // Re-encode with the trained weights: slider ranges and the drawing's reconstruction follow.
-  await Promise.all([latent.setModel(model, s.clean, s.set.showcase.length, example.image), refreshDrawPanel()]);
+  await Promise.all([showLatent(s), refreshDrawPanel()]);
 }
 
 async function train(): Promise<void> {
@@ -447,9 +479,12 @@ async function refreshDrawPanel(): Promise<void> {
 
 async function reconstructDrawing(): Promise<void> {
   if (!session || session.example.image[2] !== 1) return;
+  const seen = performance.now();
   const out = await predictHost(session.model, pad.pixels(), 1, SCALE);
   drawImage(ui.padOutput, out, 0, session.example.image);
-  // Counts answers, for the end-to-end test of how fast the pad answers while a model trains.
+  // For the end-to-end test of how fast the pad answers while a model trains: answers counted,
+  // and when the drawing last answered was read.
+  ui.padOutput.dataset.seen = String(seen);
   ui.padOutput.dataset.answers = String(Number(ui.padOutput.dataset.answers ?? 0) + 1);
 }
 
@@ -508,6 +543,7 @@ action(ui.saveIdb, async () => {
   status(`Saved in this browser: “Load from browser” brings the ${s.example.label} model back, also after a reload.`);
 });
 action(ui.loadIdb, () => load(storageKey(selected()), 'the model saved in this browser'));
+action(ui.loadShipped, () => load(`${import.meta.env.BASE_URL}models/${selected().shipped}/model.json`, 'the trained model shipped with this page'));
 action(ui.download, async () => {
   const s = session!;
   await s.model.save(`downloads://wgslnet-${s.example.id}`);

@@ -1,7 +1,8 @@
 // What the demo offers to train: the seed's examples from the library, plus 28×28×1 versions of
 // the conv and denoising autoencoders for Fashion-MNIST (the library's take 64×64×3 photos). The
 // page is built from this list alone: a new example is one more entry.
-import { examples, input, layers, model, type Example, type Model, type SymbolicTensor } from '../src/index.js';
+import { buildVae, examples, input, layers, model, type Example, type Model, type SymbolicTensor } from '../src/index.js';
+import type { VaeParts } from './plane.js';
 
 export interface DemoExample {
   id: string;
@@ -15,7 +16,20 @@ export interface DemoExample {
   epochs: number;
   batchSize: number;
   noise?: number;
+  /** A trained model shipped with the page (public/models/<id>/), so a visitor can explore without training first. */
+  shipped?: string;
+  /** The loss's name for the chart's axis, where the model's loss is a function. */
+  lossName?: string;
   build(): Model;
+}
+
+/** The VAE's hidden width: 64 keeps the shipped model small (~400 kB) and in-page training quick. */
+export const VAE_HIDDEN = 64;
+const vaes = new WeakMap<Model, VaeParts>();
+
+/** The encoder and decoder of a VAE built by the demo (they share its layers), or null for any other model. */
+export function vaeParts(m: Model): VaeParts | null {
+  return vaes.get(m) ?? null;
 }
 
 type Apply = { apply(t: SymbolicTensor): SymbolicTensor };
@@ -53,7 +67,7 @@ const fromLibrary = (e: Example, label: string, defaults: Pick<DemoExample, 'sam
 });
 
 export const demoExamples: DemoExample[] = [
-  fromLibrary(examples.shallow, 'Shallow (784→32→784)', { samples: 6000, epochs: 5, batchSize: 32 }, true),
+  { ...fromLibrary(examples.shallow, 'Shallow (784→32→784)', { samples: 6000, epochs: 5, batchSize: 32 }, true), shipped: 'shallow' },
   fromLibrary(examples.sparse, 'Sparse (L1 on the code)', { samples: 6000, epochs: 5, batchSize: 32 }, true),
   fromLibrary(examples['deep-fashion'], 'Deep (784→128→64→32→…)', { samples: 6000, epochs: 5, batchSize: 32 }, true),
   fromLibrary(examples.contractive, 'Contractive (784→64→784)', { samples: 6000, epochs: 5, batchSize: 32 }),
@@ -78,6 +92,19 @@ export const demoExamples: DemoExample[] = [
     },
   },
   fromLibrary(examples.unet, 'U-Net denoiser (28×28, skips)', { samples: 2000, epochs: 3, batchSize: 64 }),
+  {
+    id: 'vae',
+    label: 'Variational (2-D latent plane)',
+    description: `784→${VAE_HIDDEN}→(zMean, zLogVar: 2)→sampling→${VAE_HIDDEN}→784: a variational autoencoder whose code is a point on a plane; adam, loss = reconstruction (binary cross-entropy summed over the pixels) + KL divergence from N(0, I)`,
+    data: 'fashion-mnist', image: [28, 28, 1], samples: 6000, epochs: 10, batchSize: 64,
+    shipped: 'vae',
+    lossName: 'loss (reconstruction + KL)',
+    build() {
+      const { vae, encoder, decoder } = buildVae({ hidden: VAE_HIDDEN });
+      vaes.set(vae, { encoder, decoder });
+      return vae;
+    },
+  },
   fromLibrary(examples.deep, 'Deep dense (64×64 photos)', { samples: Infinity, epochs: 5, batchSize: 20 }),
   fromLibrary(examples.conv, 'Convolutional (64×64 photos)', { samples: Infinity, epochs: 3, batchSize: 20 }),
   fromLibrary(examples.denoising, 'Denoising (64×64 photos)', { samples: Infinity, epochs: 3, batchSize: 20 }),

@@ -1,5 +1,6 @@
 // Small helpers shared by the panels.
 import type { Model } from '../src/index.js';
+import { drawImage } from './images.js';
 
 /** Predictions in flight (the panels', the grid's). */
 const inFlight = new Set<Promise<Float32Array>>();
@@ -28,6 +29,25 @@ export function predictionsDone(): Promise<unknown> {
   return Promise.allSettled([...inFlight]);
 }
 
+/** How long after a panel's last input training waits before its next step. */
+const QUIET_MS = 400;
+let lastInput = -Infinity;
+
+/** A panel's input (a pen stroke, a drag on the latent plane, a slider, a key): see interactionsQuiet. */
+export function interacting(): void {
+  lastInput = performance.now();
+}
+
+/**
+ * Resolves once no panel input has come for QUIET_MS. Training waits for this before each step:
+ * a prediction queued behind a step waits for all of it (seconds for the conv models on a
+ * software adapter), so while someone draws or drags the GPU is theirs, and a drag's every move
+ * is answered in a prediction's time rather than a step's. Training that nobody touches never waits.
+ */
+export async function interactionsQuiet(): Promise<void> {
+  for (let wait: number; (wait = lastInput + QUIET_MS - performance.now()) > 0; ) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
 /**
  * Wraps an async redraw so that calls arriving while one runs collapse into a single rerun:
  * slider drags and pen strokes fire faster than the GPU answers.
@@ -52,4 +72,18 @@ export function coalesce(redraw: () => Promise<void>, onError: (e: unknown) => v
       busy = false;
     }
   };
+}
+
+/**
+ * A live decoder view: the returned function redraws `canvas` with the decoder's image of the
+ * code `code()` gives at the time it runs, coalesced (a drag's moves never queue up predictions),
+ * and counts the decodings in the canvas's data-decodes for the end-to-end tests.
+ */
+export function liveDecoding(canvas: HTMLCanvasElement, decoder: () => Model | null, code: () => Float32Array, shape: () => readonly number[], onError: (e: unknown) => void): () => void {
+  return coalesce(async () => {
+    const m = decoder();
+    if (!m) return;
+    drawImage(canvas, await predictHost(m, code(), 1, 1), 0, shape());
+    canvas.dataset.decodes = String(Number(canvas.dataset.decodes ?? 0) + 1);
+  }, onError);
 }

@@ -297,47 +297,215 @@ describe('demo page', () => {
   });
 
   it('a heavy example: estimated before it starts, and the drawing pad answers while it trains', async () => {
+    // The embed test opened a page in front of this one: a hidden page's timers run once a second.
+    await page.bringToFront();
+    expect(await page.evaluate(() => document.visibilityState)).toBe('visible');
     await ready(page);
     await page.selectOption('#example', 'conv-fashion');
-    await page.selectOption('#samples', '512');
-    await page.fill('#epochs', '2');
+    await page.selectOption('#samples', '2000');
+    await page.fill('#epochs', '1');
     await page.click('#train');
     await page.waitForFunction(() => /^Estimated/.test(document.getElementById('timing')!.textContent!), null, { timeout: 60_000 });
     const estimateMs = Number(await page.$eval('#timing', (el) => (el as HTMLElement).dataset.estimateMs));
     const trainStart = Date.now();
-    await page.waitForFunction(() => parseFloat((document.querySelector('#bar') as HTMLElement).style.width) > 5, null, { timeout: 120_000 });
-    // From the stroke's first point to the pad's next reconstruction drawn. (Pixels are no
-    // measure: a barely trained model draws every input as the same grey.)
-    const answers = () => page.$eval('#pad-output', (c) => Number((c as HTMLElement).dataset.answers ?? 0));
+    // A step's time, untouched: progress over a few seconds of training.
+    const progressAt = async () => ({ t: Date.now(), p: parseFloat(await page.$eval('#bar', (el) => (el as HTMLElement).style.width)) });
+    await page.waitForFunction(() => parseFloat((document.querySelector('#bar') as HTMLElement).style.width) > 3, null, { timeout: 120_000 });
+    const [p0, p1] = [await progressAt(), await page.waitForTimeout(8000).then(progressAt)];
+    const steps = Math.ceil(2000 / 64);
+    const stepMs = (p1.t - p0.t) / (((p1.p - p0.p) / 100) * steps);
+    // Slow drags across the pad, as a hand draws: a pointer event every 250 ms. Each event's
+    // latency on the page's own clock: from its creation (timeStamp: when the browser made it, so
+    // a late delivery counts) to the first reconstruction of a drawing read after it arrived.
+    // (Pixels are no measure: a barely trained model draws every input as the same grey.)
     await page.locator('#pad').scrollIntoViewIfNeeded();
-    const before = await answers();
     await page.evaluate(() => {
-      const w = window as unknown as { marks: [string, number][] };
-      w.marks = [];
-      document.getElementById('pad')!.addEventListener('pointerdown', () => w.marks.push(['down', performance.now()]), { once: true });
-      new MutationObserver(() => w.marks.push(['answer', performance.now()])).observe(document.getElementById('pad-output')!, { attributes: true, attributeFilter: ['data-answers'] });
-      w.marks.push(['start', performance.now()]);
+      const w = window as unknown as { events: [number, number][]; answers: [number, number][] };
+      [w.events, w.answers] = [[], []];
+      const pad = document.getElementById('pad')!;
+      const output = document.getElementById('pad-output')!;
+      // Captured on the way down, before the pad's own listener reads the drawing.
+      const record = (e: Event) => e.target === pad && (e as PointerEvent).buttons && w.events.push([e.timeStamp, performance.now()]);
+      for (const type of ['pointerdown', 'pointermove']) document.addEventListener(type, record, { capture: true });
+      new MutationObserver(() => w.answers.push([Number(output.dataset.seen), performance.now()])).observe(output, { attributes: true, attributeFilter: ['data-answers'] });
     });
-    const t0 = Date.now();
-    await stroke(page, [0.2, 0.5], [0.8, 0.5]);
-    await page.waitForFunction((n) => Number((document.getElementById('pad-output') as HTMLElement).dataset.answers ?? 0) > n, before, { timeout: 30_000, polling: 20 });
-    const answerMs = Date.now() - t0;
-    const progress = await page.$eval('#bar', (el) => (el as HTMLElement).style.width);
-    // The page's own clock: from the stroke's pointerdown reaching the page to the first
-    // reconstruction drawn after it.
-    const marks = await page.evaluate(() => (window as unknown as { marks: [string, number][] }).marks);
-    const down = marks.find(([k]) => k === 'down')![1];
-    const pageMs = Math.round(marks.find(([k, t]) => k === 'answer' && t >= down)![1] - down);
-    await waitForStatus(page, /^Done/, 240_000);
+    const box = (await page.locator('#pad').boundingBox())!;
+    for (let k = 0; k < 3; k++) {
+      await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * (0.3 + 0.2 * k));
+      await page.mouse.down();
+      for (let i = 1; i <= 8; i++) {
+        await page.waitForTimeout(250);
+        await page.mouse.move(box.x + box.width * (0.2 + 0.075 * i), box.y + box.height * (0.3 + 0.2 * k + 0.02 * i));
+      }
+      await page.mouse.up();
+      await page.waitForTimeout(3000);
+    }
+    const progress = (await progressAt()).p;
+    const { events, answers } = await page.evaluate(() => {
+      const w = window as unknown as { events: [number, number][]; answers: [number, number][] };
+      return { events: w.events, answers: w.answers };
+    });
+    // Every event is answered by a reconstruction of a drawing read after it arrived.
+    const latencies = events.map(([created, delivered]) => Math.min(...answers.filter(([seen]) => seen >= delivered).map(([, at]) => at)) - created);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const [median, worst] = [sorted[Math.floor(sorted.length / 2)], sorted.at(-1)!];
+    const delivery = Math.max(...events.map(([created, delivered]) => delivered - created));
+    await waitForStatus(page, /^Done/, 300_000);
     const trainMs = Date.now() - trainStart;
-    console.log(`conv-fashion, 512 images × 2 epochs, batch 64: estimate ${(estimateMs / 1000).toFixed(1)} s, trained in ${(trainMs / 1000).toFixed(1)} s; drawing pad answered ${pageMs} ms after the pointerdown reached the page, ${answerMs} ms after the test began the stroke (progress then ${progress})`);
-    // While it trains, not after, and within about a training step of the page seeing the pen.
-    // (Headless Chromium on SwiftShader delivers the input itself late while a long step runs:
-    // compositing shares the GPU process with the compute; the page cannot change that.)
-    expect(parseFloat(progress)).toBeLessThan(100);
-    expect(pageMs).toBeLessThan((2 * trainMs) / 16);
+    console.log(
+      `conv-fashion, 2,000 images × 1 epoch, batch 64: ${stepMs.toFixed(0)} ms/step untouched, trained in ${(trainMs / 1000).toFixed(1)} s (estimate ${(estimateMs / 1000).toFixed(1)} s); ` +
+        `${events.length} pen events in 3 slow strokes answered after ${latencies.map((l) => l.toFixed(0)).join(' ')} ms: median ${median.toFixed(0)} ms (${(median / stepMs).toFixed(2)} steps), worst ${worst.toFixed(0)} ms (${(worst / stepMs).toFixed(2)} steps); slowest delivery ${delivery.toFixed(0)} ms`,
+    );
+    expect(events.length).toBe(27);
+    // While it trains, not after; the first event of a stroke may wait for the step in flight,
+    // the rest of the stroke gets the GPU at once: half the events answered within a fifth of a
+    // step (a prediction's time; queued behind steps they took half a step or more), none later
+    // than two steps.
+    expect(progress).toBeLessThan(100);
+    expect(median).toBeLessThan(stepMs / 5);
+    expect(worst).toBeLessThan(2 * stepMs);
     expect(estimateMs).toBeGreaterThan(trainMs / 4);
     expect(estimateMs).toBeLessThan(trainMs * 4);
+    expect(errors).toEqual([]);
+  });
+});
+
+/** The plane's point and half-width, as the page keeps them on the canvas. */
+async function planeState(page: Page): Promise<{ z: number[]; range: number; decodes: number }> {
+  return page.evaluate(() => {
+    const plane = document.getElementById('plane')!;
+    return { z: plane.dataset.z!.split(',').map(Number), range: Number(plane.dataset.range), decodes: Number(document.getElementById('plane-output')!.dataset.decodes ?? 0) };
+  });
+}
+
+/** Resolves once the decoder's image has stopped changing (no decode for 400 ms), with its pixels. */
+async function settledDecoding(page: Page): Promise<number[]> {
+  let last = -1;
+  for (;;) {
+    const { decodes } = await planeState(page);
+    if (decodes === last && decodes > 0) return canvasPixels(page, 'plane-output');
+    last = decodes;
+    await page.waitForTimeout(400);
+  }
+}
+
+/** Mean absolute difference of two RGBA images' red channel, in grey levels. */
+function greyDistance(a: number[], b: number[]): number {
+  let total = 0;
+  for (let i = 0; i < a.length; i += 4) total += Math.abs(a[i] - b[i]);
+  return total / (a.length / 4);
+}
+
+describe('the VAE’s latent plane', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    context = await browser.newContext({ viewport: SIZES.laptop, hasTouch: true });
+    ({ page, errors } = await open(context));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it('loads the shipped VAE at once: the test images scattered by class, a legend, the decoded point', async () => {
+    await ready(page);
+    await page.selectOption('#example', 'vae');
+    expect(await page.textContent('#defaults')).toMatch(/“Load a trained one”/);
+    expect(await page.isVisible('#load-shipped')).toBe(true);
+    await page.click('#load-shipped');
+    await waitForStatus(page, /^Loaded the trained model shipped with this page/);
+    expect(await page.$eval('#latent', (el) => el.classList.contains('vae'))).toBe(true);
+    expect(await page.isVisible('#plane')).toBe(true);
+    expect(await page.isVisible('#sliders')).toBe(false);
+    expect(await page.locator('#plane-legend li').allTextContents()).toEqual(['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']);
+    expect(await page.textContent('#chart .y-label')).toBe('loss (reconstruction + KL)');
+    // The scatter: dots of each of the ten class colours, and trained: the classes sit apart, so
+    // the mean positions of trousers (1) and bags (8) differ by more than a tenth of the plane.
+    const colours = await page.$eval('#plane', (c) => {
+      const canvas = c as HTMLCanvasElement;
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      const palette = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'].map((h) => [1, 3, 5].map((k) => parseInt(h.slice(k, k + 2), 16)));
+      const where = palette.map(() => [0, 0, 0]);
+      for (let p = 0; p < data.length / 4; p++) {
+        // Dots are drawn translucent on a transparent canvas: their colour, within a tolerance.
+        const k = data[4 * p + 3] > 0 ? palette.findIndex((rgb) => rgb.every((v, j) => Math.abs(v - data[4 * p + j]) < 12)) : -1;
+        if (k >= 0) where[k] = [where[k][0] + 1, where[k][1] + (p % canvas.width) / canvas.width, where[k][2] + Math.floor(p / canvas.width) / canvas.height];
+      }
+      return where.map(([n, x, y]) => ({ n, x: x / n, y: y / n }));
+    });
+    expect(colours.every((c) => c.n > 20)).toBe(true);
+    expect(Math.hypot(colours[1].x - colours[8].x, colours[1].y - colours[8].y)).toBeGreaterThan(0.1);
+    const decoded = await settledDecoding(page);
+    expect(Math.max(...decoded.filter((_, i) => i % 4 === 0))).toBeGreaterThan(100);
+    expect(errors).toEqual([]);
+  });
+
+  it('dragging the point (mouse, touch) changes the decoded image, one decode at a time', async () => {
+    await page.locator('#plane').scrollIntoViewIfNeeded();
+    const box = (await page.locator('#plane').boundingBox())!;
+    const at = (u: number, v: number) => [box.x + box.width * u, box.y + box.height * v] as const;
+    const before = await settledDecoding(page);
+    const { decodes: decodesBefore, range } = await planeState(page);
+    await page.mouse.move(...at(0.25, 0.25));
+    await page.mouse.down();
+    await page.mouse.move(...at(0.8, 0.75), { steps: 30 });
+    await page.mouse.up();
+    const after = await settledDecoding(page);
+    const { z, decodes } = await planeState(page);
+    // The point is where the pointer let go: (0.8, 0.75) of the plane is z = (0.6, -0.5)·range.
+    expect(z[0]).toBeCloseTo(0.6 * range, 1);
+    expect(z[1]).toBeCloseTo(-0.5 * range, 1);
+    expect(greyDistance(before, after)).toBeGreaterThan(10);
+    // 31 pointer events, coalesced: never more decodes than moves, and the last one after the last move.
+    expect(decodes - decodesBefore).toBeGreaterThan(0);
+    expect(decodes - decodesBefore).toBeLessThanOrEqual(31);
+    await page.touchscreen.tap(...at(0.3, 0.3));
+    await page.waitForFunction((r) => Math.abs(Number(document.getElementById('plane')!.dataset.z!.split(',')[0]) + 0.4 * r) < 0.05 * r, range);
+    expect(greyDistance(after, await settledDecoding(page))).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('the keyboard reaches the plane and its arrows move the point', async () => {
+    await page.focus('#load-files-button');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('plane');
+    await page.keyboard.press('Home');
+    const centre = await settledDecoding(page);
+    const { z: z0, range } = await planeState(page);
+    expect(z0).toEqual([0, 0]);
+    const scroll = await page.evaluate(() => scrollY);
+    for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Shift+ArrowDown');
+    const { z } = await planeState(page);
+    expect(z[0]).toBeCloseTo((6 * range) / 20, 6);
+    expect(z[1]).toBeCloseTo((-4 * range) / 20, 6);
+    // The arrows moved the point, not the page.
+    expect(await page.evaluate(() => scrollY)).toBe(scroll);
+    expect(greyDistance(centre, await settledDecoding(page))).toBeGreaterThan(5);
+    expect(await page.getAttribute('#plane', 'aria-valuetext')).toBe(`z = (${z[0].toFixed(2)}, −${(-z[1]).toFixed(2)})`);
+    for (const [name, size] of Object.entries(SIZES)) {
+      await page.setViewportSize(size);
+      await page.locator('#latent').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(ARTIFACTS, `demo-vae-${name}.png`), fullPage: true });
+    }
+    await page.setViewportSize(SIZES.laptop);
+    expect(errors).toEqual([]);
+  });
+
+  it('trains in the page, the plane following the model', async () => {
+    await page.selectOption('#samples', '512');
+    await page.fill('#epochs', '2');
+    const before = await page.$eval('#plane', (c) => (c as HTMLCanvasElement).toDataURL());
+    await page.click('#train');
+    await waitForStatus(page, /^Done/);
+    expect(await page.$eval('#latent', (el) => el.classList.contains('vae'))).toBe(true);
+    expect(await page.$eval('#plane', (c) => (c as HTMLCanvasElement).toDataURL())).not.toBe(before);
+    const history = await page.$eval('#metrics', (el) => ({ ...(el as HTMLElement).dataset }));
+    expect(Number(history.epoch)).toBe(2);
+    expect(Number(history.valLoss)).toBeLessThan(Number(history.initialValLoss));
     expect(errors).toEqual([]);
   });
 });
