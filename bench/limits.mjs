@@ -61,25 +61,31 @@ async function overheadRow() {
   const each = batches.map((b) => wg.tensor(b, shape));
   wg.setRandomSeed(42);
   const model = buildWgslnet(wg, name);
-  const fitStep = async () => {
+  // Wall ms per step, and the process's CPU ms per step (all its threads: lavapipe's workers run
+  // in it), which a loaded machine changes less than wall time: waiting for a core is not in it.
+  const timed = (steps) => async () => {
     const t0 = now();
-    await model.fit(all, all, { batchSize: spec.batchSize, epochs: 1, shuffle: false, verbose: 0 });
-    return (now() - t0) / numBatches;
+    const c0 = process.cpuUsage();
+    await steps();
+    const cpu = process.cpuUsage(c0);
+    return { wall: (now() - t0) / numBatches, cpu: (cpu.user + cpu.system) / 1000 / numBatches };
   };
-  const trainOnBatchStep = async () => {
-    const t0 = now();
+  const fitSteps = timed(() => model.fit(all, all, { batchSize: spec.batchSize, epochs: 1, shuffle: false, verbose: 0 }));
+  const trainOnBatchSteps = timed(async () => {
     for (const x of each) await model.trainOnBatch(x, x);
-    return (now() - t0) / numBatches;
-  };
-  const { a, b } = await alternate(args.reps, fitStep, trainOnBatchStep);
-  const fit = summarize(a);
-  const trainOnBatch = summarize(b);
+  });
+  const { a, b } = await alternate(args.reps, fitSteps, trainOnBatchSteps);
+  const fit = summarize(a.map((t) => t.wall));
+  const trainOnBatch = summarize(b.map((t) => t.wall));
+  const fitCpu = summarize(a.map((t) => t.cpu));
+  const trainOnBatchCpu = summarize(b.map((t) => t.cpu));
   const ratio = trainOnBatch.median / fit.median;
-  log(`overhead: fit ${fit.median.toFixed(2)} ms/step, trainOnBatch ${trainOnBatch.median.toFixed(2)} ms/step, ratio ${ratio.toFixed(2)}`);
+  const cpuRatio = trainOnBatchCpu.median / fitCpu.median;
+  log(`overhead: fit ${fit.median.toFixed(2)} ms/step (CPU ${fitCpu.median.toFixed(2)}), trainOnBatch ${trainOnBatch.median.toFixed(2)} ms/step (CPU ${trainOnBatchCpu.median.toFixed(2)}), ratio ${ratio.toFixed(2)} (CPU ${cpuRatio.toFixed(2)})`);
   for (const t of [all, ...each]) t.dispose();
   model.dispose?.();
   wg.emptyPool();
-  return { model: name, batchSize: spec.batchSize, batchesPerRep: numBatches, reps: args.reps, fitMs: fit, trainOnBatchMs: trainOnBatch, ratio, goal: 1.2 };
+  return { model: name, batchSize: spec.batchSize, batchesPerRep: numBatches, reps: args.reps, fitMs: fit, trainOnBatchMs: trainOnBatch, ratio, fitCpuMs: fitCpu, trainOnBatchCpuMs: trainOnBatchCpu, cpuRatio, goal: 1.2 };
 }
 
 /**

@@ -107,7 +107,10 @@ const gb = (bytes) => (bytes / 1e9).toFixed(3);
 export function limitsTable(rows) {
   const lines = ['| row | measured | against | ratio (goal) |', '|---|---|---|---:|'];
   const { overhead: o, deep: d, conv: c } = rows;
-  if (o) lines.push(`| ${o.model} trainOnBatch vs fit, batch ${o.batchSize} | trainOnBatch ${ms(o.trainOnBatchMs)} (${spread(o.trainOnBatchMs)}) ms/step | fit ${ms(o.fitMs)} (${spread(o.fitMs)}) ms/step, ${o.batchesPerRep} batches × ${o.reps} | ${o.ratio.toFixed(2)} (≤ ${o.goal}) |`);
+  if (o) {
+    const cpu = o.cpuRatio === undefined ? ['', '', ''] : [`; CPU ${ms(o.trainOnBatchCpuMs)}`, `; CPU ${ms(o.fitCpuMs)}`, `; CPU ${o.cpuRatio.toFixed(2)}`];
+    lines.push(`| ${o.model} trainOnBatch vs fit, batch ${o.batchSize} | trainOnBatch ${ms(o.trainOnBatchMs)} (${spread(o.trainOnBatchMs)}) ms/step${cpu[0]} | fit ${ms(o.fitMs)} (${spread(o.fitMs)}) ms/step${cpu[1]}, ${o.batchesPerRep} batches × ${o.reps} | ${o.ratio.toFixed(2)}${cpu[2]} (≤ ${o.goal}) |`);
+  }
   if (d) {
     lines.push(
       `| ${d.model} Adam step vs memory floor, batch ${d.batchSize} | step ${ms(d.stepMs)} (${spread(d.stepMs)}) ms | floor ${fixed(d.floorMs)} ms = ${gb(d.traffic.bytes)} GB (weights ${gb(d.traffic.weightBytes)}, activations ${gb(d.traffic.activationBytes)}) / ${(Math.max(d.bandwidth.copyBufferToBuffer, d.bandwidth.shader) / 1e9).toFixed(1)} GB/s (copyBufferToBuffer ${(d.bandwidth.copyBufferToBuffer / 1e9).toFixed(1)}, copy kernel ${(d.bandwidth.shader / 1e9).toFixed(1)}; ${d.bandwidthTiming}) | ${d.ratio.toFixed(2)} (≤ ${d.goal}) |`,
