@@ -164,6 +164,8 @@ describe('demo page', () => {
     console.log(`default run: ${seconds.toFixed(1)} s (estimate ${(estimateMs / 1000).toFixed(1)} s), across-item pixel std: originals ${originals.toFixed(1)}, reconstructions ${reconstructions.toFixed(1)} grey levels`);
     expect(reconstructions).toBeGreaterThan(0.6 * originals);
     expect(await page.locator('#sliders input[type=range]').count()).toBe(32);
+    // The dense model's code gets sliders; the latent plane is the VAE's alone.
+    expect(await page.isVisible('#plane')).toBe(false);
 
     for (const [name, size] of Object.entries(SIZES)) {
       await page.setViewportSize(size);
