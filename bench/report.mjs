@@ -113,10 +113,13 @@ export function limitsTable(rows) {
   }
   if (d) {
     lines.push(
-      `| ${d.model} Adam step vs memory floor, batch ${d.batchSize} | step ${ms(d.stepMs)} (${spread(d.stepMs)}) ms | floor ${fixed(d.floorMs)} ms = ${gb(d.traffic.bytes)} GB (weights ${gb(d.traffic.weightBytes)}, activations ${gb(d.traffic.activationBytes)}) / ${(Math.max(d.bandwidth.copyBufferToBuffer, d.bandwidth.shader) / 1e9).toFixed(1)} GB/s (copyBufferToBuffer ${(d.bandwidth.copyBufferToBuffer / 1e9).toFixed(1)}, copy kernel ${(d.bandwidth.shader / 1e9).toFixed(1)}; ${d.bandwidthTiming}) | ${d.ratio.toFixed(2)} (≤ ${d.goal}) |`,
+      `| ${d.model} Adam step vs memory floor, batch ${d.batchSize} | step ${ms(d.stepMs)} (${spread(d.stepMs)}) ms${d.stepCpuMs ? `; CPU ${ms(d.stepCpuMs)}` : ''} | floor ${fixed(d.floorMs)} ms = ${gb(d.traffic.bytes)} GB (weights ${gb(d.traffic.weightBytes)}, activations ${gb(d.traffic.activationBytes)}) / ${(Math.max(d.bandwidth.copyBufferToBuffer, d.bandwidth.shader) / 1e9).toFixed(1)} GB/s (copyBufferToBuffer ${(d.bandwidth.copyBufferToBuffer / 1e9).toFixed(1)}, copy kernel ${(d.bandwidth.shader / 1e9).toFixed(1)}; ${d.bandwidthTiming}) | ${d.ratio.toFixed(2)} (≤ ${d.goal}) |`,
     );
   }
-  if (c) lines.push(`| ${c.model} step throughput, batch ${c.batchSize} | step ${ms(c.stepMs)} (${spread(c.stepMs)}) ms | ${gb(c.flops)} GFLOP/step (forward, dX, dW) | ${c.gflops.toFixed(1)} GFLOP/s (≥ ${c.goal}) |`);
+  if (c) {
+    const cpu = c.stepCpuMs ? [`; CPU ${ms(c.stepCpuMs)}`, `; ${c.gflopsPerCpuSecond.toFixed(1)} per CPU-second`] : ['', ''];
+    lines.push(`| ${c.model} step throughput, batch ${c.batchSize} | step ${ms(c.stepMs)} (${spread(c.stepMs)}) ms${cpu[0]} | ${gb(c.flops)} GFLOP/step (forward, dX, dW) | ${c.gflops.toFixed(1)} GFLOP/s${cpu[1]} (≥ ${c.goal}) |`);
+  }
   return lines.join('\n');
 }
 
