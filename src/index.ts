@@ -12,7 +12,7 @@ export { flush, sync, debug, kernelNames, defineKernel, type Shader, type Unifor
 export { input } from './graph.js';
 export type { SymbolicTensor } from './graph.js';
 export * as layers from './layers/index.js';
-export { model, sequential, Model } from './model.js';
+export { model, sequential, Model, Sequential } from './model.js';
 export type { CompileArgs, LossSpec, DataArg, Outputs, Prediction, AnyModel } from './model.js';
 export { History } from './training.js';
 export type { FitArgs, EvaluateArgs, Callbacks, Logs } from './training.js';

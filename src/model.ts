@@ -75,13 +75,13 @@ function asList<T>(v: T | readonly T[]): T[] {
 }
 
 export class Model<O extends Outputs = SymbolicTensor> extends Layer {
-  static override readonly className = 'Model';
+  static override readonly className: string = 'Model';
   readonly inputs: readonly SymbolicTensor[];
   readonly outputs: readonly SymbolicTensor[];
   /** The calls between inputs and outputs in execution order. */
   readonly nodes: readonly GraphNode[];
-  /** Every layer once, in Keras's order (by depth, deepest first), InputLayers included. */
-  readonly layers: readonly Layer[];
+  /** Every layer of the graph once, in Keras's order (by depth, deepest first), InputLayers included. */
+  readonly allLayers: readonly Layer[];
   readonly inputNames: readonly string[];
   /** The output layers' names (Keras's output_names): the keys of per-output losses and History. */
   readonly outputNames: readonly string[];
@@ -112,10 +112,15 @@ export class Model<O extends Outputs = SymbolicTensor> extends Layer {
       ...this.inputs.map((t) => ({ layer: inputLayerOf(t) as Layer, depth: topology.inputDepths.get(t)!, index: topology.inputIndices.get(t)! })),
       ...topology.layers.map((l) => ({ layer: l, depth: topology.layerDepths.get(l)!, index: topology.layerIndices.get(l)! })),
     ];
-    this.layers = ranked.sort((a, b) => b.depth - a.depth || a.index - b.index).map((e) => e.layer);
+    this.allLayers = ranked.sort((a, b) => b.depth - a.depth || a.index - b.index).map((e) => e.layer);
     this.inputNames = this.inputs.map((t) => inputLayerOf(t).name);
     this.outputNames = uniqueNames(this.outputs.map((t) => t.node?.layer.name ?? t.name));
     this.inputShapes = this.inputs.map((t) => t.sampleShape);
+  }
+
+  /** Keras's `layers`: a functional model's are all its layers, InputLayers included (a Sequential leaves its InputLayer out). */
+  get layers(): readonly Layer[] {
+    return this.allLayers;
   }
 
   /** The first input and output (the only ones of most models). */
@@ -199,14 +204,14 @@ export class Model<O extends Outputs = SymbolicTensor> extends Layer {
   }
 
   /** Whether every call has one input and the calls form a chain (Keras prints no "Connected to" column then). */
-  get #sequentialLike(): boolean {
+  get isChain(): boolean {
     return this.inputs.length === 1 && this.outputs.length === 1 && this.nodes.every((n, i) => n.inputs.length === 1 && n.inputs[0] === (i === 0 ? this.inputs[0] : this.nodes[i - 1].outputs[0]));
   }
 
   /** Keras's summary table: layer (type), output shape, params (and "Connected to" for graphs); totals. Printed and returned. */
   summary(print: (line: string) => void = console.log): string {
     const shape = (s: Shape) => `(None, ${s.join(', ')})`;
-    const connected = !this.#sequentialLike;
+    const connected = !this.isChain;
     const nodesOf = (l: Layer) => this.nodes.filter((n) => n.layer === l);
     const ref = (t: SymbolicTensor) => {
       const [layer, node, index] = this.tensorRef(t);
@@ -446,13 +451,32 @@ export function model<O extends Outputs>(args: { inputs: SymbolicTensor | readon
   return new Model<O>(args);
 }
 
-/** Keras's Sequential as a function: the layers applied in order to input({ shape }). */
-export function sequential(args: { layers: Layer[]; inputShape?: Shape; name?: string }): Model {
+/**
+ * Keras's Sequential: a chain of layers, each called once on the previous one's output. As in Keras
+ * and TF.js its `layers` leave out the InputLayer (a functional model's keep theirs), and it saves
+ * as TF.js's 'Sequential' topology (the layer list, the input shape on the first layer).
+ */
+export class Sequential extends Model {
+  static override readonly className = 'Sequential';
+  #layers: readonly Layer[] | undefined;
+
+  constructor(args: { inputs: SymbolicTensor; outputs: SymbolicTensor; name?: string }) {
+    super(args);
+    if (!this.isChain) throw new Error(`Sequential '${this.name}': its layers must form a chain, each called once on the previous one's output (use model() for other graphs)`);
+  }
+
+  override get layers(): readonly Layer[] {
+    return (this.#layers ??= this.allLayers.filter((l) => !(l instanceof InputLayer)));
+  }
+}
+
+/** Keras's Sequential as a function: the layers applied in order to an input named after the first (as TF.js names it). */
+export function sequential(args: { layers: Layer[]; inputShape?: Shape; name?: string }): Sequential {
   const shape = args.inputShape ?? args.layers[0]?.declaredInputShape;
   if (!shape) throw new Error('sequential: give inputShape (or inputShape on the first layer)');
-  const x = symbolicInput({ shape });
+  const x = symbolicInput({ shape, name: args.layers[0] && `${args.layers[0].name}_input` });
   let y = x;
   for (const layer of args.layers) y = layer.apply(y);
-  return new Model({ inputs: x, outputs: y, name: args.name });
+  return new Sequential({ inputs: x, outputs: y, name: args.name });
 }
 

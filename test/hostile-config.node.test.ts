@@ -75,7 +75,7 @@ describe('a topology with hostile values gives an Error naming the layer and the
 
   it("every layer class's saved config, each option replaced by hostile values: a layer or an Error", () => {
     const hostile: unknown[] = [0, -1, 1.5, null, true, '', 'x', [], {}, [[]], [-1], [1, 2, 3], '__proto__', 'toString', { className: 'x', config: null }, { className: 'L1L2', config: 'x' }, [null]];
-    const starts: Json[] = [{}, { units: 3 }, { filters: 2, kernelSize: 2 }, { targetShape: [4] }, { rate: 0.5 }, { stddev: 0.1 }, { n: 2 }, { batchInputShape: [null, 4] }];
+    const starts: Json[] = [{}, { units: 3 }, { filters: 2, kernelSize: 2 }, { targetShape: [4] }, { rate: 0.5 }, { stddev: 0.1 }, { n: 2 }, { dims: [1] }, { batchInputShape: [null, 4] }];
     let tried = 0;
     for (const cls of BUILTIN_LAYERS) {
       const base = starts.map((c) => {

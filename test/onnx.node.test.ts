@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import * as layers from '../src/layers/index.js';
 import { input, type SymbolicTensor } from '../src/graph.js';
-import { Model } from '../src/model.js';
+import { Model, sequential } from '../src/model.js';
 import { examples, type ExampleName } from '../src/examples.js';
 import { toOnnx } from '../src/io/onnx/export.js';
 import { decodeModel, encodeModel } from '../src/io/onnx/schema.js';
@@ -183,6 +183,7 @@ const LAYER_CASES: [string, () => Model][] = [
   ['Conv2D then Permute [3, 1, 2] (channels to rows) as the output', () => chainModel([3, 2, 2], layers.conv2d({ filters: 4, kernelSize: 1, ...bias }), layers.permute({ dims: [3, 1, 2] }))],
   ['Conv1D then Permute [2, 1] (a sequence channels first) then Dense', () => chainModel([5, 2], layers.conv1d({ filters: 3, kernelSize: 2, ...bias }), layers.permute({ dims: [2, 1] }), layers.dense({ units: 2, ...bias }))],
   ['Dense on [3, 4] then Permute [2, 1] then Dense', () => chainModel([3, 4], layers.dense({ units: 5, activation: 'tanh', ...bias }), layers.permute({ dims: [2, 1] }), layers.dense({ units: 2, ...bias }))],
+  ['sequential() (its topology in the metadata is a Sequential)', () => sequential({ layers: [layers.conv2d({ inputShape: [4, 4, 2], filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', ...bias }), layers.flatten(), layers.dense({ units: 3, ...bias })] })],
   ['GaussianNoise and Dropout (identity)', () => chainModel([4], layers.gaussianNoise({ stddev: 0.5 }), layers.dropout({ rate: 0.5 }), layers.dense({ units: 2, ...bias }))],
 ];
 

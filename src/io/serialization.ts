@@ -1,11 +1,12 @@
 // Models in TensorFlow.js's layers format, browser-safe: Model ↔ Keras topology JSON (the
-// functional 'Model' class with snake_case configs, as TF.js's LayersModel.save writes it), and
+// functional 'Model' class, or 'Sequential' for a Sequential, with snake_case configs, as TF.js's
+// LayersModel.save writes them), and
 // weights ↔ one binary buffer described by weight specs in Keras's order. Reading accepts what
 // TF.js and Keras write: 'Sequential', 'Model' and 'Functional' topologies (nested ones too),
 // Keras 2 and Keras 3 node formats. Each layer class writes and reads its own config
 // (getConfig/fromConfig); here configs only change case. Options wgslnet cannot honour are errors
 // naming the layer, never silently dropped.
-import { Model, type AnyModel } from '../model.js';
+import { Model, Sequential, type AnyModel } from '../model.js';
 import { input, type SymbolicTensor } from '../graph.js';
 import { InputLayer } from '../layers/input_layer.js';
 import type { Layer, LayerClass } from '../layers/layer.js';
@@ -103,18 +104,41 @@ function modelConfig(model: AnyModel): Json {
   // [producing layer, its node index, output index].
   const nodesOf = (layer: Layer) => model.nodes.filter((n) => n.layer === layer).sort((p, q) => p.id - q.id);
   const ref = (t: SymbolicTensor) => model.tensorRef(t);
-  const layers = model.layers.map((layer) => ({
+  const layers = model.allLayers.map((layer) => ({
     name: layer.name,
     class_name: layer.className,
-    config: layer instanceof Model ? modelConfig(layer) : convertKeys(layer.getConfig(), snakeCase),
+    config: layerConfigJson(layer),
     inbound_nodes: layer instanceof InputLayer ? [] : nodesOf(layer).map((n) => n.inputs.map((t) => [...ref(t), {}])),
   }));
   return { name: model.name, layers, input_layers: model.inputs.map(ref), output_layers: model.outputs.map(ref) };
 }
 
-/** The functional topology TF.js's LayersModel.save writes (class 'Model'). */
+/** A layer's config as model.json holds it: a nested model's own topology config, else snake_case. */
+function layerConfigJson(layer: Layer): Json {
+  if (layer instanceof Sequential) return sequentialConfig(layer);
+  return layer instanceof Model ? modelConfig(layer) : (convertKeys(layer.getConfig(), snakeCase) as Json);
+}
+
+/**
+ * A Sequential's config as TF.js's Sequential.getConfig writes it: the layers in order, the input
+ * shape as the first one's batch_input_shape. Where that would not say it all (a nested model
+ * first, or an input not named '<first layer>_input', which readers call it), the InputLayer leads
+ * the list, as Keras 2 writes it.
+ */
+function sequentialConfig(model: Sequential): Json {
+  const [first] = model.layers;
+  const [inputLayer] = model.inputLayers;
+  const entry = (layer: Layer) => ({ class_name: layer.className, config: layerConfigJson(layer) });
+  const layers = model.layers.map(entry);
+  if (!first || first instanceof Model || inputLayer.name !== `${first.name}_input`) layers.unshift(entry(inputLayer));
+  else layers[0].config = { ...layers[0].config, batch_input_shape: [null, ...model.inputShape] };
+  return { name: model.name, layers };
+}
+
+/** The topology TF.js's LayersModel.save writes: class 'Sequential' for a Sequential, else the functional 'Model'. */
 export function modelTopology(model: AnyModel): Json {
-  return { class_name: 'Model', config: modelConfig(model), keras_version: GENERATED_BY, backend: 'webgpu' };
+  const [className, config] = model instanceof Sequential ? ['Sequential', sequentialConfig(model)] : ['Model', modelConfig(model)];
+  return { class_name: className, config, keras_version: GENERATED_BY, backend: 'webgpu' };
 }
 
 /** Everything save() hands to an IOHandler: topology, weight specs in Keras's order, the weights back to back. */
@@ -200,7 +224,7 @@ function makeLayer(entry: unknown): Layer {
   }
 }
 
-function sequentialFromJson(config: Json | LayerJson[]): Model {
+function sequentialFromJson(config: Json | LayerJson[]): Sequential {
   const entries = (Array.isArray(config) ? config : config.layers) as LayerJson[] | undefined;
   if (!Array.isArray(entries) || !entries.length) throw new Error(`Sequential topology has no layers`);
   const [first, ...rest] = entries;
@@ -217,7 +241,7 @@ function sequentialFromJson(config: Json | LayerJson[]): Model {
   let y = input({ shape: shape as number[], name: isInput ? firstName : firstName && `${firstName}_input` });
   const x = y;
   for (const l of isInput ? rest : entries) y = makeLayer(l).apply(y);
-  return new Model({ inputs: x, outputs: y, name: Array.isArray(config) ? undefined : (config.name as string | undefined) });
+  return new Sequential({ inputs: x, outputs: y, name: Array.isArray(config) ? undefined : (config.name as string | undefined) });
 }
 
 type Ref = [string, number, number];
