@@ -1,8 +1,6 @@
-// Adadelta step, as TF.js's tf.train.adadelta, whose update divides by the accumulated gradient of
-// the previous step (Keras uses the new one; TF.js is the reference the models are tested against):
-//   upd = sqrt(accUpdate + ε) / sqrt(accGrad + ε) · g          (old accGrad)
-//   accGrad = ρ·accGrad + (1-ρ)·g²      accUpdate = ρ·accUpdate + (1-ρ)·upd²      value += (-lr)·upd
+// Adadelta step (lib/optimizer_rules.wgsl).
 //!include lib/update.wgsl
+//!include lib/optimizer_rules.wgsl
 
 struct Params { n: u32, rho: f32, oneMinusRho: f32, epsilon: f32, scaleIndex: u32, clipValue: f32, weightDecay: f32 }
 // accGrad = slots[0..n), accUpdate = slots[n..2n).
@@ -11,10 +9,10 @@ struct Params { n: u32, rho: f32, oneMinusRho: f32, epsilon: f32, scaleIndex: u3
 @group(0) @binding(4) var<uniform> params: Params;
 
 fn descent(i: u32, g: vec4f, lr: f32) -> vec4f {
-  let accGrad = slots[i];
-  let accUpdate = slots[params.n + i];
-  let upd = sqrt(accUpdate + params.epsilon) / sqrt(accGrad + params.epsilon) * g;
-  slots[i] = accGrad * params.rho + g * g * params.oneMinusRho;
-  slots[params.n + i] = accUpdate * params.rho + upd * upd * params.oneMinusRho;
-  return upd * lr;
+  var accGrad = slots[i];
+  var accUpdate = slots[params.n + i];
+  let step = adadelta_rule(g, lr, &accGrad, &accUpdate, params.rho, params.oneMinusRho, params.epsilon);
+  slots[i] = accGrad;
+  slots[params.n + i] = accUpdate;
+  return step;
 }

@@ -1,7 +1,6 @@
-// Adagrad step, as TF.js's tf.train.adagrad (and Keras):
-//   acc += g²        value += (-lr) · g / sqrt(acc + ε)
-// acc starts at initialAccumulatorValue (filled when the slot is created).
+// Adagrad step (lib/optimizer_rules.wgsl), its one slot acc.
 //!include lib/update.wgsl
+//!include lib/optimizer_rules.wgsl
 
 struct Params { n: u32, epsilon: f32, scaleIndex: u32, clipValue: f32, weightDecay: f32 }
 @group(0) @binding(2) var<storage, read_write> acc: array<vec4f>;
@@ -9,7 +8,8 @@ struct Params { n: u32, epsilon: f32, scaleIndex: u32, clipValue: f32, weightDec
 @group(0) @binding(4) var<uniform> params: Params;
 
 fn descent(i: u32, g: vec4f, lr: f32) -> vec4f {
-  let a = acc[i] + g * g;
+  var a = acc[i];
+  let step = adagrad_rule(g, lr, &a, params.epsilon);
   acc[i] = a;
-  return g / sqrt(a + params.epsilon) * lr;
+  return step;
 }

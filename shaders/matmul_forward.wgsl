@@ -10,6 +10,8 @@
 //!include lib/matmul.wgsl
 //!include lib/store_row8.wgsl
 
+struct Params { m: u32, n: u32, k: u32 }
+
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;

@@ -10,7 +10,8 @@
 // Gradients handed to a layer's backward belong to it (it may add to them in place, as the
 // activity and contractive penalties do), so gradients are never shared between two tensors.
 import type { GraphNode, SymbolicTensor } from './graph.js';
-import type { CallState } from './layers/layer.js';
+import type { CallState, Weight } from './layers/layer.js';
+import type { Optimizer } from './optimizers.js';
 import { l1l2Backward, l1l2Penalty } from './ops/regularizers.js';
 import { binary } from './ops/binary.js';
 import { zeros } from './ops/fill.js';
@@ -83,6 +84,27 @@ export function addPenalties(pass: Pass, loss: Tensor, index: number): void {
     layer.addCallPenalty(y, loss, index, state);
     if (state.nested) addPenalties(state.nested as Pass, loss, index);
   }
+}
+
+/**
+ * Starts the optimizer's step before backward (Optimizer.beginStep) and hands each weight whose
+ * update the GEMM computing its gradient may apply its update (Weight.update): a weight used by
+ * one call of the pass (a gradient summed over calls is complete only after the last), without a
+ * regularizer (its term joins the gradient after backward) and without a gradient yet (an added
+ * loss's). A nested model's weights count once for its node and once for their own: not handed.
+ */
+export function offerFusedUpdates(pass: Pass, trainable: readonly Weight[], optimizer: Optimizer): void {
+  if (!optimizer.beginStep) return;
+  const uses = new Map<Weight, number>();
+  const count = (p: Pass) => {
+    for (const node of p.graph.nodes) for (const w of node.layer.weights) uses.set(w, (uses.get(w) ?? 0) + 1);
+    for (const s of p.states.values()) if (s.nested) count(s.nested as Pass);
+  };
+  count(pass);
+  const updates = optimizer.beginStep(trainable.map((w) => w.value));
+  trainable.forEach((w, i) => {
+    if (!w.regularizer && !w.grad && uses.get(w) === 1) w.update = updates[i];
+  });
 }
 
 /** A fresh copy of a tensor (its own buffer). */

@@ -22,6 +22,7 @@ import { sgd_momentum_update } from './generated/sgd_momentum_update.js';
 import { sgd_update } from './generated/sgd_update.js';
 import { empty, formatShape, tensor, write, type Tensor } from './tensor.js';
 import { fill } from './ops/fill.js';
+import type { FusedUpdate } from './ops/matmul.js';
 import { formatValue, type LearningRateSchedule } from './schedules.js';
 
 export interface Param {
@@ -37,7 +38,14 @@ export interface Optimizer {
   iterations: number;
   /** A rate ≥ 0 or a schedule; settable at any time, takes effect at the next step. */
   learningRate: number | LearningRateSchedule;
-  /** Encodes one update step for all params. */
+  /**
+   * Optional: starts a step whose updates of these weights may be applied by the GEMMs that compute
+   * their gradients (src/ops/matmul.ts matmulUpdate), the gradient never stored. Per weight, the
+   * update to hand such a GEMM, or null where it must go through apply(). apply() then finishes
+   * the step with the gradients of the weights that were not updated that way.
+   */
+  beginStep?(values: readonly Tensor[]): (FusedUpdate | null)[];
+  /** Encodes one update step for all params (after beginStep, for those not updated already). */
   apply(params: Param[]): void;
   /** Frees the slot tensors. */
   dispose(): void;
@@ -140,9 +148,21 @@ interface Rule {
   initial?: number;
   /** Encodes the update of one parameter of n vec4s (slots: [slots, 4n] or null); `hyper` holds the rate and clip scales. */
   update(value: Tensor, grad: Tensor, slots: Tensor | null, hyper: Tensor, step: Step): void;
-  /** Once per step, before the updates (Adam's bias-correction powers). */
+  /** Before the step's updates, idempotent per iteration (Adam's bias-correction powers). */
   beginStep?(iterations: number): void;
+  /** The rule as shaders/matmul_update.wgsl applies it (its RULE, settings, constants, Adam's powers). */
+  fused: () => { rule: number; settings?: FusedUpdate['settings']; constants?: Record<string, number>; powers?: Tensor | null };
   dispose?(): void;
+}
+
+let updateFusion = true;
+
+/**
+ * Whether training steps may apply updates in the weight-gradient GEMMs (Optimizer.beginStep);
+ * off, every update goes through the standalone kernels. For tests and benchmarks that compare both.
+ */
+export function setUpdateFusion(enabled: boolean): void {
+  updateFusion = enabled;
 }
 
 /** A setting checked against its allowed range; the message names the optimizer, option and value. */
@@ -188,6 +208,10 @@ class GpuOptimizer implements Optimizer {
   #writtenRate = NaN;
   /** submissions() when this optimizer last encoded work that reads `hyper`. */
   #encodedAt = -1;
+  /** The updates beginStep() handed out this step. */
+  #fused: (FusedUpdate | null)[] = [];
+  /** Weights whose update the last step applied in their gradient's GEMM (tests read it). */
+  fusedLastStep = 0;
 
   constructor(rule: Rule, options: OptimizerOptions) {
     const { learningRate = 0.001, weightDecay = 0 } = options;
@@ -242,12 +266,41 @@ class GpuOptimizer implements Optimizer {
     }
     const hyper = this.#prepareHyper(this.#rateAt(this.iterations), params.length);
     this.#clipByNorm(params, hyper);
+    // Done already when beginStep() started this step (the rule's beginStep runs once per iteration).
     this.#rule.beginStep?.(this.iterations);
     params.forEach(({ value, grad }, k) => {
       this.#rule.update(value, grad, this.#slotsOf(value), hyper, { n: vec4s(value), scaleIndex: 1 + k, shared: this.#shared });
     });
     this.#encodedAt = submissions();
+    this.fusedLastStep = this.#fused.filter((f) => f?.applied).length;
+    this.#fused = [];
     this.iterations++;
+  }
+
+  beginStep(values: readonly Tensor[]): (FusedUpdate | null)[] {
+    // Sized for every weight, so that apply() (taking a subset) keeps this `hyper` buffer.
+    const hyper = this.#prepareHyper(this.#rateAt(this.iterations), values.length);
+    this.#rule.beginStep?.(this.iterations);
+    this.#encodedAt = submissions();
+    const { clipNorm, globalClipNorm } = this.#options;
+    // Clipping by norm scales by the norm of the whole gradient, known only once it is stored.
+    const fusable = updateFusion && !(clipNorm > 0 || globalClipNorm > 0);
+    const { rule, settings, constants, powers = null } = this.#rule.fused();
+    const { clipValue, weightDecay, constants: shared } = this.#shared;
+    this.#fused = values.map((value) =>
+      fusable && value.dtype === 'float32'
+        ? {
+            value,
+            constants: { RULE: rule, SLOTS: this.#rule.slots, ...constants, ...shared, CLIP_NORM: 0 },
+            settings: { ...settings, clipValue, weightDecay },
+            slots: () => this.#slotsOf(value),
+            powers,
+            hyper,
+            applied: false,
+          }
+        : null,
+    );
+    return this.#fused;
   }
 
   /** The hyper buffer for `count` parameters, holding this step's rate. */
@@ -311,6 +364,7 @@ function sgd({ learningRate = 0.01, momentum = 0, nesterov = false, ...options }
       name: 'sgd',
       config: { momentum, nesterov },
       slots: momentum === 0 ? 0 : 1,
+      fused: () => (momentum === 0 ? { rule: 0 } : { rule: 1, settings: { momentum }, constants: { NESTEROV: Number(nesterov) } }),
       update(value, grad, slots, hyper, step) {
         if (!slots) return kernels.sgd.run([value.buffer, grad.buffer, hyper.buffer], { ...step, rule: {} });
         kernels.momentum.run([value.buffer, grad.buffer, slots.buffer, hyper.buffer], { ...step, rule: { momentum }, constants: { NESTEROV: Number(nesterov) } });
@@ -332,19 +386,22 @@ function adamRule(name: 'adam' | 'adamw', { beta1 = 0.9, beta2 = 0.999, epsilon 
   let powers: Tensor | null = null;
   let poweredAt = 0;
   const powersAt = (t: number) => [Math.fround(beta1) ** t, Math.fround(beta2) ** t];
+  const rule = { beta1, oneMinusBeta1: 1 - beta1, beta2, oneMinusBeta2: 1 - beta2, epsilon };
   return {
     name: name as OptimizerName,
     config: { beta1, beta2, epsilon },
     slots: 2,
     beginStep(iterations) {
+      // Once per iteration: the optimizer's beginStep() and apply() both ask.
+      if (powers && poweredAt === iterations + 1) return;
       // `iterations` may have been set (a restored checkpoint): restart the powers from it.
       if (!powers) powers = tensor(powersAt(iterations));
       else if (poweredAt !== iterations) write(powers, powersAt(iterations));
       adamPowers.run([powers.buffer], { beta1, beta2 });
       poweredAt = iterations + 1;
     },
+    fused: () => ({ rule: 2, settings: rule, powers }),
     update(value, grad, slots, hyper, step) {
-      const rule = { beta1, oneMinusBeta1: 1 - beta1, beta2, oneMinusBeta2: 1 - beta2, epsilon };
       kernels.adam.run([value.buffer, grad.buffer, slots!.buffer, powers!.buffer, hyper.buffer], { ...step, rule });
     },
     dispose() {
@@ -369,13 +426,15 @@ function adamw({ learningRate = 0.001, weightDecay = 0.004, beta1, beta2, epsilo
 function adadelta({ learningRate = 0.001, rho = 0.95, epsilon = 1e-7, ...options }: OptimizerOptions & { rho?: number; epsilon?: number } = {}): Optimizer {
   checkSetting('adadelta', 'rho', rho, { min: 0, max: 1 });
   checkSetting('adadelta', 'epsilon', epsilon, { min: 0 });
+  const rule = { rho, oneMinusRho: 1 - rho, epsilon };
   return new GpuOptimizer(
     {
       name: 'adadelta',
       config: { rho, epsilon },
       slots: 2,
+      fused: () => ({ rule: 3, settings: rule }),
       update(value, grad, slots, hyper, step) {
-        kernels.adadelta.run([value.buffer, grad.buffer, slots!.buffer, hyper.buffer], { ...step, rule: { rho, oneMinusRho: 1 - rho, epsilon } });
+        kernels.adadelta.run([value.buffer, grad.buffer, slots!.buffer, hyper.buffer], { ...step, rule });
       },
     },
     { learningRate, ...options },
@@ -388,13 +447,15 @@ function rmsprop({ learningRate = 0.001, rho = 0.9, momentum = 0, epsilon = 1e-7
   checkSetting('rmsprop', 'epsilon', epsilon, { min: 0 });
   checkFlag('rmsprop', 'centered', centered);
   const constants = { MOMENTUM: Number(momentum !== 0), CENTERED: Number(centered) };
+  const rule = { rho, oneMinusRho: 1 - rho, momentum, epsilon };
   return new GpuOptimizer(
     {
       name: 'rmsprop',
       config: { rho, momentum, epsilon, centered },
       slots: 1 + constants.MOMENTUM + constants.CENTERED,
+      fused: () => ({ rule: 4, settings: rule, constants }),
       update(value, grad, slots, hyper, step) {
-        kernels.rmsprop.run([value.buffer, grad.buffer, slots!.buffer, hyper.buffer], { ...step, rule: { rho, oneMinusRho: 1 - rho, momentum, epsilon }, constants });
+        kernels.rmsprop.run([value.buffer, grad.buffer, slots!.buffer, hyper.buffer], { ...step, rule, constants });
       },
     },
     { learningRate, ...options },
@@ -410,6 +471,7 @@ function adagrad({ learningRate = 0.001, initialAccumulatorValue = 0.1, epsilon 
       config: { initialAccumulatorValue, epsilon },
       slots: 1,
       initial: initialAccumulatorValue,
+      fused: () => ({ rule: 5, settings: { epsilon } }),
       update(value, grad, slots, hyper, step) {
         kernels.adagrad.run([value.buffer, grad.buffer, slots!.buffer, hyper.buffer], { ...step, rule: { epsilon } });
       },

@@ -6,7 +6,7 @@
 // batch's loss slots, backward from every output, the optimizer update. The slots of an epoch are
 // read once at its end (and by the progress bar at most once a second).
 import { flush, readBuffer, sync } from './runner.js';
-import { addPenalties, backwardPass, checkScale, eachBatch, forwardPass, freePass, outputsOf, type Pass, type PredictArgs } from './execution.js';
+import { addPenalties, backwardPass, checkScale, eachBatch, forwardPass, freePass, offerFusedUpdates, outputsOf, type Pass, type PredictArgs } from './execution.js';
 import type { AnyModel, Compiled, DataArg } from './model.js';
 import { lossBackward, lossForward } from './ops/loss.js';
 import { metricForward, sampleScores } from './ops/metrics.js';
@@ -158,6 +158,7 @@ function trainStep(model: AnyModel, compiled: Compiled, xs: readonly Tensor[], y
   try {
     const outputGrads: (Tensor | null)[] = outputsOf(pass).map(() => null);
     const symbolGrads = addLosses(model, compiled, pass, ys, slots, base, outputGrads);
+    offerFusedUpdates(pass, model.trainableWeights, model.optimizer!);
     backwardPass(pass, outputGrads, xs.map(() => false), symbolGrads);
     for (const w of model.weights) if (w.grad && w.regularizer) l1l2Backward(w.value, w.regularizer, w.grad);
     const params = model.trainableWeights.filter((w) => w.grad).map((w) => ({ value: w.value, grad: w.grad! }));
@@ -166,6 +167,7 @@ function trainStep(model: AnyModel, compiled: Compiled, xs: readonly Tensor[], y
     for (const w of model.weights) {
       w.grad?.dispose();
       w.grad = null;
+      w.update = null;
     }
     freePass(pass);
   }

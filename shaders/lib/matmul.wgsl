@@ -1,6 +1,7 @@
 // Shared by the matmul kernels: how the operands are laid out and what the epilogue does.
 // C [M, N] = op(A) · op(B), where op(A) is A [M, K] or, with TRANSPOSE_A, A [K, M] read transposed,
-// and op(B) is B [K, N] or, with TRANSPOSE_B, B [N, K]. All row-major.
+// and op(B) is B [K, N] or, with TRANSPOSE_B, B [N, K]. All row-major. The including kernel declares
+// `params` with u32 fields m, n, k.
 //!include lib/activation.wgsl
 
 override TRANSPOSE_A: bool = false;
@@ -8,8 +9,6 @@ override TRANSPOSE_B: bool = false;
 override HAS_BIAS: bool = false;
 // C += A·B (gradient sums): no bias and no activation then.
 override ACCUMULATE: bool = false;
-
-struct Params { m: u32, n: u32, k: u32 }
 
 // The value stored for one element: old is C's current value (read only when ACCUMULATE).
 fn epilogue(acc: f32, bias: f32, old: f32) -> f32 {

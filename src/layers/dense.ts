@@ -2,9 +2,11 @@
 // reduces along the units, is its own kernel after the GEMM. On inputs of rank > 2 it applies to the
 // last axis (as Keras): x [batch, ..., features] is the GEMM's [batch·..., features], a view.
 // Backward: dz = dy·act'(y) (softmax's Jacobian for softmax); dW = xᵀ·dz; db = Σ_rows dz; dx = dz·Wᵀ.
+// Where the optimizer hands the kernel its update (Weight.update), the dW GEMM applies it in its
+// epilogue, dW never stored; dx, which reads W, is encoded before that.
 // Optional contractive penalty λ·‖∂h/∂x‖²_F (the contractive autoencoder's encoder).
 import { Layer, Weight, checkLayerActivation, checkOptions, shapeError, type CallState, type LayerConfig } from './layer.js';
-import { matmul, biasGrad } from '../ops/matmul.js';
+import { matmul, matmulUpdate, biasGrad } from '../ops/matmul.js';
 import { activationBackward, type ActivationName } from '../ops/activation.js';
 import { contractiveBackward, contractivePenalty } from '../ops/regularizers.js';
 import type { L1L2 } from '../ops/regularizers.js';
@@ -86,11 +88,16 @@ export class Dense extends Layer {
     }
     const dz = this.activation === 'softmax' ? softmaxBackward(y, dy) : activationBackward(y, dy, this.activation);
     const dx = needInputGrad ? empty(x.shape) : null;
+    // Not with a gradient already there (the contractive penalty's, another call's).
+    const update = dKernel === undefined && !this.kernel.grad ? this.kernel.update : null;
     withRows(dx ? [x, dz, dx] : [x, dz], ([x2, dz2, dx2]) => {
-      this.addGrad(this.kernel, matmul(x2, dz2, { transposeA: true, out: dKernel, accumulate: dKernel !== undefined }));
-      if (this.bias) this.addGrad(this.bias, biasGrad(dz2));
       if (dx2) matmul(dz2, this.kernel.value, { transposeB: true, out: dx2 });
+      if (this.bias) this.addGrad(this.bias, biasGrad(dz2));
+      if (!(update && matmulUpdate(x2, dz2, { transposeA: true }, update))) {
+        this.addGrad(this.kernel, matmul(x2, dz2, { transposeA: true, out: dKernel, accumulate: dKernel !== undefined }));
+      }
     });
+    this.kernel.update = null;
     dz.dispose();
     return dx;
   }

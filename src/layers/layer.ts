@@ -4,6 +4,7 @@
 // forward/backward for one tensor; layers with several inputs (merges) or outputs (nested models)
 // override run/runBackward, which the model calls for every node. Shapes exclude the batch dimension.
 import { type L1L2 } from '../ops/regularizers.js';
+import type { FusedUpdate } from '../ops/matmul.js';
 import { formatShape, type Shape, Tensor, tensor, sizeOf, write } from '../tensor.js';
 import { binary } from '../ops/binary.js';
 import { ACTIVATION_NAMES, isActivationName, type ActivationName } from '../ops/activation.js';
@@ -24,6 +25,11 @@ export interface LayerConfig {
 /** A parameter tensor of a layer and, during a training step, its gradient. */
 export class Weight {
   grad: Tensor | null = null;
+  /**
+   * During a training step, where the optimizer allows it: its update, for the layer to apply in
+   * the GEMM that computes the gradient instead of setting `grad` (Dense does; see matmulUpdate).
+   */
+  update: FusedUpdate | null = null;
   constructor(
     readonly name: string,
     readonly value: Tensor,

@@ -6,8 +6,9 @@ import { bias_backward } from '../generated/bias_backward.js';
 import { matmul_forward } from '../generated/matmul_forward.js';
 import { matmul_subgroup_forward } from '../generated/matmul_subgroup_forward.js';
 import { matmul_tiled_forward } from '../generated/matmul_tiled_forward.js';
+import { matmul_update, type MatmulUpdateUniforms } from '../generated/matmul_update.js';
 import { empty, formatShape, Tensor } from '../tensor.js';
-import { matmulPlan } from '../tuning.js';
+import { matmulPlan, type MatmulShape } from '../tuning.js';
 import { activationConstants, type ActivationName } from './activation.js';
 
 export interface MatmulOptions {
@@ -108,6 +109,68 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   // Without a bias the binding still needs a buffer; b's is never read then.
   KERNELS[kernel].run([a.buffer, b.buffer, (bias ?? b).buffer, c.buffer], p);
   return c;
+}
+
+/**
+ * An optimizer's update of one weight W, for the GEMM that computes W's gradient to apply in its
+ * epilogue (shaders/matmul_update.wgsl): made by src/optimizers.ts for a training step.
+ */
+export interface FusedUpdate {
+  value: Tensor;
+  /** RULE, SLOTS and the rule's, clipping's and decay's override constants. */
+  constants: Record<string, number>;
+  /** The rule's settings and clipValue, weightDecay (the kernel's uniform fields; the others 0). */
+  settings: Partial<Omit<MatmulUpdateUniforms, 'm' | 'n' | 'k' | 'stride'>>;
+  /** The rule's slots [SLOTS, ≥ W's size] (made on first use), or null without slots. */
+  slots(): Tensor | null;
+  /** Adam's (β1^t, β2^t), or null. */
+  powers: Tensor | null;
+  /** hyper[0] is this step's rate. */
+  hyper: Tensor;
+  /** Set when a GEMM has encoded the update. */
+  applied: boolean;
+}
+
+const RULE_FIELDS = { clipValue: 0, weightDecay: 0, beta1: 0, oneMinusBeta1: 0, beta2: 0, oneMinusBeta2: 0, epsilon: 0, rho: 0, oneMinusRho: 0, momentum: 0 };
+
+const updateKernel = /* @__PURE__ */ defineKernel({
+  shader: matmul_update,
+  workgroups: (p: { gemm: Gemm; update: FusedUpdate }) => [Math.ceil(p.gemm.n / 32), Math.ceil(p.gemm.m / p.gemm.rows)],
+  uniforms: ({ gemm: { m, n, k }, update }) => ({ ...RULE_FIELDS, ...update.settings, m, n, k, stride: Math.ceil(update.value.size / 4) }),
+  constants: ({ gemm, update }) => ({ TRANSPOSE_A: Number(gemm.transposeA), TRANSPOSE_B: Number(gemm.transposeB), ROWS: gemm.rows, ...update.constants }),
+});
+
+/** Whether this adapter's GEMM can apply an update in its epilogue for a product of this shape (lavapipe's subgroup kernel can). */
+export function canFuseUpdate(shape: MatmulShape): boolean {
+  return matmulPlan(shape).kernel === 'subgroup';
+}
+
+/**
+ * W ← W updated by the optimizer with gradient op(a)·op(b), the gradient never stored: returns
+ * false, encoding nothing, where the adapter's GEMM cannot do that (canFuseUpdate); the caller then
+ * computes the gradient with matmul().
+ */
+export function matmulUpdate(a: Tensor, b: Tensor, options: { transposeA?: boolean; transposeB?: boolean }, update: FusedUpdate): boolean {
+  const { transposeA = false, transposeB = false } = options;
+  const what = describe(a, b, transposeA, transposeB);
+  if (a.shape.length !== 2 || b.shape.length !== 2) throw new Error(`matmulUpdate: needs 2-D tensors, got ${what}`);
+  const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : a.shape;
+  const [kb, n] = transposeB ? [b.shape[1], b.shape[0]] : b.shape;
+  if (k !== kb || update.value.size !== m * n) throw new Error(`matmulUpdate: ${what} does not give the weight's ${formatShape(update.value.shape)}`);
+  const shape = { m, n, k, transposeA, transposeB };
+  if (!canFuseUpdate(shape)) return false;
+  const slots = update.slots();
+  // Bindings without a use in this rule still need buffers: a scratch one for the slots (written,
+  // so not one bound elsewhere in the dispatch), `hyper` for the powers.
+  const scratch = slots ? null : empty([4]);
+  updateKernel.run([a.buffer, b.buffer, update.value.buffer, (slots ?? scratch)!.buffer, (update.powers ?? update.hyper).buffer, update.hyper.buffer], {
+    gemm: { ...shape, rows: matmulPlan(shape).rows, hasBias: false, accumulate: false, activation: 'linear' },
+    update,
+  });
+  // Back to the pool: whatever reuses it is encoded after this dispatch.
+  scratch?.dispose();
+  update.applied = true;
+  return true;
 }
 
 /** Rows one invocation sums before partial sums are combined by a second pass. */
