@@ -4,6 +4,9 @@ enable subgroups;
 // lib/conv2d_subgroups.wgsl.
 // Shapes: x [N,H,W,C], dy [N,OH,OW,F], part [S,KH,KW,C,F]; params.groups = KH·KW·⌈C/4⌉. x4 and dy4
 // are x and dy again as vec4 arrays, read only when VEC_X: C % 4 == 0, and VEC_DY: F % 4 == 0.
+// With BIAS, also the bias gradient: bias_part[s, f] = Σ over chunk s of dy[m, f], from the dy values
+// every lane holds anyway (a pass over dy and its dispatches saved); invocation 0 of each (filter
+// tile, chunk) stores it. Without BIAS bias_part is any small buffer, never written.
 // Thread → elements: 4 consecutive channels of one tap (kh, kw) × TN consecutive filters. Row group
 // g = gid.x (lanes past the last one repeat it and store nothing), filters f0 = workgroup_id.y·TN,
 // chunk s = workgroup_id.z: all lanes walk the same pixels, whose dy values the subgroup reads once
@@ -13,6 +16,7 @@ enable subgroups;
 
 override VEC_X: bool = false;
 override VEC_DY: bool = false;
+override BIAS: bool = false;
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
@@ -20,6 +24,7 @@ override VEC_DY: bool = false;
 @group(0) @binding(3) var<uniform> p: Conv;
 @group(0) @binding(4) var<storage, read> x4: array<vec4f>;
 @group(0) @binding(5) var<storage, read> dy4: array<vec4f>;
+@group(0) @binding(6) var<storage, read_write> bias_part: array<f32>;
 
 /** dy[m + i, f0 + q] for i < 4, q < TN, zero for m + i ≥ last. */
 fn gradients(m: i32, last: i32, f0: i32, lane: u32) -> array<array<f32, MAX_TN>, 4> {
@@ -71,6 +76,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
   let last = min(first + p.chunk, p.n * p.oh * p.ow);
   var q = pixel_counters(first);
   var acc: array<array<f32, MAX_TN>, 4>;
+  var bias_acc: array<f32, MAX_TN>;
   // Pixels 4 at a time; the chunk's last block may end past it (zeros).
   for (var m = first; m < last; m += 4) {
     var a: array<vec4f, 4>;
@@ -79,11 +85,20 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
       next_pixel(&q);
     }
     let b = gradients(m, last, f0, lane);
+    if (BIAS) {
+      for (var e = 0u; e < tn; e++) { bias_acc[e] += (b[0][e] + b[1][e]) + (b[2][e] + b[3][e]); }
+    }
     for (var j = 0u; j < 4u; j++) {
       for (var e = 0u; e < tn; e++) { acc[j][e] += (a[0][j] * b[0][e] + a[1][j] * b[1][e]) + (a[2][j] * b[2][e] + a[3][j] * b[3][e]); }
     }
   }
 
+  if (BIAS && gid.x == 0u) {
+    for (var e = 0u; e < tn; e++) {
+      let f = f0 + i32(e);
+      if (f < p.f) { bias_part[s * p.f + f] = bias_acc[e]; }
+    }
+  }
   if (i32(gid.x) >= p.groups) { return; }
   let out = s * p.kh * p.kw * p.c * p.f;
   for (var j = 0; j < 4; j++) {

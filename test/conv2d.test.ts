@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tensor } from '../src/index.js';
 import {
-  conv2d, conv2dBackwardFilter, conv2dBackwardInput, conv2dOutputShape, conv2dTranspose, conv2dTransposeBackwardFilter,
+  conv2d, conv2dBackwardFilter, conv2dBackwardFilterAndBias, conv2dBackwardInput, conv2dOutputShape, conv2dTranspose, conv2dTransposeBackwardFilter,
   conv2dTransposeBackwardInput, conv2dTransposeOutputShape, type Conv2DOptions,
 } from '../src/ops/conv2d.js';
 import type { Padding } from '../src/ops/shapes.js';
@@ -128,7 +128,10 @@ describe.each(['subgroup', 'portable'] as const)('conv2d, %s kernels', (kernels)
     const kt = tensor(k, c.k);
     await check(conv2d(tensor(x, c.x), kt, opts).data(), y, `y of ${name(c)}`);
     await check(conv2dBackwardInput(tensor(dy, yShape), kt, c.x, opts).data(), ref.conv2dBackwardInput(dy, k, c.k, c.x, cfg), `dx of ${name(c)}`);
-    await check(conv2dBackwardFilter(tensor(x, c.x), tensor(dy, yShape), c.k, opts).data(), ref.conv2dBackwardFilter(x, c.x, dy, c.k, cfg), `dk of ${name(c)}`);
+    // The filter gradient as the layers take it: with the bias gradient, Σ dy over the pixels, in the same pass.
+    const { dk, db } = conv2dBackwardFilterAndBias(tensor(x, c.x), tensor(dy, yShape), c.k, opts);
+    await check(dk.data(), ref.conv2dBackwardFilter(x, c.x, dy, c.k, cfg), `dk of ${name(c)}`);
+    await check(db.data(), Float64Array.from({ length: c.k[3] }, (_, f) => dy.reduce((sum, v, i) => (i % c.k[3] === f ? sum + v : sum), 0)), `db of ${name(c)}`);
   });
 
   it.each(TRANSPOSE_CASES)('transpose: forward, input and filter gradients: $x $k $strides $padding', async (c) => {

@@ -4,7 +4,7 @@
 import { ConvBase, type Conv2DConfig } from './conv2d.js';
 import { shapeError, type CallState } from './layer.js';
 import { as2d, check1d, run1d, single } from './one_d.js';
-import { conv2d as conv2dOp, conv2dBackwardFilter, conv2dBackwardInput, conv2dOutputShape } from '../ops/conv2d.js';
+import { conv2d as conv2dOp, conv2dBackwardInput, conv2dOutputShape } from '../ops/conv2d.js';
 import { activationBackward } from '../ops/activation.js';
 import { empty, type Shape, type Tensor } from '../tensor.js';
 import type { Json } from './config.js';
@@ -85,10 +85,9 @@ export class Conv1D extends ConvBase {
     try {
       const dk = empty(this.kernel.shape);
       const dk4 = dk.reshape(k4.shape);
-      conv2dBackwardFilter(x2, dz2, k4.shape, { ...this.options(), out: dk4 });
+      this.addFilterGrads(x2, dz2, k4.shape, dk4);
       dk4.dispose();
       this.addGrad(this.kernel, dk);
-      if (this.bias) this.addGrad(this.bias, this.biasGradOf(dz));
       return needInputGrad ? run1d(x.shape, [], (dx) => conv2dBackwardInput(dz2, k4, x2.shape, { ...this.options(), out: dx })) : null;
     } finally {
       for (const t of [k4, x2, dz2, dz]) t.dispose();

@@ -2,13 +2,13 @@
 // dz = dy·act'(y), then the input and filter gradients as kernels of their own (ops/conv2d.ts),
 // and the bias gradient as column sums of dz.
 import { Layer, Weight, checkLayerActivation, checkOptions, shapeError, type CallState, type LayerConfig } from './layer.js';
-import { conv2d as conv2dOp, conv2dBackwardFilter, conv2dBackwardInput, conv2dOutputShape, dilation } from '../ops/conv2d.js';
+import { conv2d as conv2dOp, conv2dBackwardFilter, conv2dBackwardFilterAndBias, conv2dBackwardInput, conv2dOutputShape, dilation, type Conv2DOptions } from '../ops/conv2d.js';
 import { biasGrad } from '../ops/matmul.js';
 import { activationBackward, type ActivationName } from '../ops/activation.js';
 import { pair, type Padding, type Pair } from '../ops/shapes.js';
 import type { L1L2 } from '../ops/regularizers.js';
 import { checkInitializer, type InitializerSpec } from '../initializers.js';
-import type { Shape, Tensor } from '../tensor.js';
+import { empty, type Shape, type Tensor } from '../tensor.js';
 import { ConfigReader, serializeKernelBias, type Json } from './config.js';
 
 export interface Conv2DConfig extends LayerConfig {
@@ -81,6 +81,20 @@ export abstract class ConvBase extends Layer {
     return { strides: this.strides, padding: this.padding, dilationRate: this.dilationRate };
   }
 
+  /**
+   * The kernel's gradient from x and dz (Conv2D and Conv1D: x [N,H,W,C], dz [N,OH,OW,F] and the
+   * kernel as [kh,kw,C,F], into `out`), and the bias's in the same pass over dz.
+   */
+  protected addFilterGrads(x: Tensor, dz: Tensor, kernelShape: Shape, out: Tensor): void {
+    const options: Conv2DOptions = { ...this.options(), out };
+    if (!this.bias) {
+      conv2dBackwardFilter(x, dz, kernelShape, options);
+      return;
+    }
+    const { db } = conv2dBackwardFilterAndBias(x, dz, kernelShape, options);
+    this.addGrad(this.bias, db);
+  }
+
   /** Bias gradient: Σ over batch and space of dz, i.e. column sums of dz as [N·H·W, filters]. */
   protected biasGradOf(dz: Tensor): Tensor {
     const view = dz.reshape([dz.size / this.filters, this.filters]);
@@ -149,8 +163,9 @@ export class Conv2D extends ConvBase {
 
   backward(dy: Tensor, x: Tensor, y: Tensor, _state: CallState, needInputGrad: boolean): Tensor | null {
     const dz = activationBackward(y, dy, this.activation);
-    this.addGrad(this.kernel, conv2dBackwardFilter(x, dz, this.kernel.shape, this.options()));
-    if (this.bias) this.addGrad(this.bias, this.biasGradOf(dz));
+    const dk = empty(this.kernel.shape);
+    this.addFilterGrads(x, dz, this.kernel.shape, dk);
+    this.addGrad(this.kernel, dk);
     const dx = needInputGrad ? conv2dBackwardInput(dz, this.kernel.value, x.shape, this.options()) : null;
     dz.dispose();
     return dx;

@@ -15,6 +15,7 @@ import { conv2d_forward_subgroups } from '../generated/conv2d_forward_subgroups.
 import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
 import { convKernels } from '../tuning.js';
 import { activationConstants, type ActivationName } from './activation.js';
+import { biasGrad } from './matmul.js';
 import { checkNHWC, convOutputLength, padBefore, pair, type Padding } from './shapes.js';
 
 export interface Conv2DOptions {
@@ -133,9 +134,9 @@ const backwardFilterKernel = /* @__PURE__ */ defineKernel({
 
 const backwardFilterSubgroupKernel = /* @__PURE__ */ defineKernel({
   shader: conv2d_backward_filter_subgroups,
-  workgroups: (p: Run & Tile & { splits: number }) => [Math.ceil(p.groups / SUBGROUP_WG), p.tiles, p.splits],
-  uniforms: convUniforms,
-  constants: (p: Run & Tile) => ({ ...tileConstants(p), VEC_X: Number(p.vecA), VEC_DY: Number(p.vecB) }),
+  workgroups: (p: Run & Tile & { splits: number; biasGrad: boolean }) => [Math.ceil(p.groups / SUBGROUP_WG), p.tiles, p.splits],
+  uniforms: (p: Run & Tile & { splits: number; biasGrad: boolean }) => convUniforms(p),
+  constants: (p: Run & Tile & { biasGrad: boolean }) => ({ ...tileConstants(p), VEC_X: Number(p.vecA), VEC_DY: Number(p.vecB), BIAS: Number(p.biasGrad) }),
 });
 
 const reduceKernel = /* @__PURE__ */ defineKernel({
@@ -319,8 +320,12 @@ function chunkSize(pixels: number, workgroupsPerSplit: number): number {
   return Math.ceil(pixels / splits / 4) * 4;
 }
 
-/** dkernel = patches(x)ᵀ · dy, split over the output pixels when there are many, then summed. */
-function runBackwardFilter(op: string, x: Tensor, dy: Tensor, g: Geometry, options: Conv2DOptions): Tensor {
+/**
+ * dkernel = patches(x)ᵀ · dy, split over the output pixels when there are many, then summed; with
+ * `db`, also db = Σ dy over the pixels (the bias gradient), which the subgroup kernel sums from the
+ * dy values it reads anyway (the portable one leaves it to biasGrad).
+ */
+function runBackwardFilter(op: string, x: Tensor, dy: Tensor, g: Geometry, options: Conv2DOptions, db?: Tensor): Tensor {
   const dk = output(op, [g.kh, g.kw, g.c, g.f], options);
   const pixels = g.n * g.oh * g.ow;
   const t = useSubgroups(x, dy) ? tile(g.f, g.c % 4 === 0, g.f % 4 === 0) : null;
@@ -330,10 +335,23 @@ function runBackwardFilter(op: string, x: Tensor, dy: Tensor, g: Geometry, optio
   const tiles = Math.ceil(g.f / (t ? t.bw * t.nb : TN));
   const chunk = chunkSize(pixels, Math.ceil(groups / groupWidth) * tiles);
   const run = { g, groups, tiles, chunk, splits: Math.ceil(pixels / chunk), bias: false, activation: 'linear' as const };
-  const parts = run.splits === 1 ? dk : empty([run.splits, dk.size]);
-  if (t) backwardFilterSubgroupKernel.run([x.buffer, dy.buffer, parts.buffer, x.buffer, dy.buffer], { ...run, ...t });
-  else backwardFilterKernel.run([x.buffer, dy.buffer, parts.buffer], run);
-  if (parts !== dk) {
+  const split = run.splits > 1;
+  const parts = split ? empty([run.splits, dk.size]) : dk;
+  if (t) {
+    // Without db the kernel writes no bias; its binding still needs a buffer of its own (writable, unaliased).
+    const biasParts = db && split ? empty([run.splits, g.f]) : db ?? empty([1]);
+    backwardFilterSubgroupKernel.run([x.buffer, dy.buffer, parts.buffer, x.buffer, dy.buffer, biasParts.buffer], { ...run, ...t, biasGrad: db !== undefined });
+    if (db && split) reduceKernel.run([biasParts.buffer, db.buffer], { n: g.f, splits: run.splits });
+    if (biasParts !== db) biasParts.dispose();
+  } else {
+    backwardFilterKernel.run([x.buffer, dy.buffer, parts.buffer], run);
+    if (db) {
+      const rowsOfDy = dy.reshape([pixels, g.f]);
+      biasGrad(rowsOfDy, db);
+      rowsOfDy.dispose();
+    }
+  }
+  if (split) {
     reduceKernel.run([parts.buffer, dk.buffer], { n: dk.size, splits: run.splits });
     // Later kernels that reuse this pooled buffer are encoded after the reduction.
     parts.dispose();
@@ -359,6 +377,15 @@ export function conv2dBackwardFilter(x: Tensor, dy: Tensor, kernelShape: Shape, 
   const g = geometry(op, x.shape, kernelShape, options);
   checkShape(op, 'dy', dy, outputShape(g));
   return runBackwardFilter(op, x, dy, g, options);
+}
+
+/** dL/dkernel (as conv2dBackwardFilter) and dL/dbias [F] of conv2d from dL/dy, in one pass over dy where the adapter allows. */
+export function conv2dBackwardFilterAndBias(x: Tensor, dy: Tensor, kernelShape: Shape, options: Conv2DOptions = {}): { dk: Tensor; db: Tensor } {
+  const op = 'conv2dBackwardFilterAndBias';
+  const g = geometry(op, x.shape, kernelShape, options);
+  checkShape(op, 'dy', dy, outputShape(g));
+  const db = empty([g.f]);
+  return { dk: runBackwardFilter(op, x, dy, g, options, db), db };
 }
 
 export function conv2dTranspose(x: Tensor, kernel: Tensor, options: Conv2DOptions = {}): Tensor {
