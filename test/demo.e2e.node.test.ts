@@ -313,8 +313,11 @@ describe('demo page', () => {
     // A step's time, untouched: progress over a few seconds of training.
     const progressAt = async () => ({ t: Date.now(), p: parseFloat(await page.$eval('#bar', (el) => (el as HTMLElement).style.width)) });
     await page.waitForFunction(() => parseFloat((document.querySelector('#bar') as HTMLElement).style.width) > 3, null, { timeout: 120_000 });
-    const [p0, p1] = [await progressAt(), await page.waitForTimeout(8000).then(progressAt)];
     const steps = Math.ceil(2000 / 64);
+    const p0 = await progressAt();
+    // Four steps on, however long they take.
+    await page.waitForFunction((p) => parseFloat((document.querySelector('#bar') as HTMLElement).style.width) >= p, p0.p + (400 / steps) * 0.999, { timeout: 120_000 });
+    const p1 = await progressAt();
     const stepMs = (p1.t - p0.t) / (((p1.p - p0.p) / 100) * steps);
     // Slow drags across the pad, as a hand draws: a pointer event every 250 ms. Each event's
     // latency on the page's own clock: from its creation (timeStamp: when the browser made it, so
