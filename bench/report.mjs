@@ -113,7 +113,7 @@ export function limitsTable(rows) {
   }
   if (d) {
     lines.push(
-      `| ${d.model} Adam step vs memory floor, batch ${d.batchSize} | step ${ms(d.stepMs)} (${spread(d.stepMs)}) ms${d.stepCpuMs ? `; CPU ${ms(d.stepCpuMs)}` : ''} | floor ${fixed(d.floorMs)} ms = ${gb(d.traffic.bytes)} GB (weights ${gb(d.traffic.weightBytes)}, activations ${gb(d.traffic.activationBytes)}) / ${(Math.max(d.bandwidth.copyBufferToBuffer, d.bandwidth.shader) / 1e9).toFixed(1)} GB/s (copyBufferToBuffer ${(d.bandwidth.copyBufferToBuffer / 1e9).toFixed(1)}, copy kernel ${(d.bandwidth.shader / 1e9).toFixed(1)}; ${d.bandwidthTiming}) | ${d.ratio.toFixed(2)} (≤ ${d.goal}) |`,
+      `| ${d.model} Adam step vs memory floor, batch ${d.batchSize} | step ${ms(d.stepMs)} (${spread(d.stepMs)}) ms${d.stepCpuMs ? `; CPU ${ms(d.stepCpuMs)}` : ''} | floor ${fixed(d.floorMs)} ms = ${gb(d.traffic.bytes)} GB (weights ${gb(d.traffic.weightBytes)}, activations ${gb(d.traffic.activationBytes)}) / ${(Math.max(d.bandwidth.copyBufferToBuffer, d.bandwidth.shader) / 1e9).toFixed(1)} GB/s (copyBufferToBuffer ${(d.bandwidth.copyBufferToBuffer / 1e9).toFixed(1)}, copy kernel ${(d.bandwidth.shader / 1e9).toFixed(1)}; ${d.bandwidthTiming})${d.fusedFloorMs ? `; without the kernel gradients' write and read ${gb(d.traffic.fusedBytes)} GB, floor ${fixed(d.fusedFloorMs)} ms` : ''} | ${d.ratio.toFixed(2)}${d.fusedRatio ? `; fused floor ${d.fusedRatio.toFixed(2)}` : ''} (≤ ${d.goal}) |`,
     );
   }
   if (c) {
