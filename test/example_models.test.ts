@@ -126,6 +126,8 @@ describe('sensor example (src/sensor.ts)', () => {
     expect(Math.max(...Array.from(normal.values, Math.abs))).toBeLessThan(2.2);
     expect(Math.abs(a.values[spike.start])).toBeGreaterThan(2.2);
     expect(() => sensorSignal({ length: 500, seed: 1, anomalies: 5 })).toThrow('sensorSignal: 5 anomalies need at least 1200 steps, got 500');
+    expect(() => sensorSignal({ length: 500, seed: 1, noise: -1 })).toThrow('sensorSignal: noise must be a finite number ≥ 0, got -1');
+    expect(() => sensorAutoencoder(30)).toThrow('sensorAutoencoder: window must be a multiple of 4, got 30');
   });
 
   it('windows are standardized slices, labelled when they overlap an anomaly', () => {

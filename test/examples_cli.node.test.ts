@@ -52,10 +52,14 @@ describe('wgslnet train unet --batch-norm', () => {
     expect(classes.filter((c: string) => c === 'BatchNormalization')).toHaveLength(5);
   });
 
-  it('refuses --batch-norm for an example without a variant, and on another command', async () => {
+  it('refuses --batch-norm for an example without a variant (an unknown name as unknown), and on another command', async () => {
     const r = await run(['train', 'shallow', '--batch-norm', '--out', join(dir, 'nope')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('wgslnet: --batch-norm applies to conv, denoising, unet, not shallow');
+    const sensor = await run(['train', 'sensor', '--batch-norm', '--out', join(dir, 'nope')]);
+    expect(sensor.stderr).toBe('wgslnet: --batch-norm applies to conv, denoising, unet, not sensor');
+    const unknown = await run(['train', 'nope', '--batch-norm']);
+    expect(unknown.stderr).toBe("wgslnet: unknown example 'nope'; choose one of: shallow, sparse, deep, deep-fashion, conv, denoising, unet, contractive, compare, anomaly, vae, sensor");
     const p = await run(['predict', '--batch-norm']);
     expect(p.stderr).toBe('wgslnet: --batch-norm is not an option of predict; see wgslnet --help');
     expect(existsSync(join(dir, 'nope'))).toBe(false);

@@ -178,6 +178,13 @@ async function train(name: string, values: Values): Promise<void> {
   const samples = values.samples === undefined ? undefined : positiveInt(values.samples as string, 'samples', 0);
   const verbose = Number(values.verbose ?? 1) as 0 | 1 | 2;
   if (![0, 1, 2].includes(verbose)) throw new UsageError(`--verbose must be 0, 1 or 2, got '${values.verbose}'`);
+  const batchNorm = values['batch-norm'] === true;
+  // (An unknown name is reported as such further on.)
+  const known = name in examples || name in STANDALONE || name === 'compare';
+  if (batchNorm && known && !examples[name as keyof typeof examples]?.buildBatchNorm) {
+    const withBn = Object.values(examples).filter((e) => e.buildBatchNorm).map((e) => e.name);
+    throw new UsageError(`--batch-norm applies to ${withBn.join(', ')}, not ${name}`);
+  }
   const standalone = STANDALONE[name as keyof typeof STANDALONE];
   if (standalone) {
     const out = resolve((values.out as string | undefined) ?? join('out', name));
@@ -190,16 +197,13 @@ async function train(name: string, values: Values): Promise<void> {
     }));
   }
   const isCompare = name === 'compare';
-  const batchNorm = values['batch-norm'] === true;
   // Each run: its subfolder label (several runs) and the example, whose build() makes its model.
   let list: { label: string; example: Example }[];
   if (isCompare) list = ['shallow', 'sparse', 'deep-fashion', 'contractive'].map((n) => ({ label: n, example: getExample(n) }));
   else list = [{ label: name, example: getUsageExample(name) }];
   if (batchNorm) {
     const { example } = list[0];
-    const withBn = Object.values(examples).filter((e) => e.buildBatchNorm).map((e) => e.name);
-    if (isCompare || !example.buildBatchNorm) throw new UsageError(`--batch-norm applies to ${withBn.join(', ')}, not ${name}`);
-    list = [{ label: 'plain', example }, { label: 'batch-norm', example: { ...example, build: example.buildBatchNorm } }];
+    list = [{ label: 'plain', example }, { label: 'batch-norm', example: { ...example, build: example.buildBatchNorm! } }];
   }
   const several = list.length > 1;
   const out = resolve((values.out as string | undefined) ?? join('out', name));
@@ -311,8 +315,8 @@ async function writeOutputs(out: string, stageFiles: (stage: string) => Promise<
 function getUsageExample(name: string): Example {
   try {
     return getExample(name);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
+  } catch {
+    throw new UsageError(`unknown example '${name}'; choose one of: ${[...Object.keys(examples), 'compare', ...Object.keys(STANDALONE)].join(', ')}`);
   }
 }
 
