@@ -1,4 +1,5 @@
-// Permute: the transpose kernel against a float64 reference (ranks 2–6, merged and size-1 axes),
+// Permute: the transpose kernels against a float64 reference (ranks 2–6, merged and size-1 axes,
+// the tiled kernel across tile edges),
 // the layer through the float64 harness (forward, finite-difference gradients), training steps
 // against TF.js's CPU backend with identical weights, save/load both ways with TF.js, bad dims.
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +31,10 @@ describe('transpose', () => {
     [[2, 3, 1, 2, 3, 2], [5, 3, 4, 0, 2, 1]],
     [[4, 1], [1, 0]],
     [[7], [0]],
+    // The tiled kernel (the last two axes swapped) across tile edges: 37 × 20 and 40 × 17, batched or not.
+    [[3, 37, 20], [0, 2, 1]],
+    [[40, 17], [1, 0]],
+    [[2, 33, 1, 18], [0, 3, 2, 1]],
   ] as [number[], number[]][])('%j by %j equals the float64 reference exactly, and the inverse restores x', async (shape, perm) => {
     const x = uniform(sizeOf(shape), 5);
     const y = transpose(tensor(x, shape), perm);
