@@ -5,6 +5,7 @@
 //   each optimizer's update kernel as wgslnet ships it (src/generated, through optimizers.apply),
 // side by side in one run, with GB/s = bytes each pass must move / its time. Run after `npm run build`:
 //   node bench/optimizer.mjs [--n FLOATS] [--reps N] [--only copy,add,adam,...]
+import { readdirSync, readFileSync } from 'node:fs';
 import { create, globals } from 'webgpu';
 
 Object.assign(globalThis, globals);
@@ -47,6 +48,26 @@ device.createCommandEncoder = (descriptor) => {
   return real;
 };
 
+/**
+ * CPU seconds used so far by this process's threads other than the main one (lavapipe's workers; NaN
+ * off Linux): on a shared machine the GPU's wall time depends on the load, the CPU it takes less so.
+ */
+function workerCpuSeconds() {
+  try {
+    let ticks = 0;
+    for (const task of readdirSync('/proc/self/task')) {
+      if (Number(task) === process.pid) continue;
+      const fields = readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+// CPU time is read in 10 ms ticks: its mean over the rounds, not the median, resolves less.
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Submits what is encoded with the timestamps resolved, and hands them to `read` once mapped. */
@@ -198,19 +219,25 @@ if (want('gemm') && N % 1024 === 0) {
   }
 }
 
-const times = new Map(cases.map(([name]) => [name, []]));
+const times = new Map(cases.map(([name]) => [name, { ms: [], cpu: [] }]));
 for (let r = 0; r < args.reps + 1; r++) {
   for (const [name, , run] of cases) {
+    const cpu0 = workerCpuSeconds();
     const ms = await run();
-    if (r > 0) times.get(name).push(ms); // the first round builds pipelines and slots
+    const cpu = workerCpuSeconds() - cpu0;
+    // The first round builds pipelines and slots.
+    if (r > 0) {
+      times.get(name).ms.push(ms);
+      times.get(name).cpu.push(cpu * 1000);
+    }
   }
 }
-const copyGbs = (2 * bytes) / median(times.get('copyBufferToBuffer')) / 1e6;
-console.log(`${'pass'.padEnd(26)} ${'GPU ms'.padStart(8)} ${'GB/s'.padStart(6)}  of copy`);
+const copyGbs = (2 * bytes) / median(times.get('copyBufferToBuffer').ms) / 1e6;
+console.log(`${'pass'.padEnd(26)} ${'GPU ms'.padStart(8)} ${'GB/s'.padStart(6)}  of copy  ${'CPU ms'.padStart(8)} mean (lavapipe's threads)`);
 for (const [name, moved] of cases) {
-  const ms = median(times.get(name));
+  const ms = median(times.get(name).ms);
   const gbs = moved / ms / 1e6;
-  console.log(`${name.padEnd(26)} ${ms.toFixed(2).padStart(8)} ${gbs.toFixed(1).padStart(6)}  ${(gbs / copyGbs).toFixed(2)}×`);
+  console.log(`${name.padEnd(26)} ${ms.toFixed(2).padStart(8)} ${gbs.toFixed(1).padStart(6)}  ${(gbs / copyGbs).toFixed(2).padStart(6)}×  ${mean(times.get(name).cpu).toFixed(0).padStart(8)}`);
 }
 for (const opt of made) opt.dispose();
 wg.release();
