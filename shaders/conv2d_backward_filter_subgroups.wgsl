@@ -5,8 +5,9 @@ enable subgroups;
 // Shapes: x [N,H,W,C], dy [N,OH,OW,F], part [S,KH,KW,C,F]; params.groups = KH·KW·⌈C/4⌉. x4 and dy4
 // are x and dy again as vec4 arrays, read only when VEC_X: C % 4 == 0, and VEC_DY: F % 4 == 0.
 // With BIAS, also the bias gradient: bias_part[s, f] = Σ over chunk s of dy[m, f], from the dy values
-// every lane holds anyway (a pass over dy and its dispatches saved); invocation 0 of each (filter
-// tile, chunk) stores it. Without BIAS bias_part is any small buffer, never written.
+// every lane holds anyway (a pass over dy and its dispatches saved), summed only by the workgroups
+// of row groups 0..WG-1 (a uniform branch: the others would repeat it) and stored by invocation 0 of
+// each (filter tile, chunk). Without BIAS bias_part is any small buffer, never written.
 // Thread → elements: 4 consecutive channels of one tap (kh, kw) × TN consecutive filters. Row group
 // g = gid.x (lanes past the last one repeat it and store nothing), filters f0 = workgroup_id.y·TN,
 // chunk s = workgroup_id.z: all lanes walk the same pixels, whose dy values the subgroup reads once
@@ -65,6 +66,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
   let tn = BW * NB;
   let f0 = i32(wid.y * tn);
   let s = i32(wid.z);
+  let sums_bias = BIAS && wid.x == 0u;
   let rowGroup = filter_rows(g);
   let c0 = rowGroup.x;
   let tap = rowGroup.y;
@@ -85,7 +87,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
       next_pixel(&q);
     }
     let b = gradients(m, last, f0, lane);
-    if (BIAS) {
+    if (sums_bias) {
       for (var e = 0u; e < tn; e++) { bias_acc[e] += (b[0][e] + b[1][e]) + (b[2][e] + b[3][e]); }
     }
     for (var j = 0u; j < 4u; j++) {
@@ -93,7 +95,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
     }
   }
 
-  if (BIAS && gid.x == 0u) {
+  if (sums_bias && gid.x == 0u) {
     for (var e = 0u; e < tn; e++) {
       let f = f0 + i32(e);
       if (f < p.f) { bias_part[s * p.f + f] = bias_acc[e]; }

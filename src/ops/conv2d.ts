@@ -141,8 +141,8 @@ const backwardFilterSubgroupKernel = /* @__PURE__ */ defineKernel({
 
 const reduceKernel = /* @__PURE__ */ defineKernel({
   shader: conv2d_backward_filter_reduce,
-  workgroups: (p: { n: number; splits: number }) => grid1d(p.n, 64),
-  uniforms: (p) => p,
+  workgroups: (p: { n: number; splits: number; biasN: number }) => grid1d(p.n + p.biasN, 64),
+  uniforms: (p) => ({ n: p.n, splits: p.splits, bias_n: p.biasN }),
 });
 
 /** Lanes that share one broadcast in the subgroup kernels (src/tuning.ts runs them on 8-lane subgroups). */
@@ -337,24 +337,25 @@ function runBackwardFilter(op: string, x: Tensor, dy: Tensor, g: Geometry, optio
   const run = { g, groups, tiles, chunk, splits: Math.ceil(pixels / chunk), bias: false, activation: 'linear' as const };
   const split = run.splits > 1;
   const parts = split ? empty([run.splits, dk.size]) : dk;
-  if (t) {
-    // Without db the kernel writes no bias; its binding still needs a buffer of its own (writable, unaliased).
-    const biasParts = db && split ? empty([run.splits, g.f]) : db ?? empty([1]);
-    backwardFilterSubgroupKernel.run([x.buffer, dy.buffer, parts.buffer, x.buffer, dy.buffer, biasParts.buffer], { ...run, ...t, biasGrad: db !== undefined });
-    if (db && split) reduceKernel.run([biasParts.buffer, db.buffer], { n: g.f, splits: run.splits });
-    if (biasParts !== db) biasParts.dispose();
-  } else {
-    backwardFilterKernel.run([x.buffer, dy.buffer, parts.buffer], run);
-    if (db) {
-      const rowsOfDy = dy.reshape([pixels, g.f]);
-      biasGrad(rowsOfDy, db);
-      rowsOfDy.dispose();
-    }
-  }
+  // The subgroup kernel's bias sums: into db, or per split for the reduction. Without db its binding
+  // still needs a buffer of its own (writable, unaliased), never written.
+  const fusedBias = t !== null && db !== undefined;
+  const biasParts = fusedBias && !split ? db : empty([fusedBias ? run.splits * g.f : 1]);
+  if (t) backwardFilterSubgroupKernel.run([x.buffer, dy.buffer, parts.buffer, x.buffer, dy.buffer, biasParts.buffer], { ...run, ...t, biasGrad: fusedBias });
+  else backwardFilterKernel.run([x.buffer, dy.buffer, parts.buffer], run);
   if (split) {
-    reduceKernel.run([parts.buffer, dk.buffer], { n: dk.size, splits: run.splits });
-    // Later kernels that reuse this pooled buffer are encoded after the reduction.
+    // One dispatch sums both: the kernel's parts, then (fused) the bias's; without them the bias
+    // bindings get stand-ins never touched (parts again to read, the unaliased scratch to write).
+    const [biasIn, biasOut] = fusedBias ? [biasParts, db] : [parts, biasParts];
+    reduceKernel.run([parts.buffer, dk.buffer, biasIn.buffer, biasOut.buffer], { n: dk.size, splits: run.splits, biasN: fusedBias ? g.f : 0 });
+    // Later kernels that reuse these pooled buffers are encoded after the reduction.
     parts.dispose();
+  }
+  if (biasParts !== db) biasParts.dispose();
+  if (db && !fusedBias) {
+    const rowsOfDy = dy.reshape([pixels, g.f]);
+    biasGrad(rowsOfDy, db);
+    rowsOfDy.dispose();
   }
   return dk;
 }
