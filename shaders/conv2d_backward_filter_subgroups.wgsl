@@ -18,6 +18,10 @@ enable subgroups;
 override VEC_X: bool = false;
 override VEC_DY: bool = false;
 override BIAS: bool = false;
+// Input channels where there are fewer than 4 (an RGB or grey first layer; src/ops/conv2d.ts sets it
+// then, 0 otherwise): the loads of the channels past them compile away instead of reading the next
+// pixel's values into rows never stored.
+override IN_C: i32 = 0;
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
@@ -55,7 +59,15 @@ fn pixel(n: i32, ih: i32, iw: i32, c0: i32) -> vec4f {
   let i = select(0, ((n * p.h + ih) * p.w + iw) * p.c + c0, inside);
   // Channels past C read the next pixel's (or clamped) values into rows never stored.
   var a: vec4f;
-  if (VEC_X) { a = x4[i >> 2]; } else { a = vec4f(x[i], x[i + 1], x[i + 2], x[i + 3]); }
+  if (VEC_X) {
+    a = x4[i >> 2];
+  } else if (IN_C > 0) {
+    a = vec4f(x[i], 0.0, 0.0, 0.0);
+    if (IN_C > 1) { a.y = x[i + 1]; }
+    if (IN_C > 2) { a.z = x[i + 2]; }
+  } else {
+    a = vec4f(x[i], x[i + 1], x[i + 2], x[i + 3]);
+  }
   return select(vec4f(0.0), a, inside);
 }
 

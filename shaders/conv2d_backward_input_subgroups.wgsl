@@ -19,6 +19,11 @@ enable subgroups;
 
 override HAS_BIAS: bool = false;
 override VEC: bool = false;
+// F where there are fewer than 4 filters (a last layer to RGB or grey; src/ops/conv2d.ts sets it then,
+// 0 otherwise): one unrolled step whose loads past F compile away.
+override IN_F: i32 = 0;
+
+fn filters() -> i32 { return select(p.f, IN_F, IN_F > 0); }
 
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> kernel: array<f32>;
@@ -83,8 +88,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
       // into columns never stored.
       let k = ((u * p.kw + v) * p.c + c0 + i32(lane)) * p.f;
       // Filters 4 at a time; without VEC the last block's filters past F are zeros.
-      for (var f = 0; f < p.f; f += 4) {
-        let live = f + vec4i(0, 1, 2, 3) < vec4i(p.f);
+      for (var f = 0; f < filters(); f += 4) {
+        let live = f + vec4i(0, 1, 2, 3) < vec4i(filters());
         var wk: array<vec4f, MAX_NB>;
         for (var nb = 0u; nb < MAX_NB; nb++) {
           if (nb < NB) {

@@ -122,7 +122,7 @@ const backwardInputSubgroupKernel = /* @__PURE__ */ defineKernel({
   workgroups: (p: Run & Tile) => [...grid1d(p.groups, 1), p.tiles],
   uniforms: convUniforms,
   // Both operands run along f: one condition.
-  constants: (p: Run & Tile) => ({ ...tileConstants(p), VEC: Number(p.vecA), ...epilogue(p) }),
+  constants: (p: Run & Tile) => ({ ...tileConstants(p), VEC: Number(p.vecA), IN_F: p.g.f < 4 ? p.g.f : 0, ...epilogue(p) }),
 });
 
 const backwardFilterKernel = /* @__PURE__ */ defineKernel({
@@ -136,7 +136,7 @@ const backwardFilterSubgroupKernel = /* @__PURE__ */ defineKernel({
   shader: conv2d_backward_filter_subgroups,
   workgroups: (p: Run & Tile & { splits: number; biasGrad: boolean }) => [Math.ceil(p.groups / SUBGROUP_WG), p.tiles, p.splits],
   uniforms: (p: Run & Tile & { splits: number; biasGrad: boolean }) => convUniforms(p),
-  constants: (p: Run & Tile & { biasGrad: boolean }) => ({ ...tileConstants(p), VEC_X: Number(p.vecA), VEC_DY: Number(p.vecB), BIAS: Number(p.biasGrad) }),
+  constants: (p: Run & Tile & { biasGrad: boolean }) => ({ ...tileConstants(p), VEC_X: Number(p.vecA), VEC_DY: Number(p.vecB), BIAS: Number(p.biasGrad), IN_C: p.g.c < 4 ? p.g.c : 0 }),
 });
 
 const reduceKernel = /* @__PURE__ */ defineKernel({
