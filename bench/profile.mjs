@@ -1,10 +1,10 @@
 // Where a training step's time goes: per-kernel GPU times of one wgslnet trainOnBatch for each of
 // the benchmark's models (bench/models.mjs), from timestamp queries. Run after `npm run build`:
-//   node bench/profile.mjs [--models shallow,deep,conv] [--top N] [--steps N] [--tfjs] [--unfused]
+//   node bench/profile.mjs [--models shallow,deep,conv] [--top N] [--steps N] [--tfjs] [--fused]
 // Every dispatch gets a compute pass of its own with a timestamp at its start and end (the runner
 // puts many dispatches in one pass; the device is wrapped here so that nothing in src/ changes).
 // Dawn quantizes timestamps unless told not to, so the GPU object is created with that toggle off.
-// --unfused applies every optimizer update with the standalone kernels (setUpdateFusion(false)).
+// --fused lets the weight-gradient GEMMs apply the optimizer updates (setUpdateFusion(true)).
 // --tfjs also prints TF.js's kernels for the same step (tf.profile on its webgpu backend).
 // Kernels are grouped by pipeline (kernel name and its override constants) and dispatch size, so
 // the same kernel at two shapes shows as two rows.
@@ -15,20 +15,20 @@ Object.assign(globalThis, globals);
 const gpu = create(['disable-dawn-features=timestamp_quantization']);
 globalThis.navigator = { gpu };
 
-const args = { models: Object.keys(MODELS), top: 12, steps: 3, tfjs: false, unfused: false };
+const args = { models: Object.keys(MODELS), top: 12, steps: 3, tfjs: false, fused: false };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   if (a === '--models') args.models = process.argv[++i].split(',');
   else if (a === '--top') args.top = Number(process.argv[++i]);
   else if (a === '--steps') args.steps = Number(process.argv[++i]);
   else if (a === '--tfjs') args.tfjs = true;
-  else if (a === '--unfused') args.unfused = true;
+  else if (a === '--fused') args.fused = true;
   else throw new Error(`unknown option ${a} (see the top of bench/profile.mjs)`);
 }
 for (const m of args.models) if (!MODELS[m]) throw new Error(`unknown model '${m}'; choose from ${Object.keys(MODELS).join(', ')}`);
 
 const wg = await import('../dist/node/index.js');
-if (args.unfused) (await import('../dist/optimizers.js')).setUpdateFusion(false);
+if (args.fused) (await import('../dist/optimizers.js')).setUpdateFusion(true);
 const ctx = await wg.init({ gpu });
 if (!ctx.features.has('timestamp-query')) throw new Error(`${wg.adapterName()} has no 'timestamp-query': no per-kernel times`);
 const { device } = ctx;

@@ -4,14 +4,18 @@
 // layer used twice), which the optimizer's count of fused updates shows. Where the adapter's GEMM
 // cannot fuse (canFuseUpdate: SwiftShader in Chromium), both runs take the standalone path, and
 // the count says so.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { input, model, layers, optimizers, setRandomSeed } from '../src/index.js';
 import { setUpdateFusion, type Optimizer } from '../src/optimizers.js';
 import { canFuseUpdate } from '../src/ops/matmul.js';
 import { setup, uniform, expectClose } from './helpers.js';
 
-beforeAll(setup);
-afterEach(() => setUpdateFusion(true));
+let fusionSetting = false;
+beforeAll(async () => {
+  await setup();
+  fusionSetting = setUpdateFusion(false);
+});
+afterAll(() => setUpdateFusion(fusionSetting));
 
 const BATCH = 6;
 // Every dimension 8: each GEMM of the model runs the subgroup kernel at ROWS 8, few pipelines to build.
