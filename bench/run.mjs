@@ -69,6 +69,15 @@ function wasmDir() {
   return `${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`;
 }
 
+function wasmInstalled() {
+  try {
+    wasmDir();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Sets TF.js's backend (webgpu: on `navigator.gpu`; wasm: on the CPU); returns words describing it. */
 async function tfjsBackend(tf, backend) {
   if (backend === 'wasm') {
@@ -174,7 +183,13 @@ async function main() {
   if (args.child) return runChild(args.child, args.backends[0], args.overrides);
   if (args.report) return writeLatest();
 
-  for (const backend of args.backends) await benchBackend(args, backend);
+  for (const backend of args.backends) {
+    if (backend === 'wasm' && !wasmInstalled()) {
+      console.warn('\nskipped the rows against TF.js wasm: @tensorflow/tfjs-backend-wasm is not installed (run `npm install`; it is a devDependency)');
+      continue;
+    }
+    await benchBackend(args, backend);
+  }
   if (args.overrides.tfjsLrFactor !== undefined) return;
 
   // The steps against the machine's limits (bench/limits.mjs): Node only, all three rows.
