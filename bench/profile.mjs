@@ -1,10 +1,12 @@
 // Where a training step's time goes: per-kernel GPU times of one wgslnet trainOnBatch for each of
 // the benchmark's models (bench/models.mjs), from timestamp queries. Run after `npm run build`:
-//   node bench/profile.mjs [--models shallow,deep,conv] [--top N] [--steps N] [--tfjs] [--fused]
+//   node bench/profile.mjs [--models shallow,deep,conv] [--top N] [--steps N] [--tfjs] [--fused | --fusion-ab]
 // Every dispatch gets a compute pass of its own with a timestamp at its start and end (the runner
 // puts many dispatches in one pass; the device is wrapped here so that nothing in src/ changes).
 // Dawn quantizes timestamps unless told not to, so the GPU object is created with that toggle off.
-// --fused lets the weight-gradient GEMMs apply the optimizer updates (setUpdateFusion(true)).
+// --fused lets the weight-gradient GEMMs apply the optimizer updates (setUpdateFusion(true));
+// --fusion-ab alternates steps without and with it on the same model and prints both side by side
+// (wall and kernel ms per step, medians), so that load drift hits both alike.
 // --tfjs also prints TF.js's kernels for the same step (tf.profile on its webgpu backend).
 // Kernels are grouped by pipeline (kernel name and its override constants) and dispatch size, so
 // the same kernel at two shapes shows as two rows.
@@ -15,7 +17,7 @@ Object.assign(globalThis, globals);
 const gpu = create(['disable-dawn-features=timestamp_quantization']);
 globalThis.navigator = { gpu };
 
-const args = { models: Object.keys(MODELS), top: 12, steps: 3, tfjs: false, fused: false };
+const args = { models: Object.keys(MODELS), top: 12, steps: 3, tfjs: false, fused: false, fusionAb: false };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   if (a === '--models') args.models = process.argv[++i].split(',');
@@ -23,12 +25,14 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--steps') args.steps = Number(process.argv[++i]);
   else if (a === '--tfjs') args.tfjs = true;
   else if (a === '--fused') args.fused = true;
+  else if (a === '--fusion-ab') args.fusionAb = true;
   else throw new Error(`unknown option ${a} (see the top of bench/profile.mjs)`);
 }
 for (const m of args.models) if (!MODELS[m]) throw new Error(`unknown model '${m}'; choose from ${Object.keys(MODELS).join(', ')}`);
 
 const wg = await import('../dist/node/index.js');
-if (args.fused) (await import('../dist/optimizers.js')).setUpdateFusion(true);
+const { setUpdateFusion } = await import('../dist/optimizers.js');
+if (args.fused) setUpdateFusion(true);
 const ctx = await wg.init({ gpu });
 if (!ctx.features.has('timestamp-query')) throw new Error(`${wg.adapterName()} has no 'timestamp-query': no per-kernel times`);
 const { device } = ctx;
@@ -152,6 +156,28 @@ for (const name of args.models) {
     const t0 = performance.now();
     await model.trainOnBatch(x, x);
     wall.push(performance.now() - t0);
+  }
+  if (args.fusionAb) {
+    // Each round: one step per setting, wall-timed, then one of each profiled; both pipelines built first.
+    const settings = [false, true];
+    for (const fused of settings) {
+      setUpdateFusion(fused);
+      await model.trainOnBatch(x, x);
+    }
+    const ab = settings.map(() => ({ wall: [], kernels: [] }));
+    for (let i = 0; i < args.steps; i++) {
+      for (const [k, fused] of settings.entries()) {
+        setUpdateFusion(fused);
+        const t0 = performance.now();
+        await model.trainOnBatch(x, x);
+        ab[k].wall.push(performance.now() - t0);
+        const steps = await profiled(() => model.trainOnBatch(x, x));
+        ab[k].kernels.push(steps.reduce((sum, r) => sum + r.ms, 0));
+      }
+    }
+    setUpdateFusion(args.fused);
+    const line = (k) => `wall ${median(ab[k].wall).toFixed(1)} ms/step, kernels ${median(ab[k].kernels).toFixed(1)} ms/step`;
+    console.log(`\n${name} (batch ${spec.batchSize}), ${args.steps} alternating rounds: unfused ${line(0)}; fused ${line(1)}; fused/unfused kernels ${(median(ab[1].kernels) / median(ab[0].kernels)).toFixed(2)}`);
   }
   const rows = await profiled(async () => {
     for (let i = 0; i < args.steps; i++) await model.trainOnBatch(x, x);

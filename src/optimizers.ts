@@ -156,10 +156,11 @@ interface Rule {
 }
 
 // Off by default: on lavapipe the fused kernel is 5–35% faster than dW GEMM + update kernel
-// measured alone (bench/optimizer.mjs, side by side), but in the deep model's training step
-// (bench/profile.mjs --fused against without, alternating, loads 4–15) it was as often slower, by
-// up to 2×, for reasons not yet found; on GPUs (the tiled GEMM) and SwiftShader (the register
-// GEMM) it does not apply yet. Turn it on where a measurement says it pays.
+// measured alone (bench/optimizer.mjs, side by side), but in the training step it is not:
+// bench/profile.mjs --fusion-ab, steps alternating in one process, load 5–6: deep kernels
+// fused/unfused 1.07, 1.36, 1.11, shallow 0.92, 1.41, 0.84 (why alone and in the step differ is not
+// yet found). On GPUs (the tiled GEMM) and SwiftShader (the register GEMM) it does not apply yet.
+// Turn it on where a measurement says it pays.
 let updateFusion = false;
 
 /**
