@@ -95,7 +95,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
   for (var m = first; m < last; m += 4) {
     var a: array<vec4f, 4>;
     for (var i = 0; i < 4; i++) {
-      a[i] = select(vec4f(0.0), pixel(q.z, q.y * p.sh - p.ph + u * p.dh, q.x * p.sw - p.pw + v * p.dw, c0), m + i < last);
+      a[i] = select(vec4f(0.0), pixel(q.z, q.y * p.sh - p.ph + u * dilation_h(), q.x * p.sw - p.pw + v * dilation_w(), c0), m + i < last);
       next_pixel(&q);
     }
     let b = gradients(m, last, f0, lane);

@@ -79,8 +79,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
       var base: array<i32, TM>;
       var inside: array<bool, TM>;
       for (var j = 0u; j < TM; j++) {
-        let oh = oh0[j] - iu * p.dh;
-        let ow = ow0[j] - iv * p.dw;
+        let oh = oh0[j] - iu * dilation_h();
+        let ow = ow0[j] - iv * dilation_w();
         inside[j] = valid[j] && oh >= 0 && oh < p.oh && ow >= 0 && ow < p.ow;
         base[j] = select(0, ((n * p.oh + oh) * p.ow + ow) * p.f, inside[j]);
       }

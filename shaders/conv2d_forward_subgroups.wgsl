@@ -83,8 +83,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
       var base: array<i32, TM>;
       var inside: array<bool, TM>;
       for (var j = 0u; j < TM; j++) {
-        let ih = ih0[j] + u * p.dh;
-        let iw = iw0[j] + v * p.dw;
+        let ih = ih0[j] + u * dilation_h();
+        let iw = iw0[j] + v * dilation_w();
         inside[j] = ih >= 0 && ih < p.h && iw >= 0 && iw < p.w;
         base[j] = select(0, ((n[j] * p.h + ih) * p.w + iw) * in_c(), inside[j]);
       }

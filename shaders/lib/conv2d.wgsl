@@ -11,6 +11,14 @@ struct Conv {
   groups: i32, chunk: i32,
 }
 
+// Whether the taps are dilated. src/ops/conv2d.ts compiles the subgroup kernels with false for the
+// undilated convolutions (nearly all), where the multiplies by DH and DW then compile away; the default
+// reads them from the uniforms, which is right for any convolution.
+override DILATED: bool = true;
+
+fn dilation_h() -> i32 { return select(1, p.dh, DILATED); }
+fn dilation_w() -> i32 { return select(1, p.dw, DILATED); }
+
 // Output pixel m (row-major over n·oh·ow) as (batch, top input row, left input column) of its
 // window. Every includer binds its geometry as `p`.
 fn window_origin(m: i32) -> vec3i {

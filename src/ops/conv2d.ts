@@ -80,7 +80,8 @@ const SUBGROUP_WG = 8;
 
 const convUniforms = ({ g, groups, chunk }: Run) => ({ ...g, groups, chunk });
 const epilogue = (p: Run) => ({ HAS_BIAS: Number(p.bias), ...activationConstants(p.activation, p.alpha) });
-const tileConstants = (t: Tile) => ({ BW: t.bw, NB: t.nb, WG: SUBGROUP_WG });
+/** The subgroup kernels' tile, and whether their taps are dilated (lib/conv2d.wgsl's DILATED). */
+const tileConstants = (t: Tile, g: Geometry) => ({ BW: t.bw, NB: t.nb, WG: SUBGROUP_WG, DILATED: Number(g.dh > 1 || g.dw > 1) });
 
 const forwardKernel = /* @__PURE__ */ defineKernel({
   shader: conv2d_forward,
@@ -93,7 +94,7 @@ const forwardSubgroupKernel = /* @__PURE__ */ defineKernel({
   shader: conv2d_forward_subgroups,
   workgroups: (p: Run & Tile) => [...grid1d(p.groups, SUBGROUP_WG), p.tiles],
   uniforms: convUniforms,
-  constants: (p: Run & Tile) => ({ ...tileConstants(p), VEC_X: Number(p.vecA), VEC_W: Number(p.vecB), ...specialised(p.g), ...epilogue(p) }),
+  constants: (p: Run & Tile) => ({ ...tileConstants(p, p.g), VEC_X: Number(p.vecA), VEC_W: Number(p.vecB), ...specialised(p.g), ...epilogue(p) }),
 });
 
 /**
@@ -122,7 +123,7 @@ const backwardInputSubgroupKernel = /* @__PURE__ */ defineKernel({
   workgroups: (p: Run & Tile) => [...grid1d(p.groups, 1), p.tiles],
   uniforms: convUniforms,
   // Both operands run along f: one condition.
-  constants: (p: Run & Tile) => ({ ...tileConstants(p), VEC: Number(p.vecA), IN_F: p.g.f < 4 ? p.g.f : 0, ...epilogue(p) }),
+  constants: (p: Run & Tile) => ({ ...tileConstants(p, p.g), VEC: Number(p.vecA), IN_F: p.g.f < 4 ? p.g.f : 0, ...epilogue(p) }),
 });
 
 const backwardFilterKernel = /* @__PURE__ */ defineKernel({
@@ -136,7 +137,7 @@ const backwardFilterSubgroupKernel = /* @__PURE__ */ defineKernel({
   shader: conv2d_backward_filter_subgroups,
   workgroups: (p: Run & Tile & { splits: number; biasGrad: boolean }) => [Math.ceil(p.groups / SUBGROUP_WG), p.tiles, p.splits],
   uniforms: (p: Run & Tile & { splits: number; biasGrad: boolean }) => convUniforms(p),
-  constants: (p: Run & Tile & { biasGrad: boolean }) => ({ ...tileConstants(p), VEC_X: Number(p.vecA), VEC_DY: Number(p.vecB), BIAS: Number(p.biasGrad), IN_C: p.g.c < 4 ? p.g.c : 0 }),
+  constants: (p: Run & Tile & { biasGrad: boolean }) => ({ ...tileConstants(p, p.g), VEC_X: Number(p.vecA), VEC_DY: Number(p.vecB), BIAS: Number(p.biasGrad), IN_C: p.g.c < 4 ? p.g.c : 0 }),
 });
 
 const reduceKernel = /* @__PURE__ */ defineKernel({
