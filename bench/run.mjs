@@ -24,6 +24,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchModel, makeBatches, MODELS, NUM_BATCHES } from './models.mjs';
 import { adapterSlug, gitCommit, invalidWhy, markdownTable, saveResults, writeLatest } from './report.mjs';
+import { PLAN as ONNX_PLAN } from './onnx_shared.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** TF.js backends to compare against: its WebGPU backend on the same adapter, its WASM backend on the CPU (Node only). */
@@ -195,7 +196,9 @@ async function main() {
   // The steps against the machine's limits (bench/limits.mjs): Node only, all three rows.
   if (args.limits && !args.browser) script('limits.mjs');
   // Inference rows: predict against ONNX Runtime (CPU in Node, Web's WebGPU provider in Chromium) on the same models (bench/results/onnx.md).
-  if (args.onnx) script(args.browser ? 'onnx_web.mjs' : 'onnx.mjs', ['--models', args.models.join(',')]);
+  // The ONNX rows know the seed models only (no U-Net): this run's models that it knows.
+  const onnxModels = args.models.filter((m) => m in ONNX_PLAN);
+  if (args.onnx && onnxModels.length > 0) script(args.browser ? 'onnx_web.mjs' : 'onnx.mjs', ['--models', onnxModels.join(',')]);
   if (args.micro) for (const name of ['gemm.mjs', 'conv2d.mjs']) script(name);
 }
 
