@@ -2,13 +2,13 @@
 // every bad argument is one line naming it, before any work; input files are reported as what
 // they are; predict does not overwrite without --force and accepts the model forms users have;
 // a failed run leaves the old outputs and no temp files; selfcheck speaks in words.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireCli, runCli as run } from './cli_helper.js';
 import { PNG } from 'pngjs';
 import { Model } from '../src/model.js';
 import { input } from '../src/graph.js';
@@ -17,17 +17,8 @@ import { registerFileHandler } from '../src/node/io.js';
 import { setup } from './helpers.js';
 import { expectTrainsCorrectly } from './trains.js';
 
-const CLI = resolve('dist/node/cli.js');
 let dir: string;
 let model: string;
-
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 120_000 }, (error, stdout, stderr) =>
-      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr: stderr.split('\n').filter((l) => !/^Warning: /.test(l)).join('\n').trim() }),
-    );
-  });
-}
 
 /** An IDX image file of n 28×28 images. */
 function idx(n: number): Buffer {
@@ -40,7 +31,7 @@ function idx(n: number): Buffer {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
+  requireCli();
   await setup();
   registerFileHandler();
   dir = await mkdtemp(join(tmpdir(), 'wgslnet-cli-input-'));

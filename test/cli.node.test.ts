@@ -1,24 +1,15 @@
 // The command line as a user runs it (node dist/node/cli.js, built by npm test before vitest):
 // a short real training run leaves its pictures, history and model; predict reconstructs with the
 // saved model; every bad input gives one clear line and leaves no output behind.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireCli, runCli as run } from './cli_helper.js';
 import { PNG } from 'pngjs';
 
-const CLI = resolve('dist/node/cli.js');
 let dir: string;
-
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 240_000 }, (error, stdout, stderr) =>
-      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr: stderr.split('\n').filter((l) => !/^Warning: /.test(l)).join('\n').trim() }),
-    );
-  });
-}
 
 function pngSize(bytes: Buffer): [number, number] {
   const png = PNG.sync.read(bytes);
@@ -26,7 +17,7 @@ function pngSize(bytes: Buffer): [number, number] {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
+  requireCli();
   dir = await mkdtemp(join(tmpdir(), 'wgslnet-cli-'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));

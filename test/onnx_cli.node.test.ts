@@ -1,11 +1,11 @@
 // The CLI's ONNX commands as a user runs them (node dist/node/cli.js, built by npm test):
 // export turns a saved model folder into an ONNX file ONNX Runtime agrees with, and predict takes it.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { requireCli, runCli as run } from './cli_helper.js';
 import { PNG } from 'pngjs';
 import * as ort from 'onnxruntime-node';
 import * as layers from '../src/layers/index.js';
@@ -14,19 +14,10 @@ import { Model } from '../src/model.js';
 import { registerFileHandler } from '../src/node/io.js';
 import { expectClose, setup, uniform } from './helpers.js';
 
-const CLI = resolve('dist/node/cli.js');
 let dir: string;
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 240_000 }, (error, stdout, stderr) =>
-      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr: stderr.split('\n').filter((l) => !/^Warning: /.test(l)).join('\n').trim() }),
-    );
-  });
-}
-
 beforeAll(async () => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
+  requireCli();
   await setup();
   registerFileHandler();
   dir = await mkdtemp(join(tmpdir(), 'wgslnet-onnx-cli-'));
