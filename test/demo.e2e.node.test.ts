@@ -335,12 +335,15 @@ describe('demo page', () => {
       new MutationObserver(() => w.answers.push([Number(output.dataset.seen), performance.now()])).observe(output, { attributes: true, attributeFilter: ['data-answers'] });
     });
     const box = (await page.locator('#pad').boundingBox())!;
+    // Strokes of 4 s (longer than a step here), so that each has events after the step that was
+    // in flight when it began.
+    const moves = 16;
     for (let k = 0; k < 3; k++) {
       await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * (0.3 + 0.2 * k));
       await page.mouse.down();
-      for (let i = 1; i <= 8; i++) {
+      for (let i = 1; i <= moves; i++) {
         await page.waitForTimeout(250);
-        await page.mouse.move(box.x + box.width * (0.2 + 0.075 * i), box.y + box.height * (0.3 + 0.2 * k + 0.02 * i));
+        await page.mouse.move(box.x + box.width * (0.2 + (0.6 * i) / moves), box.y + box.height * (0.3 + 0.2 * k + (0.16 * i) / moves));
       }
       await page.mouse.up();
       await page.waitForTimeout(3000);
@@ -352,21 +355,32 @@ describe('demo page', () => {
     });
     // Every event is answered by a reconstruction of a drawing read after it arrived.
     const latencies = events.map(([created, delivered]) => Math.min(...answers.filter(([seen]) => seen >= delivered).map(([, at]) => at)) - created);
-    const sorted = [...latencies].sort((a, b) => a - b);
-    const [median, worst] = [sorted[Math.floor(sorted.length / 2)], sorted.at(-1)!];
+    const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const worst = Math.max(...latencies);
+    // A stroke's first events wait for the step already in flight (the GPU is busy with it); what
+    // the fix changes is what follows: no further step is queued while the pen moves, so the events
+    // made after the stroke's first answer are answered at once (with steps queued behind each
+    // other they waited half a step or more).
+    const perStroke = moves + 1;
+    const afterFirstAnswer = [0, 1, 2].flatMap((k) => {
+      const stroke = latencies.slice(k * perStroke, (k + 1) * perStroke).map((latency, i) => ({ created: events[k * perStroke + i][0], latency }));
+      const firstAnswer = Math.min(...stroke.map((e) => e.created + e.latency));
+      return stroke.filter((e) => e.created >= firstAnswer).map((e) => e.latency);
+    });
+    const median = medianOf(afterFirstAnswer);
     const delivery = Math.max(...events.map(([created, delivered]) => delivered - created));
     await waitForStatus(page, /^Done/, 300_000);
     const trainMs = Date.now() - trainStart;
     console.log(
       `conv-fashion, 2,000 images × 1 epoch, batch 64: ${stepMs.toFixed(0)} ms/step untouched, trained in ${(trainMs / 1000).toFixed(1)} s (estimate ${(estimateMs / 1000).toFixed(1)} s); ` +
-        `${events.length} pen events in 3 slow strokes answered after ${latencies.map((l) => l.toFixed(0)).join(' ')} ms: median ${median.toFixed(0)} ms (${(median / stepMs).toFixed(2)} steps), worst ${worst.toFixed(0)} ms (${(worst / stepMs).toFixed(2)} steps); slowest delivery ${delivery.toFixed(0)} ms`,
+        `${events.length} pen events in 3 slow strokes answered after ${latencies.map((l) => l.toFixed(0)).join(' ')} ms: median of the ${afterFirstAnswer.length} made after their stroke's first answer ${median.toFixed(0)} ms (${(median / stepMs).toFixed(2)} steps), worst ${worst.toFixed(0)} ms (${(worst / stepMs).toFixed(2)} steps); slowest delivery ${delivery.toFixed(0)} ms`,
     );
-    expect(events.length).toBe(27);
-    // While it trains, not after; the first event of a stroke may wait for the step in flight,
-    // the rest of the stroke gets the GPU at once: half the events answered within a fifth of a
-    // step (a prediction's time; queued behind steps they took half a step or more), none later
-    // than two steps.
+    expect(events.length).toBe(3 * perStroke);
+    // While it trains, not after; after the step in flight, the stroke gets the GPU at once: half
+    // of those events answered within a fifth of a step (a prediction's time), none later than two
+    // steps.
     expect(progress).toBeLessThan(100);
+    expect(afterFirstAnswer.length).toBeGreaterThanOrEqual(9);
     expect(median).toBeLessThan(stepMs / 5);
     expect(worst).toBeLessThan(2 * stepMs);
     expect(estimateMs).toBeGreaterThan(trainMs / 4);
