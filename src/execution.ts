@@ -94,14 +94,15 @@ export function addPenalties(pass: Pass, loss: Tensor, index: number): void {
  * loss's). A nested model's weights count once for its node and once for their own: not handed.
  */
 export function offerFusedUpdates(pass: Pass, trainable: readonly Weight[], optimizer: Optimizer): void {
-  if (!optimizer.beginStep) return;
+  const updates = optimizer.beginStep?.(trainable.map((w) => w.value)) ?? [];
+  // Fusion off (the default) hands out none: no walk over the graph in every step.
+  if (!updates.some((u) => u)) return;
   const uses = new Map<Weight, number>();
   const count = (p: Pass) => {
     for (const node of p.graph.nodes) for (const w of node.layer.weights) uses.set(w, (uses.get(w) ?? 0) + 1);
     for (const s of p.states.values()) if (s.nested) count(s.nested as Pass);
   };
   count(pass);
-  const updates = optimizer.beginStep(trainable.map((w) => w.value));
   trainable.forEach((w, i) => {
     if (!w.regularizer && !w.grad && uses.get(w) === 1) w.update = updates[i];
   });

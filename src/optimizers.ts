@@ -287,17 +287,19 @@ class GpuOptimizer implements Optimizer {
   }
 
   beginStep(values: readonly Tensor[]): (FusedUpdate | null)[] {
+    const { clipNorm, globalClipNorm } = this.#options;
+    // Clipping by norm scales by the norm of the whole gradient, known only once it is stored.
+    const fusable = updateFusion && !(clipNorm > 0 || globalClipNorm > 0);
+    // Nothing to hand out: apply() prepares the step as it always does.
+    if (!fusable) return values.map(() => null);
     // Sized for every weight, so that apply() (taking a subset) keeps this `hyper` buffer.
     const hyper = this.#prepareHyper(this.#rateAt(this.iterations), values.length);
     this.#rule.beginStep?.(this.iterations);
     this.#encodedAt = submissions();
-    const { clipNorm, globalClipNorm } = this.#options;
-    // Clipping by norm scales by the norm of the whole gradient, known only once it is stored.
-    const fusable = updateFusion && !(clipNorm > 0 || globalClipNorm > 0);
     const { rule, settings, constants, powers = null } = this.#rule.fused();
     const { clipValue, weightDecay, constants: shared } = this.#shared;
     this.#fused = values.map((value) =>
-      fusable && value.dtype === 'float32'
+      value.dtype === 'float32'
         ? {
             value,
             constants: { RULE: rule, SLOTS: this.#rule.slots, ...constants, ...shared, CLIP_NORM: 0 },
