@@ -6,7 +6,7 @@
 // threads doing the work (every thread but the JavaScript one: lavapipe's, on a software adapter).
 // Run after `npm run build`:
 //   node bench/gemm.mjs [turns]
-import { readdirSync, readFileSync } from 'node:fs';
+import { workerCpuSeconds } from './cpu_time.mjs';
 import { create, globals } from 'webgpu';
 
 Object.assign(globalThis, globals);
@@ -31,22 +31,6 @@ function random(n) {
   const a = new Float32Array(n);
   for (let i = 0; i < n; i++) a[i] = Math.random() * 2 - 1;
   return a;
-}
-
-/** CPU seconds used so far by this process's threads other than the main one (NaN off Linux). */
-function workerCpuSeconds() {
-  try {
-    let ticks = 0;
-    for (const task of readdirSync('/proc/self/task')) {
-      if (Number(task) === process.pid) continue;
-      const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
-    }
-    return ticks / 100;
-  } catch {
-    return NaN;
-  }
 }
 
 /** Wall and worker-CPU seconds for `reps` products encoded by `step`, then one `finish` waiting for the device. */

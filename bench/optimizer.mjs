@@ -5,7 +5,7 @@
 //   each optimizer's update kernel as wgslnet ships it (src/generated, through optimizers.apply),
 // side by side in one run, with GB/s = bytes each pass must move / its time. Run after `npm run build`:
 //   node bench/optimizer.mjs [--n FLOATS] [--reps N] [--only copy,add,adam,...]
-import { readdirSync, readFileSync } from 'node:fs';
+import { workerCpuSeconds } from './cpu_time.mjs';
 import { create, globals } from 'webgpu';
 
 Object.assign(globalThis, globals);
@@ -47,24 +47,6 @@ device.createCommandEncoder = (descriptor) => {
   };
   return real;
 };
-
-/**
- * CPU seconds used so far by this process's threads other than the main one (lavapipe's workers; NaN
- * off Linux): on a shared machine the GPU's wall time depends on the load, the CPU it takes less so.
- */
-function workerCpuSeconds() {
-  try {
-    let ticks = 0;
-    for (const task of readdirSync('/proc/self/task')) {
-      if (Number(task) === process.pid) continue;
-      const fields = readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    }
-    return ticks / 100;
-  } catch {
-    return NaN;
-  }
-}
 
 // CPU time is read in 10 ms ticks: its mean over the rounds, not the median, resolves less.
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
