@@ -8,7 +8,7 @@
 import { flush, readBuffer, sync } from './runner.js';
 import { addPenalties, backwardPass, checkScale, eachBatch, forwardPass, freePass, offerFusedUpdates, outputsOf, type Pass, type PredictArgs } from './execution.js';
 import type { AnyModel, Compiled, DataArg } from './model.js';
-import { lossBackward, lossForward } from './ops/loss.js';
+import { lossPass } from './ops/loss.js';
 import { metricForward, sampleScores } from './ops/metrics.js';
 import { l1l2Backward, l1l2Penalty } from './ops/regularizers.js';
 import { BatchSources, dataList, positiveInteger, sampleOrder, type Data, type SampleOrder } from './batches.js';
@@ -134,8 +134,10 @@ function addLosses(model: AnyModel, compiled: Compiled, pass: Pass, ys: readonly
       else customLossValue(loss, ys[k], p, targets, what);
       return;
     }
-    for (const t of targets) lossForward(p, ys[k], loss, t);
-    if (outputGrads) outputGrads[k] = weight === 0 ? null : lossBackward(p, ys[k], loss, undefined, weight);
+    // The loss's value into every slot and its gradient, in one pass over p and ys[k].
+    const dy = outputGrads && weight !== 0 ? empty(p.shape) : null;
+    lossPass(p, ys[k], loss, targets, dy && { dy, weight });
+    if (outputGrads) outputGrads[k] = dy;
   });
   const added = addedLossesOf(model);
   const addedBase = base + 1 + own;

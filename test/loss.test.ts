@@ -1,7 +1,7 @@
 // Losses: forward and gradient against the float64 reference, the gradient against finite
 // differences of the GPU forward, clipping of binary crossentropy, NaN, output slots, bad shapes.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lossBackward, lossForward, type LossName } from '../src/ops/loss.js';
+import { lossBackward, lossForward, lossPass, type LossName } from '../src/ops/loss.js';
 import { fill } from '../src/ops/fill.js';
 import { tensor } from '../src/tensor.js';
 import { expectClose, rng, setup, uniform } from './helpers.js';
@@ -20,8 +20,8 @@ describe('losses', () => {
   beforeAll(setup);
 
   // The sum is exact (double-float), so only per-element float32 rounding remains: rtol 3e-6 on the loss.
-  it.each(losses)('%s: mean loss and gradient match float64 at shapes [1,1], [1,7], [3,1031]', async (loss) => {
-    for (const shape of [[1, 1], [1, 7], [3, 1031]]) {
+  it.each(losses)('%s: mean loss and gradient match float64 at shapes [1,1], [1,7], [3,1031], [3,5000] (several workgroups)', async (loss) => {
+    for (const shape of [[1, 1], [1, 7], [3, 1031], [3, 5000]]) {
       const n = shape[0] * shape[1];
       const { pred, truth } = data(loss, n, n);
       const p = tensor(pred, shape);
@@ -30,6 +30,14 @@ describe('losses', () => {
       expectClose(value, [lossRef(loss, pred, truth)], { atol: 1e-7, rtol: 3e-6 }, `${loss} ${shape} loss`);
       const grad = await lossBackward(p, y, loss).data();
       expectClose(grad, lossGradRef(loss, pred, truth), { atol: 1e-9, rtol: 1e-5 }, `${loss} ${shape} gradient`);
+      // A training step's one pass: the value into two slots (the second weighted, added to what is
+      // there) and the gradient of 2 × the loss.
+      const slots = tensor([0, 1]);
+      const dy = tensor(new Float32Array(n), shape);
+      lossPass(p, y, loss, [{ out: slots }, { out: slots, outIndex: 1, weight: 0.25, accumulate: true }], { dy, weight: 2 });
+      const ref = lossRef(loss, pred, truth);
+      expectClose(await slots.data(), [ref, 1 + 0.25 * ref], { atol: 1e-7, rtol: 3e-6 }, `${loss} ${shape} fused loss`);
+      expectClose(await dy.data(), lossGradRef(loss, pred, truth).map((g) => 2 * g), { atol: 1e-9, rtol: 1e-5 }, `${loss} ${shape} fused gradient`);
     }
   });
 

@@ -6,7 +6,7 @@ import { empty, fill, sync, tensor } from '../src/index.js';
 import { defineKernel, grid1d } from '../src/runner.js';
 import { activation_forward } from '../src/generated/activation_forward.js';
 import { fill_forward } from '../src/generated/fill_forward.js';
-import { loss_backward } from '../src/generated/loss_backward.js';
+import { loss_forward } from '../src/generated/loss_forward.js';
 import { adam_update } from '../src/generated/adam_update.js';
 import lossLib from '../shaders/lib/loss.wgsl?raw';
 import updateLib from '../shaders/lib/update.wgsl?raw';
@@ -45,17 +45,17 @@ describe('kernel build errors', () => {
 
   it('name the .wgsl file and line an error is on, through //!include', async () => {
     const marker = 'case 1u: { return abs(p - y); }';
-    expect(loss_backward.code).toContain(marker);
+    expect(loss_forward.code).toContain(marker);
     const broken = defineKernel({
-      shader: { ...loss_backward, name: 'loss_backward_broken_test', code: loss_backward.code.replace(marker, 'case 1u: { return abs(p - undefined_q); }') },
+      shader: { ...loss_forward, name: 'loss_forward_broken_test', code: loss_forward.code.replace(marker, 'case 1u: { return abs(p - undefined_q); }') },
       workgroups: () => [1],
-      uniforms: () => ({ n: 1, scale: 1 }),
+      uniforms: () => ({ n: 1, perGroup: 1, zero: 0, scale: 1 }),
     });
     const t = empty([4]);
-    broken.run([t.buffer, t.buffer, empty([4]).buffer], null);
+    broken.run([t.buffer, t.buffer, empty([4]).buffer, empty([4]).buffer], null);
     await expect(sync()).rejects.toThrow(new RegExp(`shaders/lib/loss\\.wgsl:${lineOf(lossLib, marker)}:\\d+: .*undefined_q`));
     // The failed pipeline is not dispatched again (its dispatches would leave outputs stale).
-    expect(() => broken.run([t.buffer, t.buffer, t.buffer], null)).toThrow(/loss_backward_broken_test.*failed to build/);
+    expect(() => broken.run([t.buffer, t.buffer, t.buffer, t.buffer], null)).toThrow(/loss_forward_broken_test.*failed to build/);
   });
 
   it('leave no error scope open when pipeline creation throws, so later device errors still surface', async () => {

@@ -1,4 +1,4 @@
-// Keras's losses per element, L(p, y) and dL/dp, shared by loss_forward.wgsl and loss_backward.wgsl.
+// Keras's losses per element, L(p, y) and dL/dp, for loss_forward.wgsl (value and gradient in one pass).
 // LOSS (override): 0 squared error (p - y)², 1 absolute error |p - y|, 2 binary crossentropy on
 // probabilities, p clipped to [EPS, 1 - EPS] as TF.js/Keras do, so p = 0 or 1 gives a finite loss;
 // 3 binary accuracy, a metric without gradient (sample_metric_forward.wgsl): 1 where (p > 0.5),

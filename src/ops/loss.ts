@@ -1,37 +1,33 @@
-// Keras's losses as a mean over every element (= mean over the last axis, then over the batch):
-// an elementwise kernel writes each element's loss, src/ops/reduce.ts sums them with scale 1/n.
-import { defineKernel, grid1d } from '../runner.js';
-import { loss_backward } from '../generated/loss_backward.js';
+// Keras's losses as a mean over every element (= mean over the last axis, then over the batch).
+// One kernel (shaders/loss_forward.wgsl) reads the prediction and target once: it sums the
+// elements' losses into one partial per workgroup, which src/ops/reduce.ts sums (scaled by 1/n)
+// into each loss slot, and in a training step writes the loss's gradient in the same pass.
+import { defineKernel } from '../runner.js';
 import { loss_forward } from '../generated/loss_forward.js';
 import { empty, formatShape, Tensor } from '../tensor.js';
-import { sum } from './reduce.js';
+import { PER_GROUP, sumPartials } from './reduce.js';
 
 export type LossName = 'meanSquaredError' | 'mse' | 'meanAbsoluteError' | 'mae' | 'binaryCrossentropy';
 
-/** The LOSS override constant of shaders/loss_*.wgsl. */
+/** The LOSS override constant of shaders/lib/loss.wgsl. */
 const LOSS: Record<LossName, number> = { meanSquaredError: 0, mse: 0, meanAbsoluteError: 1, mae: 1, binaryCrossentropy: 2 };
 
 /** The loss names compile() and the metrics accept. */
 export const LOSS_NAMES: readonly string[] = Object.keys(LOSS);
 
-interface LossParams {
+interface LossPass {
   n: number;
+  groups: number;
   loss: number;
+  grad: boolean;
   scale: number;
 }
 
-const forward = /* @__PURE__ */ defineKernel({
+const kernel = /* @__PURE__ */ defineKernel({
   shader: loss_forward,
-  workgroups: (p: Omit<LossParams, 'scale'>) => grid1d(p.n, 64),
-  uniforms: (p) => ({ n: p.n }),
-  constants: (p) => ({ LOSS: p.loss }),
-});
-
-const backward = /* @__PURE__ */ defineKernel({
-  shader: loss_backward,
-  workgroups: (p: LossParams) => grid1d(p.n, 64),
-  uniforms: (p) => ({ n: p.n, scale: p.scale }),
-  constants: (p) => ({ LOSS: p.loss }),
+  workgroups: (p: LossPass) => [p.groups],
+  uniforms: ({ n, scale }) => ({ n, perGroup: PER_GROUP, zero: 0, scale }),
+  constants: (p) => ({ LOSS: p.loss, GRAD: Number(p.grad) }),
 });
 
 function check(op: string, yPred: Tensor, yTrue: Tensor, loss: LossName): number {
@@ -42,26 +38,48 @@ function check(op: string, yPred: Tensor, yTrue: Tensor, loss: LossName): number
   return LOSS[loss];
 }
 
+/** Where a mean loss goes: out[outIndex] (added to it with accumulate), times weight (default 1). */
+export interface LossSlot {
+  out: Tensor;
+  outIndex?: number;
+  accumulate?: boolean;
+  weight?: number;
+}
+
+/**
+ * The mean loss into each slot and, when `gradient` is given, d(gradient.weight · mean loss)/d yPred
+ * into gradient.dy — one pass over yPred and yTrue for all of them.
+ */
+export function lossPass(yPred: Tensor, yTrue: Tensor, loss: LossName, slots: readonly LossSlot[], gradient: { dy: Tensor; weight: number } | null = null, op = 'lossPass'): void {
+  const code = check(op, yPred, yTrue, loss);
+  const n = yPred.size;
+  if (gradient && gradient.dy.size !== n) throw new Error(`${op}: dyPred ${formatShape(gradient.dy.shape)} does not match yPred ${formatShape(yPred.shape)}`);
+  for (const { out, outIndex = 0 } of slots) if (outIndex >= out.size) throw new Error(`${op}: outIndex ${outIndex} is outside out (${out.size} elements)`);
+  const groups = Math.ceil(n / PER_GROUP);
+  const partials = empty([Math.max(groups, 1), 2]);
+  // Without a gradient the kernel's dp binding is never written; it still needs a buffer.
+  const dp = gradient?.dy ?? empty([1]);
+  kernel.run([yPred.buffer, yTrue.buffer, partials.buffer, dp.buffer], { n, groups, loss: code, grad: gradient !== null, scale: (gradient?.weight ?? 0) / n });
+  for (const { out, outIndex = 0, accumulate = false, weight = 1 } of slots) sumPartials(partials, groups, { scale: weight / n, out, outIndex, accumulate });
+  // Back to the pool: any later kernel that reuses them is encoded after the sums.
+  partials.dispose();
+  if (!gradient) dp.dispose();
+}
+
 /**
  * Mean loss as one scalar, times `weight` (a loss weight of a model output; default 1): into
  * out[outIndex] (added to it with accumulate), or a new 1-element tensor.
  */
 export function lossForward(yPred: Tensor, yTrue: Tensor, loss: LossName, options: { out?: Tensor; outIndex?: number; accumulate?: boolean; weight?: number } = {}): Tensor {
-  const code = check('lossForward', yPred, yTrue, loss);
-  const n = yPred.size;
-  const perElement = empty([n]);
-  forward.run([yPred.buffer, yTrue.buffer, perElement.buffer], { n, loss: code });
-  const { weight = 1, ...rest } = options;
-  const out = sum(perElement, { ...rest, scale: weight / n });
-  // Back to the pool: any later kernel that reuses the buffer is encoded after the sum.
-  perElement.dispose();
+  const out = options.out ?? empty([1]);
+  lossPass(yPred, yTrue, loss, [{ ...options, out }], null, 'lossForward');
   return out;
 }
 
 /** d(weight · mean loss)/d yPred, written into dyPred (a new tensor by default). */
-export function lossBackward(yPred: Tensor, yTrue: Tensor, loss: LossName, dyPred: Tensor = empty(yPred.shape), weight = 1): Tensor {
-  const code = check('lossBackward', yPred, yTrue, loss);
-  if (dyPred.size !== yPred.size) throw new Error(`lossBackward: dyPred ${formatShape(dyPred.shape)} does not match yPred ${formatShape(yPred.shape)}`);
-  backward.run([yPred.buffer, yTrue.buffer, dyPred.buffer], { n: yPred.size, loss: code, scale: weight / yPred.size });
-  return dyPred;
+export function lossBackward(yPred: Tensor, yTrue: Tensor, loss: LossName, dyPred?: Tensor, weight = 1): Tensor {
+  check('lossBackward', yPred, yTrue, loss);
+  const dy = dyPred ?? empty(yPred.shape);
+  lossPass(yPred, yTrue, loss, [], { dy, weight }, 'lossBackward');
+  return dy;
 }

@@ -4,8 +4,12 @@ import { defineKernel } from '../runner.js';
 import { sum_forward } from '../generated/sum_forward.js';
 import { empty, Tensor } from '../tensor.js';
 
-/** Elements one workgroup sums per pass: large enough that few passes are needed, small enough to keep all cores busy. */
-const PER_GROUP = 4096;
+/**
+ * Elements one workgroup sums per pass: large enough that few passes are needed, small enough to
+ * keep all cores busy. Also the slice of the fused kernels whose first pass computes its summands
+ * (the losses) and hands partials to sumPartials().
+ */
+export const PER_GROUP = 4096;
 
 interface SumPass {
   n: number;
