@@ -8,7 +8,7 @@ import type { AnyModel } from './model.js';
 import type { Pass } from './execution.js';
 import { binary } from './ops/binary.js';
 import { sum as sumInto } from './ops/reduce.js';
-import { compileLoss, lossProgramGradient, lossProgramValue } from './ops/loss_program.js';
+import { compileLoss, lossProgramPass } from './ops/loss_program.js';
 import { gradients, resolvingSymbols, tidy } from './tape.js';
 import { formatShape, Tensor } from './tensor.js';
 
@@ -56,7 +56,10 @@ export function lossKey(loss: unknown, outputName: string): string {
 /** A custom loss's value into the slots (evaluation: no gradient). */
 export function customLossValue(fn: LossFunction, yTrue: Tensor, yPred: Tensor, slots: readonly Slot[], what = 'the loss function'): void {
   const fused = sameShape(yTrue, yPred) ? compileLoss(fn, yPred.shape) : null;
-  if (fused) return lossProgramValue(fused, yTrue, yPred, slots);
+  if (fused) {
+    lossProgramPass(fused, yTrue, yPred, slots);
+    return;
+  }
   tidy(() => store(checked(what, () => fn(yTrue, yPred))(), slots));
 }
 
@@ -66,12 +69,9 @@ export function customLossValue(fn: LossFunction, yTrue: Tensor, yPred: Tensor, 
  * not depend on yPred.
  */
 export function customLossStep(fn: LossFunction, yTrue: Tensor, yPred: Tensor, slots: readonly Slot[], weight = 1, what = 'the loss function'): Tensor | null {
-  // An elementwise loss, summed or averaged: one fused pass each way (src/ops/loss_program.ts).
+  // An elementwise loss, summed or averaged: one fused pass for value and gradient (src/ops/loss_program.ts).
   const fused = sameShape(yTrue, yPred) ? compileLoss(fn, yPred.shape) : null;
-  if (fused) {
-    lossProgramValue(fused, yTrue, yPred, slots);
-    return weight === 0 ? null : lossProgramGradient(fused, yTrue, yPred, weight);
-  }
+  if (fused) return lossProgramPass(fused, yTrue, yPred, slots, weight === 0 ? null : weight);
   const { value, grads } = gradients(checked(what, () => fn(yTrue, yPred)), [yPred], undefined, what, true);
   try {
     const g = grads[0];

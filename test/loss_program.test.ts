@@ -5,7 +5,7 @@ import {
   abs, add, clipByValue, div, exp, log, maximum, mean, minimum, mul, neg, pow, reciprocal, sigmoid, sqrt, square, squaredDifference, sub, sum, tanh, tensor,
   type Tensor,
 } from '../src/index.js';
-import { compileLoss, lossProgramGradient, lossProgramValue } from '../src/ops/loss_program.js';
+import { compileLoss, lossProgramPass } from '../src/ops/loss_program.js';
 import { gradients } from '../src/tape.js';
 import { expectClose, setup, uniform } from './helpers.js';
 
@@ -33,12 +33,13 @@ describe('fused loss programs', () => {
     for (const [name, fn] of Object.entries(losses)) {
       const program = compileLoss(fn, shape);
       expect(program, `${name} compiles`).not.toBeNull();
-      const slot = tensor([0, 0]);
-      lossProgramValue(program!, t, p, [{ out: slot, outIndex: 0 }, { out: slot, outIndex: 1, weight: 3 }]);
-      const g = lossProgramGradient(program!, t, p, 0.5);
+      const slot = tensor([0, 0, 0]);
+      // Value only (evaluation), then value and gradient in one pass (a training step).
+      expect(lossProgramPass(program!, t, p, [{ out: slot, outIndex: 0 }, { out: slot, outIndex: 1, weight: 3 }])).toBeNull();
+      const g = lossProgramPass(program!, t, p, [{ out: slot, outIndex: 2 }], 0.5)!;
       const { value, grads } = gradients(() => fn(t, p), [p]);
       const v = (await value.data())[0];
-      expectClose(await slot.data(), [v, 3 * v], { atol: 1e-6, rtol: 1e-5 }, `${name}: value`);
+      expectClose(await slot.data(), [v, 3 * v, v], { atol: 1e-6, rtol: 1e-5 }, `${name}: value`);
       expectClose(await g.data(), Array.from(await grads[0]!.data(), (x) => 0.5 * x), { atol: 1e-6, rtol: 1e-4 }, `${name}: gradient`);
       [slot, g, value, grads[0]!].forEach((x) => x.dispose());
     }

@@ -3,20 +3,17 @@
 // passes where the built-in loss takes two). When the function is an elementwise expression of
 // yTrue, yPred and constants, summed or averaged (over all axes, possibly in steps), then scaled by
 // constants — which most losses are — it is traced once into straight-line WGSL over dual numbers
-// (shaders/lib/loss_program.wgsl) and run as one forward pass (value, summed on the GPU) and one
-// backward pass (the gradient). Anything else runs on the tape as written. (An interpreter of the
+// (shaders/lib/loss_program.wgsl) and run as one pass that sums the value on the GPU and, in a
+// training step, writes the gradient. Anything else runs on the tape as written. (An interpreter of the
 // program in one fixed kernel was 30–50× slower on llvmpipe than the generated code.)
-import { defineKernel, grid1d, type Kernel, type Shader } from '../runner.js';
-import { loss_program_backward } from '../generated/loss_program_backward.js';
+import { defineKernel, type Kernel, type Shader } from '../runner.js';
 import { loss_program_forward } from '../generated/loss_program_forward.js';
 import { empty, formatShape, sizeOf, type Shape, type Tensor } from '../tensor.js';
 import { normalizeAxes } from './broadcast.js';
-import { sumPartials } from './reduce.js';
+import { PER_GROUP, sumPartials } from './reduce.js';
 
 const MAX_INSTRUCTIONS = 32;
 const MAX_CONSTANTS = 32;
-/** Elements one workgroup of the forward pass sums (as src/ops/reduce.ts's first pass). */
-const PER_GROUP = 4096;
 
 /** Each op's dual-number function in shaders/lib/loss_program.wgsl. */
 const UNARY: Record<string, string> = { neg: 'd_neg', exp: 'd_exp', log: 'd_log', sqrt: 'd_sqrt', square: 'd_square', abs: 'd_abs', reciprocal: 'd_reciprocal', relu: 'd_relu', sigmoid: 'd_sigmoid', tanh: 'd_tanh', clipByValue: 'd_clip' };
@@ -155,48 +152,46 @@ function specialise(shader: Shader, body: string, id: number): Shader {
   return { ...shader, name: `${shader.name}#${id}`, code: shader.code.replace(placeholder, body), sources: undefined };
 }
 
-interface Kernels {
-  forward: Kernel<{ n: number; groups: number; consts: number[] }>;
-  backward: Kernel<{ n: number; scale: number; consts: number[] }>;
+/** Kernels per program body (a body compiles once, whatever its constants). */
+const kernels = new Map<string, Kernel<ProgramPass>>();
+
+interface ProgramPass {
+  n: number;
+  groups: number;
+  grad: boolean;
+  scale: number;
+  consts: number[];
 }
 
-/** Kernels per program body (a body compiles once, whatever its constants). */
-const kernels = new Map<string, Kernels>();
-
-function kernelsFor(body: string): Kernels {
+function kernelFor(body: string): Kernel<ProgramPass> {
   let k = kernels.get(body);
   if (!k) {
-    const id = kernels.size;
-    k = {
-      forward: defineKernel({
-        shader: specialise(loss_program_forward, body, id) as typeof loss_program_forward,
-        workgroups: (p: { n: number; groups: number; consts: number[] }) => [p.groups],
-        uniforms: ({ n, consts }) => ({ n, perGroup: PER_GROUP, zero: 0, consts }),
-      }),
-      backward: defineKernel({
-        shader: specialise(loss_program_backward, body, id) as typeof loss_program_backward,
-        workgroups: (p: { n: number; scale: number; consts: number[] }) => grid1d(p.n, 64),
-        uniforms: ({ n, scale, consts }) => ({ n, scale, zero: 0, consts }),
-      }),
-    };
+    k = defineKernel({
+      shader: specialise(loss_program_forward, body, kernels.size) as typeof loss_program_forward,
+      workgroups: (p: ProgramPass) => [p.groups],
+      uniforms: ({ n, scale, consts }) => ({ n, perGroup: PER_GROUP, zero: 0, scale, consts }),
+      constants: (p) => ({ GRAD: Number(p.grad) }),
+    });
     kernels.set(body, k);
   }
   return k;
 }
 
-/** The loss's value (its sum, times the program's scale and each slot's weight) into each slot. */
-export function lossProgramValue(p: LossProgram, yTrue: Tensor, yPred: Tensor, slots: readonly { out: Tensor; outIndex: number; accumulate?: boolean; weight?: number }[]): void {
+/**
+ * The loss's value (its sum, times the program's scale and each slot's weight) into each slot and,
+ * when `weight` is a number, dLoss/dyPred times it as a new tensor — one pass over yTrue and yPred.
+ */
+export function lossProgramPass(p: LossProgram, yTrue: Tensor, yPred: Tensor, slots: readonly { out: Tensor; outIndex: number; accumulate?: boolean; weight?: number }[], weight: number | null = null): Tensor | null {
   const n = yPred.size;
   const groups = Math.ceil(n / PER_GROUP);
   const partials = empty([groups, 2]);
-  kernelsFor(p.body).forward.run([yTrue.buffer, yPred.buffer, partials.buffer], { n, groups, consts: p.consts });
-  for (const { out, outIndex, accumulate = false, weight = 1 } of slots) sumPartials(partials, groups, { scale: p.scale * weight, out, outIndex, accumulate });
+  const grad = weight === null ? null : empty(yPred.shape);
+  // Without a gradient the kernel's grad binding is never written; it still needs a buffer.
+  const gradBuffer = grad ?? empty([1]);
+  kernelFor(p.body).run([yTrue.buffer, yPred.buffer, partials.buffer, gradBuffer.buffer], { n, groups, grad: grad !== null, scale: p.scale * (weight ?? 0), consts: p.consts });
+  for (const { out, outIndex, accumulate = false, weight: slotWeight = 1 } of slots) sumPartials(partials, groups, { scale: p.scale * slotWeight, out, outIndex, accumulate });
+  // Back to the pool: any later kernel that reuses them is encoded after the sums.
   partials.dispose();
-}
-
-/** dLoss/dyPred times `weight`. */
-export function lossProgramGradient(p: LossProgram, yTrue: Tensor, yPred: Tensor, weight: number): Tensor {
-  const grad = empty(yPred.shape);
-  kernelsFor(p.body).backward.run([yTrue.buffer, yPred.buffer, grad.buffer], { n: yPred.size, scale: p.scale * weight, consts: p.consts });
+  if (!grad) gradBuffer.dispose();
   return grad;
 }
