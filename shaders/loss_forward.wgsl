@@ -4,6 +4,9 @@
 // axis, then over the batch); with GRAD, the same pass writes the gradient
 // dp[i] = params.scale · dL(yPred[i], yTrue[i])/dp (scale = weight/n), so a training step reads
 // yPred and yTrue once for the loss and its gradient and no per-element loss goes through memory.
+// ACT (lib/activation.wgsl; 0, linear, by default) multiplies the gradient by the derivative of the
+// activation that produced yPred, act'(yPred) — what the layer's backward would do next in a pass
+// of its own (src/execution.ts lossFusableActivation), in the same order, so the result is the same.
 // Without GRAD dp is bound but never written. params.zero is 0. Thread → elements: lib/slice_sum.wgsl.
 //!include lib/loss.wgsl
 
@@ -21,7 +24,7 @@ struct Params { n: u32, perGroup: u32, zero: u32, scale: f32 }
 fn summand(i: u32) -> vec2f {
   let p = yPred[i];
   let y = yTrue[i];
-  if (GRAD) { dp[i] = params.scale * loss_grad(p, y); }
+  if (GRAD) { dp[i] = params.scale * loss_grad(p, y) * activate_grad(p); }
   return vec2f(loss(p, y), 0.0);
 }
 

@@ -12,6 +12,7 @@
 import type { GraphNode, SymbolicTensor } from './graph.js';
 import type { CallState, Weight } from './layers/layer.js';
 import type { Optimizer } from './optimizers.js';
+import type { ActivationName } from './ops/activation.js';
 import { l1l2Backward, l1l2Penalty } from './ops/regularizers.js';
 import { binary } from './ops/binary.js';
 import { zeros } from './ops/fill.js';
@@ -84,6 +85,25 @@ export function addPenalties(pass: Pass, loss: Tensor, index: number): void {
     layer.addCallPenalty(y, loss, index, state);
     if (state.nested) addPenalties(state.nested as Pass, loss, index);
   }
+}
+
+/**
+ * Where a training step's loss kernel may apply the activation derivative of output k's layer
+ * (Layer.outputActivation), handing that layer dL/d(pre-activation) directly: the output is the only
+ * one of its node, no node reads it, no other output of the model is the same tensor, and no
+ * activity regularizer adds to its gradient — so the loss's gradient is all the gradient it gets.
+ * (Added losses can read any tensor: the caller does not ask when the model has any.) Returns the
+ * activation and the call's state, whose dyPreActivation the caller sets once the kernel is encoded.
+ */
+export function lossFusableActivation(pass: Pass, k: number): { activation: ActivationName; state: CallState } | null {
+  const { graph } = pass;
+  const t = graph.outputs[k];
+  const node = t.node;
+  const activation = node?.layer.outputActivation ?? null;
+  if (!node || activation === null || node.outputs.length !== 1 || node.layer.activityRegularizer) return null;
+  if (graph.outputs.indexOf(t) !== k || graph.outputs.lastIndexOf(t) !== k) return null;
+  if (graph.nodes.some((n) => n.inputs.includes(t))) return null;
+  return { activation, state: pass.states.get(node)! };
 }
 
 /**

@@ -6,7 +6,7 @@
 // batch's loss slots, backward from every output, the optimizer update. The slots of an epoch are
 // read once at its end (and by the progress bar at most once a second).
 import { flush, readBuffer, sync } from './runner.js';
-import { addPenalties, backwardPass, checkScale, eachBatch, forwardPass, freePass, offerFusedUpdates, outputsOf, type Pass, type PredictArgs } from './execution.js';
+import { addPenalties, backwardPass, checkScale, eachBatch, forwardPass, freePass, lossFusableActivation, offerFusedUpdates, outputsOf, type Pass, type PredictArgs } from './execution.js';
 import type { AnyModel, Compiled, DataArg } from './model.js';
 import { lossPass } from './ops/loss.js';
 import { metricForward, sampleScores } from './ops/metrics.js';
@@ -123,6 +123,7 @@ function addLosses(model: AnyModel, compiled: Compiled, pass: Pass, ys: readonly
   const preds = outputsOf(pass);
   const many = preds.length > 1;
   const own = outputLossNames(model, compiled).length;
+  const fuseActivations = addedLossesOf(model).length === 0;
   preds.forEach((p, k) => {
     const loss = compiled.losses[k];
     const weight = many ? compiled.lossWeights[k] : 1;
@@ -134,9 +135,12 @@ function addLosses(model: AnyModel, compiled: Compiled, pass: Pass, ys: readonly
       else customLossValue(loss, ys[k], p, targets, what);
       return;
     }
-    // The loss's value into every slot and its gradient, in one pass over p and ys[k].
+    // The loss's value into every slot and its gradient, in one pass over p and ys[k]; where it
+    // can, the pass applies the output layer's activation derivative too, and that layer skips it.
     const dy = outputGrads && weight !== 0 ? empty(p.shape) : null;
-    lossPass(p, ys[k], loss, targets, dy && { dy, weight });
+    const fused = dy && fuseActivations ? lossFusableActivation(pass, k) : null;
+    lossPass(p, ys[k], loss, targets, dy && { dy, weight, activation: fused?.activation });
+    if (fused) fused.state.dyPreActivation = true;
     if (outputGrads) outputGrads[k] = dy;
   });
   const added = addedLossesOf(model);

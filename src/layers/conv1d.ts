@@ -5,7 +5,6 @@ import { ConvBase, type Conv2DConfig } from './conv2d.js';
 import { shapeError, type CallState } from './layer.js';
 import { as2d, check1d, run1d, single } from './one_d.js';
 import { conv2d as conv2dOp, conv2dBackwardInput, conv2dOutputShape } from '../ops/conv2d.js';
-import { activationBackward } from '../ops/activation.js';
 import { empty, type Shape, type Tensor } from '../tensor.js';
 import type { Json } from './config.js';
 
@@ -78,8 +77,8 @@ export class Conv1D extends ConvBase {
     }
   }
 
-  backward(dy: Tensor, x: Tensor, y: Tensor, _state: CallState, needInputGrad: boolean): Tensor | null {
-    const dz = activationBackward(y, dy, this.activation);
+  backward(dy: Tensor, x: Tensor, y: Tensor, state: CallState, needInputGrad: boolean): Tensor | null {
+    const dz = this.activationGradient(y, dy, this.activation, state);
     const k4 = this.#kernel4();
     const [x2, dz2] = [as2d(x), as2d(dz)];
     try {

@@ -4,7 +4,7 @@
 import { Layer, Weight, checkLayerActivation, checkOptions, shapeError, type CallState, type LayerConfig } from './layer.js';
 import { conv2d as conv2dOp, conv2dBackwardFilter, conv2dBackwardFilterAndBias, conv2dBackwardInput, conv2dOutputShape, dilation, type Conv2DOptions } from '../ops/conv2d.js';
 import { biasGrad } from '../ops/matmul.js';
-import { activationBackward, type ActivationName } from '../ops/activation.js';
+import type { ActivationName } from '../ops/activation.js';
 import { pair, type Padding, type Pair } from '../ops/shapes.js';
 import type { L1L2 } from '../ops/regularizers.js';
 import { checkInitializer, type InitializerSpec } from '../initializers.js';
@@ -40,6 +40,10 @@ export abstract class ConvBase extends Layer {
   readonly dilationRate: Pair;
   kernel!: Weight;
   bias: Weight | null = null;
+
+  override get outputActivation(): ActivationName {
+    return this.activation;
+  }
 
   /** `extraOptions`: the subclass's own options besides the shared ones. */
   constructor(readonly config: Conv2DConfig, extraOptions: readonly string[] = []) {
@@ -161,8 +165,8 @@ export class Conv2D extends ConvBase {
     return conv2dOp(x, this.kernel.value, { ...this.options(), bias: this.bias?.value, activation: this.activation });
   }
 
-  backward(dy: Tensor, x: Tensor, y: Tensor, _state: CallState, needInputGrad: boolean): Tensor | null {
-    const dz = activationBackward(y, dy, this.activation);
+  backward(dy: Tensor, x: Tensor, y: Tensor, state: CallState, needInputGrad: boolean): Tensor | null {
+    const dz = this.activationGradient(y, dy, this.activation, state);
     const dk = empty(this.kernel.shape);
     this.addFilterGrads(x, dz, this.kernel.shape, dk);
     this.addGrad(this.kernel, dk);

@@ -3,7 +3,6 @@
 import { ConvBase, type Conv2DConfig } from './conv2d.js';
 import type { CallState } from './layer.js';
 import { conv2dTranspose as conv2dTransposeOp, conv2dTransposeBackwardFilter, conv2dTransposeBackwardInput, conv2dTransposeOutputShape, outputPadding } from '../ops/conv2d.js';
-import { activationBackward } from '../ops/activation.js';
 import type { Shape, Tensor } from '../tensor.js';
 import type { Json } from './config.js';
 
@@ -41,8 +40,8 @@ export class Conv2DTranspose extends ConvBase {
     return conv2dTransposeOp(x, this.kernel.value, { ...this.options(), bias: this.bias?.value, activation: this.activation });
   }
 
-  backward(dy: Tensor, x: Tensor, y: Tensor, _state: CallState, needInputGrad: boolean): Tensor | null {
-    const dz = activationBackward(y, dy, this.activation);
+  backward(dy: Tensor, x: Tensor, y: Tensor, state: CallState, needInputGrad: boolean): Tensor | null {
+    const dz = this.activationGradient(y, dy, this.activation, state);
     this.addGrad(this.kernel, conv2dTransposeBackwardFilter(x, dz, this.kernel.shape, this.options()));
     if (this.bias) this.addGrad(this.bias, this.biasGradOf(dz));
     const dx = needInputGrad ? conv2dTransposeBackwardInput(dz, this.kernel.value, x.shape, this.options()) : null;

@@ -7,7 +7,7 @@
 // Optional contractive penalty λ·‖∂h/∂x‖²_F (the contractive autoencoder's encoder).
 import { Layer, Weight, checkLayerActivation, checkOptions, shapeError, type CallState, type LayerConfig } from './layer.js';
 import { matmul, matmulUpdate, biasGrad } from '../ops/matmul.js';
-import { activationBackward, type ActivationName } from '../ops/activation.js';
+import type { ActivationName } from '../ops/activation.js';
 import { contractiveBackward, contractivePenalty } from '../ops/regularizers.js';
 import type { L1L2 } from '../ops/regularizers.js';
 import { checkInitializer, type InitializerSpec } from '../initializers.js';
@@ -78,7 +78,12 @@ export class Dense extends Layer {
     if (this.contractive > 0) contractivePenalty(y, this.kernel.value, this.#fused, this.contractive, { out: loss, outIndex: lossIndex, accumulate: true });
   }
 
-  backward(dy: Tensor, x: Tensor, y: Tensor, _state: CallState, needInputGrad: boolean): Tensor | null {
+  /** Softmax reduces along the units and the contractive penalty adds to dy: neither is taken over. */
+  override get outputActivation(): ActivationName | null {
+    return this.activation === 'softmax' || this.contractive > 0 ? null : this.activation;
+  }
+
+  backward(dy: Tensor, x: Tensor, y: Tensor, state: CallState, needInputGrad: boolean): Tensor | null {
     let dKernel: Tensor | undefined;
     if (this.contractive > 0) {
       // The penalty depends on h = y and on W: its gradients join dy (before the activation
@@ -86,7 +91,7 @@ export class Dense extends Layer {
       dKernel = zeros(this.kernel.shape);
       contractiveBackward(y, this.kernel.value, this.#fused, this.contractive, dy, dKernel);
     }
-    const dz = this.activation === 'softmax' ? softmaxBackward(y, dy) : activationBackward(y, dy, this.activation);
+    const dz = this.activation === 'softmax' ? softmaxBackward(y, dy) : this.activationGradient(y, dy, this.activation, state);
     const dx = needInputGrad ? empty(x.shape) : null;
     // Not with a gradient already there (the contractive penalty's, another call's).
     const update = dKernel === undefined && !this.kernel.grad ? this.kernel.update : null;

@@ -7,7 +7,7 @@ import { type L1L2 } from '../ops/regularizers.js';
 import type { FusedUpdate } from '../ops/matmul.js';
 import { formatShape, type Shape, Tensor, tensor, sizeOf, write } from '../tensor.js';
 import { binary } from '../ops/binary.js';
-import { ACTIVATION_NAMES, isActivationName, type ActivationName } from '../ops/activation.js';
+import { ACTIVATION_NAMES, activationBackward, isActivationName, type ActivationName } from '../ops/activation.js';
 import { SymbolicTensor, recordNode } from '../graph.js';
 import { makeInitializer, type InitializerSpec } from '../initializers.js';
 import { ConfigReader, serializeRegularizer, type Json } from './config.js';
@@ -71,6 +71,11 @@ export interface CallState {
   saved: Tensor[];
   /** A nested model's own pass (src/execution.ts), freed with the outer one. */
   nested?: unknown;
+  /**
+   * Set by a training step whose loss kernel applied this call's output activation derivative
+   * (Layer.outputActivation): the dy backward() gets is already dL/d(pre-activation).
+   */
+  dyPreActivation?: boolean;
 }
 
 const nameCounts = new Map<string, number>();
@@ -189,6 +194,24 @@ export abstract class Layer {
   /** y = layer(x) for a batch; x is [batch, ...inputShape]. */
   forward(_x: Tensor, _state: CallState): Tensor {
     throw new Error(`layer '${this.name}' (${this.className}) defines no forward()`);
+  }
+
+  /**
+   * The elementwise activation that ends forward() and whose derivative is the first thing
+   * backward() applies to dy (through activationGradient); null where there is none. A training
+   * step may fold that derivative into the loss's gradient kernel (src/execution.ts
+   * lossFusableActivation), saving the layer a pass over its output.
+   */
+  get outputActivation(): ActivationName | null {
+    return null;
+  }
+
+  /**
+   * dz = dy·act'(y) for backward(), or a view of dy where the loss kernel applied the derivative
+   * already (state.dyPreActivation). Either way the caller disposes dz.
+   */
+  protected activationGradient(y: Tensor, dy: Tensor, activation: ActivationName, state: CallState): Tensor {
+    return state.dyPreActivation ? dy.reshape(dy.shape) : activationBackward(y, dy, activation);
   }
 
   /**

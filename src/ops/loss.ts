@@ -6,6 +6,7 @@ import { defineKernel } from '../runner.js';
 import { loss_forward } from '../generated/loss_forward.js';
 import { empty, formatShape, Tensor } from '../tensor.js';
 import { PER_GROUP, sumPartials } from './reduce.js';
+import { activationConstants, type ActivationName } from './activation.js';
 
 export type LossName = 'meanSquaredError' | 'mse' | 'meanAbsoluteError' | 'mae' | 'binaryCrossentropy';
 
@@ -21,13 +22,14 @@ interface LossPass {
   loss: number;
   grad: boolean;
   scale: number;
+  activation: ActivationName;
 }
 
 const kernel = /* @__PURE__ */ defineKernel({
   shader: loss_forward,
   workgroups: (p: LossPass) => [p.groups],
   uniforms: ({ n, scale }) => ({ n, perGroup: PER_GROUP, zero: 0, scale }),
-  constants: (p) => ({ LOSS: p.loss, GRAD: Number(p.grad) }),
+  constants: (p) => ({ LOSS: p.loss, GRAD: Number(p.grad), ...activationConstants(p.activation) }),
 });
 
 function check(op: string, yPred: Tensor, yTrue: Tensor, loss: LossName): number {
@@ -46,11 +48,19 @@ export interface LossSlot {
   weight?: number;
 }
 
+/** Where lossPass writes the gradient d(weight · mean loss)/d yPred, times act'(yPred) with `activation`. */
+export interface LossGradient {
+  dy: Tensor;
+  weight: number;
+  /** The activation yPred came out of, whose derivative the pass applies for the layer (default linear: none). */
+  activation?: ActivationName;
+}
+
 /**
  * The mean loss into each slot and, when `gradient` is given, d(gradient.weight · mean loss)/d yPred
  * into gradient.dy — one pass over yPred and yTrue for all of them.
  */
-export function lossPass(yPred: Tensor, yTrue: Tensor, loss: LossName, slots: readonly LossSlot[], gradient: { dy: Tensor; weight: number } | null = null, op = 'lossPass'): void {
+export function lossPass(yPred: Tensor, yTrue: Tensor, loss: LossName, slots: readonly LossSlot[], gradient: LossGradient | null = null, op = 'lossPass'): void {
   const code = check(op, yPred, yTrue, loss);
   const n = yPred.size;
   if (gradient && gradient.dy.size !== n) throw new Error(`${op}: dyPred ${formatShape(gradient.dy.shape)} does not match yPred ${formatShape(yPred.shape)}`);
@@ -59,7 +69,7 @@ export function lossPass(yPred: Tensor, yTrue: Tensor, loss: LossName, slots: re
   const partials = empty([Math.max(groups, 1), 2]);
   // Without a gradient the kernel's dp binding is never written; it still needs a buffer.
   const dp = gradient?.dy ?? empty([1]);
-  kernel.run([yPred.buffer, yTrue.buffer, partials.buffer, dp.buffer], { n, groups, loss: code, grad: gradient !== null, scale: (gradient?.weight ?? 0) / n });
+  kernel.run([yPred.buffer, yTrue.buffer, partials.buffer, dp.buffer], { n, groups, loss: code, grad: gradient !== null, scale: (gradient?.weight ?? 0) / n, activation: gradient?.activation ?? 'linear' });
   for (const { out, outIndex = 0, accumulate = false, weight = 1 } of slots) sumPartials(partials, groups, { scale: weight / n, out, outIndex, accumulate });
   // Back to the pool: any later kernel that reuses them is encoded after the sums.
   partials.dispose();
