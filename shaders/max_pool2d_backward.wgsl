@@ -1,7 +1,9 @@
 // Max pooling's input gradient as a gather (WGSL has no float atomics to scatter with):
 // dx[n, h, w, c] = Σ dy over the windows that contain (h, w) and whose argmax is this element.
 // argmax comes from max_pool2d_forward; dy4 and argmax4 are dy and argmax again as vec4s, read only
-// when LANES is 4.
+// when LANES is 4, and dx4 is where the gradient goes then (one vec4 store, not four scalar ones:
+// each store is a loop over the lanes on llvmpipe); the unused one of dx and dx4 is bound to a
+// scratch buffer (two writable bindings of one buffer may not alias).
 // Thread → elements: LANES consecutive channels of one input pixel, as lib/pool.wgsl's element()
 // maps it; with LANES 4, vec4 reads, as in max_pool2d_forward.wgsl.
 //!include lib/pool.wgsl
@@ -12,6 +14,7 @@
 @group(0) @binding(3) var<uniform> params: PoolParams;
 @group(0) @binding(4) var<storage, read> dy4: array<vec4f>;
 @group(0) @binding(5) var<storage, read> argmax4: array<vec4i>;
+@group(0) @binding(6) var<storage, read_write> dx4: array<vec4f>;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
@@ -42,5 +45,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       acc += select(vec4f(), g, chosen == i32(i) + vec4i(0, 1, 2, 3));
     }
   }
-  for (var q = 0u; q < LANES; q++) { dx[i + q] = acc[q]; }
+  if (LANES == 4u) {
+    dx4[i / 4u] = acc;
+  } else {
+    dx[i] = acc.x;
+  }
 }

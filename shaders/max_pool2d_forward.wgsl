@@ -2,7 +2,9 @@
 // of the chosen element (read by max_pool2d_backward). Ties keep the first maximum in row-major scan
 // order; a NaN in the window wins and is kept (as IEEE max would propagate it). lib/activation.wgsl
 // is included for is_nan only.
-// x4 is x again as vec4s, read only when LANES is 4.
+// x4 is x again as vec4s, read only when LANES is 4; y4 and argmax4 are where the results go then
+// (vec4 stores, not four scalar ones each), and the unused ones of y, argmax, y4 and argmax4 are
+// bound to scratch buffers (two writable bindings of one buffer may not alias).
 // Thread → elements: LANES consecutive channels of one output pixel, as lib/pool.wgsl's element()
 // maps it. With LANES 4 each window element is one vec4 read, which llvmpipe does far faster than
 // four float reads; the channels are then compared side by side in the four components.
@@ -14,6 +16,8 @@
 @group(0) @binding(2) var<storage, read_write> argmax: array<i32>;
 @group(0) @binding(3) var<uniform> params: PoolParams;
 @group(0) @binding(4) var<storage, read> x4: array<vec4f>;
+@group(0) @binding(5) var<storage, read_write> y4: array<vec4f>;
+@group(0) @binding(6) var<storage, read_write> argmax4: array<vec4i>;
 
 fn is_nan4(v: vec4f) -> vec4<bool> {
   return vec4<bool>(is_nan(v.x), is_nan(v.y), is_nan(v.z), is_nan(v.w));
@@ -39,8 +43,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       best_index = select(best_index, i32(j) + vec4i(0, 1, 2, 3), take);
     }
   }
-  for (var q = 0u; q < LANES; q++) {
-    y[i + q] = best[q];
-    argmax[i + q] = best_index[q];
+  if (LANES == 4u) {
+    y4[i / 4u] = best;
+    argmax4[i / 4u] = best_index;
+  } else {
+    y[i] = best.x;
+    argmax[i] = best_index.x;
   }
 }

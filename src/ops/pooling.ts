@@ -91,7 +91,12 @@ export function maxPool2d(x: Tensor, options: Pool2DOptions, out?: Tensor): { y:
   const g = geometry('maxPool2d', x.shape, options);
   const y = outputTensor('maxPool2d', g.outShape, out);
   const argmax = empty(g.outShape, 'int32');
-  maxForward.run([x.buffer, y.buffer, argmax.buffer, x.buffer], g);
+  // The kernel writes y and argmax through their f32/i32 bindings or, four channels at a time, their
+  // vec4 ones; the other pair gets scratch buffers (writable bindings may not alias).
+  const scratch = [empty([4]), empty([4], 'int32')];
+  const [scalar, vector] = lanes(g, true) === 4 ? [scratch, [y, argmax]] : [[y, argmax], scratch];
+  maxForward.run([x.buffer, scalar[0].buffer, scalar[1].buffer, x.buffer, vector[0].buffer, vector[1].buffer], g);
+  for (const t of scratch) t.dispose();
   return { y, argmax };
 }
 
@@ -102,7 +107,11 @@ export function maxPool2dBackward(dy: Tensor, argmax: Tensor<'int32'>, xShape: S
     throw new Error(`maxPool2dBackward: argmax must be int32 of dy's shape ${formatShape(dy.shape)}, got ${argmax.dtype} ${formatShape(argmax.shape)}`);
   }
   const dx = outputTensor('maxPool2dBackward', xShape, out);
-  maxBackward.run([dy.buffer, argmax.buffer, dx.buffer, dy.buffer, argmax.buffer], g);
+  // dx through its f32 binding or, four channels at a time, its vec4 one; the other gets scratch.
+  const scratch = empty([4]);
+  const [scalar, vector] = lanes(g, true) === 4 ? [scratch, dx] : [dx, scratch];
+  maxBackward.run([dy.buffer, argmax.buffer, scalar.buffer, dy.buffer, argmax.buffer, vector.buffer], g);
+  scratch.dispose();
   return dx;
 }
 
