@@ -52,10 +52,10 @@ describe('kernel build errors', () => {
       uniforms: () => ({ n: 1, perGroup: 1, zero: 0, scale: 1 }),
     });
     const t = empty([4]);
-    broken.run([t.buffer, t.buffer, empty([4]).buffer, empty([4]).buffer], null);
+    broken.run([t.buffer, t.buffer, empty([4]).buffer, empty([4]).buffer, t.buffer, t.buffer, empty([4]).buffer], null);
     await expect(sync()).rejects.toThrow(new RegExp(`shaders/lib/loss\\.wgsl:${lineOf(lossLib, marker)}:\\d+: .*undefined_q`));
     // The failed pipeline is not dispatched again (its dispatches would leave outputs stale).
-    expect(() => broken.run([t.buffer, t.buffer, t.buffer, t.buffer], null)).toThrow(/loss_forward_broken_test.*failed to build/);
+    expect(() => broken.run([t.buffer, t.buffer, t.buffer, t.buffer, t.buffer, t.buffer, t.buffer], null)).toThrow(/loss_forward_broken_test.*failed to build/);
   });
 
   it('leave no error scope open when pipeline creation throws, so later device errors still surface', async () => {

@@ -17,7 +17,9 @@ const LOSS: Record<LossName, number> = { meanSquaredError: 0, mse: 0, meanAbsolu
 export const LOSS_NAMES: readonly string[] = Object.keys(LOSS);
 
 interface LossPass {
+  /** Elements, or vec4s with vec4. */
   n: number;
+  vec4: boolean;
   groups: number;
   loss: number;
   grad: boolean;
@@ -28,8 +30,9 @@ interface LossPass {
 const kernel = /* @__PURE__ */ defineKernel({
   shader: loss_forward,
   workgroups: (p: LossPass) => [p.groups],
-  uniforms: ({ n, scale }) => ({ n, perGroup: PER_GROUP, zero: 0, scale }),
-  constants: (p) => ({ LOSS: p.loss, GRAD: Number(p.grad), ...activationConstants(p.activation) }),
+  // A workgroup's slice stays PER_GROUP elements: PER_GROUP / 4 vec4s.
+  uniforms: ({ n, vec4, scale }) => ({ n, perGroup: vec4 ? PER_GROUP / 4 : PER_GROUP, zero: 0, scale }),
+  constants: (p) => ({ LOSS: p.loss, GRAD: Number(p.grad), VEC4: Number(p.vec4), ...activationConstants(p.activation) }),
 });
 
 function check(op: string, yPred: Tensor, yTrue: Tensor, loss: LossName): number {
@@ -67,13 +70,17 @@ export function lossPass(yPred: Tensor, yTrue: Tensor, loss: LossName, slots: re
   for (const { out, outIndex = 0 } of slots) if (outIndex >= out.size) throw new Error(`${op}: outIndex ${outIndex} is outside out (${out.size} elements)`);
   const groups = Math.ceil(n / PER_GROUP);
   const partials = empty([Math.max(groups, 1), 2]);
-  // Without a gradient the kernel's dp binding is never written; it still needs a buffer.
-  const dp = gradient?.dy ?? empty([1]);
-  kernel.run([yPred.buffer, yTrue.buffer, partials.buffer, dp.buffer], { n, groups, loss: code, grad: gradient !== null, scale: (gradient?.weight ?? 0) / n, activation: gradient?.activation ?? 'linear' });
+  // The gradient goes through the dp binding, or the dp4 one four at a time; the other (both
+  // without a gradient) gets a scratch buffer.
+  const vec4 = n % 4 === 0;
+  const scratch = [empty([4]), empty([4])];
+  const [dp, dp4] = !gradient ? scratch : vec4 ? [scratch[0], gradient.dy] : [gradient.dy, scratch[0]];
+  const buffers = [yPred.buffer, yTrue.buffer, partials.buffer, dp.buffer, yPred.buffer, yTrue.buffer, dp4.buffer] as const;
+  kernel.run(buffers, { n: vec4 ? n / 4 : n, vec4, groups, loss: code, grad: gradient !== null, scale: (gradient?.weight ?? 0) / n, activation: gradient?.activation ?? 'linear' });
   for (const { out, outIndex = 0, accumulate = false, weight = 1 } of slots) sumPartials(partials, groups, { scale: weight / n, out, outIndex, accumulate });
   // Back to the pool: any later kernel that reuses them is encoded after the sums.
   partials.dispose();
-  if (!gradient) dp.dispose();
+  for (const t of scratch) t.dispose();
 }
 
 /**

@@ -7,9 +7,9 @@ import { fill_forward } from '../../src/generated/fill_forward.js';
 
 export function checks(buffer: GPUBuffer): void {
   const ok = defineKernel({ shader: loss_forward, workgroups: (p: { n: number }) => [p.n], uniforms: (p) => ({ n: p.n, perGroup: 1, zero: 0, scale: 1 }) });
-  ok.run([buffer, buffer, buffer, buffer], { n: 1 });
-  // @ts-expect-error: one buffer short of the shader's four storage bindings
-  ok.run([buffer, buffer, buffer], { n: 1 });
+  ok.run([buffer, buffer, buffer, buffer, buffer, buffer, buffer], { n: 1 });
+  // @ts-expect-error: one buffer short of the shader's seven storage bindings
+  ok.run([buffer, buffer, buffer, buffer, buffer, buffer], { n: 1 });
   // @ts-expect-error: 'scale' is missing
   defineKernel({ shader: loss_forward, workgroups: (p: { n: number }) => [p.n], uniforms: (p) => ({ n: p.n, perGroup: 1, zero: 0 }) });
   // @ts-expect-error: 'extra' is not a field of the shader's Params
