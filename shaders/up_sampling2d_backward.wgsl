@@ -5,13 +5,9 @@
 // ⌊o / s⌋, f on the next index, both on the last one at the edge); only outputs in
 // [(i − 1)·s, (i + 1)·s) reach input i.
 // Thread → element: one input element per invocation; x runs along dx's row (w, c), channels
-// fastest, y is the row h, z the batch index n.
-override BILINEAR: bool = false;
-
-struct Params { in_h: u32, in_w: u32, channels: u32, size_h: u32, size_w: u32 }
-@group(0) @binding(0) var<storage, read> dy: array<f32>;
-@group(0) @binding(1) var<storage, read_write> dx: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
+// fastest, y is the row h, z the batch index n. With VEC4 an element is a vec4 of four channels:
+// see lib/upsample.wgsl (its x is dy here, its y is dx).
+//!include lib/upsample.wgsl
 
 fn tap(o: u32, i: u32, s: u32, len: u32) -> f32 {
   let i0 = o / s;
@@ -26,13 +22,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   if (w >= params.in_w) { return; }
   let row = gid.z * params.in_h + gid.y;
   let out_w = params.in_w * params.size_w;
-  var acc = 0.0;
+  var acc = vec4f();
   if (!BILINEAR) {
     // dy's rows row·size_h + a (a < size_h), since out_h = in_h · size_h; columns w·size_w + b.
     let corner = (row * params.size_h * out_w + w * params.size_w) * c + gid.x % c;
     for (var a = 0u; a < params.size_h; a++) {
       for (var b = 0u; b < params.size_w; b++) {
-        acc += dy[corner + (a * out_w + b) * c];
+        acc += load(corner + (a * out_w + b) * c);
       }
     }
   } else {
@@ -43,9 +39,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     for (var oh = select(0u, (h - 1u) * params.size_h, h > 0u); oh < min((h + 1u) * params.size_h, out_h); oh++) {
       let wh = tap(oh, h, params.size_h, params.in_h);
       for (var ow = select(0u, (w - 1u) * params.size_w, w > 0u); ow < min((w + 1u) * params.size_w, out_w); ow++) {
-        acc += wh * tap(ow, w, params.size_w, params.in_w) * dy[((image + oh) * out_w + ow) * c + channel];
+        acc += wh * tap(ow, w, params.size_w, params.in_w) * load(((image + oh) * out_w + ow) * c + channel);
       }
     }
   }
-  dx[row * params.in_w * c + gid.x] = acc;
+  store(row * params.in_w * c + gid.x, acc);
 }

@@ -5,13 +5,9 @@
 // (the last rows clamp to the edge); columns alike; top and bottom rows are blended as TF.js does.
 // Thread → element: one output element per invocation; x runs along y's row (w, c), channels
 // fastest, y is the row h, z the batch index n, so few integer divisions locate a thread (they are
-// scalarised on the CPU adapters).
-override BILINEAR: bool = false;
-
-struct Params { in_h: u32, in_w: u32, channels: u32, size_h: u32, size_w: u32 }
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> y: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
+// scalarised on the CPU adapters). With VEC4 an element is a vec4 of four channels: see
+// lib/upsample.wgsl.
+//!include lib/upsample.wgsl
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
@@ -24,7 +20,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let image = n * params.in_h;
   let channel = gid.x % c;
   if (!BILINEAR) {
-    y[out_row * out_w * c + gid.x] = x[((image + gid.y / params.size_h) * params.in_w + w / params.size_w) * c + channel];
+    store(out_row * out_w * c + gid.x, load(((image + gid.y / params.size_h) * params.in_w + w / params.size_w) * c + channel));
     return;
   }
   let h0 = gid.y / params.size_h;
@@ -35,9 +31,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let fw = f32(w % params.size_w) / f32(params.size_w);
   let top = (image + h0) * params.in_w;
   let bottom = (image + h1) * params.in_w;
-  let top_left = x[(top + w0) * c + channel];
-  let bottom_left = x[(bottom + w0) * c + channel];
-  let upper = top_left + (x[(top + w1) * c + channel] - top_left) * fw;
-  let lower = bottom_left + (x[(bottom + w1) * c + channel] - bottom_left) * fw;
-  y[out_row * out_w * c + gid.x] = upper + (lower - upper) * fh;
+  let top_left = load((top + w0) * c + channel);
+  let bottom_left = load((bottom + w0) * c + channel);
+  let upper = top_left + (load((top + w1) * c + channel) - top_left) * fw;
+  let lower = bottom_left + (load((bottom + w1) * c + channel) - bottom_left) * fw;
+  store(out_row * out_w * c + gid.x, upper + (lower - upper) * fh);
 }

@@ -20,6 +20,9 @@ const cases: [Shape4, [number, number]][] = [
   [[1, 7, 5, 3], [3, 3]],
   [[3, 7, 5, 1], [2, 3]],
   [[1, 5, 7, 3], [3, 2]],
+  // Channels in fours: the kernels take four channels per thread as vec4s.
+  [[2, 3, 4, 4], [2, 2]],
+  [[1, 5, 3, 8], [3, 2]],
 ];
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
@@ -71,6 +74,9 @@ describe("upSampling2d bilinear (TF.js's resizeBilinear placement)", () => {
     [[1, 4, 3, 3], [3, 2]],
     [[3, 2, 5, 1], [1, 4]],
     [[1, 5, 5, 2], [1, 1]],
+    // Channels in fours (vec4 kernels).
+    [[2, 3, 4, 4], [2, 3]],
+    [[1, 4, 3, 8], [3, 2]],
   ];
 
   it.each(bilinearCases)('%j by %j: forward equals float64 and TF.js CPU; backward equals finite differences', async (shape, s) => {

@@ -1,10 +1,10 @@
 // Keras's UpSampling2D by integer sizes per axis, NHWC: nearest neighbour, or bilinear as TF.js's
 // UpSampling2D computes it (resizeBilinear, alignCorners and halfPixelCenters false). One forward
 // and one backward kernel, the interpolation an override constant.
-import { defineKernel, type Shader } from '../runner.js';
+import { defineKernel } from '../runner.js';
 import { up_sampling2d_backward } from '../generated/up_sampling2d_backward.js';
-import { up_sampling2d_forward, type UpSampling2dForwardUniforms } from '../generated/up_sampling2d_forward.js';
-import { formatShape, type Shape, type Tensor } from '../tensor.js';
+import { up_sampling2d_forward } from '../generated/up_sampling2d_forward.js';
+import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
 import { checkNHWC, outputTensor, pair, type Pair } from './shapes.js';
 
 export type Interpolation = 'nearest' | 'bilinear';
@@ -18,15 +18,28 @@ interface Upsample {
   interpolation: Interpolation;
 }
 
-/** The forward and backward kernels share their uniform block, dispatch shape and constants. */
-function upsampleKernel<S extends readonly [string, string]>(shader: Shader<UpSampling2dForwardUniforms, S>) {
-  return defineKernel({
+/** Channels per thread (lib/upsample.wgsl's VEC4): 4 where they come in fours. */
+const lanes = (p: Upsample) => (p.inShape[3] % 4 === 0 ? 4 : 1);
+
+/** The forward and backward kernels share their bindings, uniform block, dispatch shape and constants. */
+function upsampleKernel(shader: typeof up_sampling2d_forward) {
+  const kernel = defineKernel({
     shader,
-    // x along a row's (width, channels), y the row, z the batch index.
-    workgroups: ({ threads: [batch, height, width, channels] }: Upsample) => [Math.ceil((width * channels) / 64), height, batch],
-    uniforms: ({ inShape, size }) => ({ in_h: inShape[1], in_w: inShape[2], channels: inShape[3], size_h: size[0], size_w: size[1] }),
-    constants: ({ interpolation }) => ({ BILINEAR: Number(interpolation === 'bilinear') }),
+    // x along a row's (width, channel groups), y the row, z the batch index.
+    workgroups: (p: Upsample) => {
+      const [batch, height, width, channels] = p.threads;
+      return [Math.ceil((width * channels) / lanes(p) / 64), height, batch];
+    },
+    uniforms: (p) => ({ in_h: p.inShape[1], in_w: p.inShape[2], channels: p.inShape[3] / lanes(p), size_h: p.size[0], size_w: p.size[1] }),
+    constants: (p) => ({ BILINEAR: Number(p.interpolation === 'bilinear'), VEC4: Number(lanes(p) === 4) }),
   });
+  return (x: Tensor, y: Tensor, p: Upsample) => {
+    // y through its f32 binding or, four channels at a time, its vec4 one; the other gets scratch.
+    const scratch = empty([4]);
+    const [scalar, vector] = lanes(p) === 4 ? [scratch, y] : [y, scratch];
+    kernel.run([x.buffer, scalar.buffer, x.buffer, vector.buffer], p);
+    scratch.dispose();
+  };
 }
 
 const forward = /* @__PURE__ */ upsampleKernel(up_sampling2d_forward);
@@ -47,7 +60,7 @@ export function upSampling2d(x: Tensor, size: number | [number, number], out?: T
   const [n, h, w, c] = x.shape;
   const yShape = [n, h * s[0], w * s[1], c];
   const y = outputTensor('upSampling2d', yShape, out);
-  forward.run([x.buffer, y.buffer], { threads: yShape, inShape: x.shape, size: s, interpolation });
+  forward(x, y, { threads: yShape, inShape: x.shape, size: s, interpolation });
   return y;
 }
 
@@ -62,6 +75,6 @@ export function upSampling2dBackward(dy: Tensor, size: number | [number, number]
   }
   const inShape = [n, h / s[0], w / s[1], c];
   const dx = outputTensor('upSampling2dBackward', inShape, out);
-  backward.run([dy.buffer, dx.buffer], { threads: inShape, inShape, size: s, interpolation });
+  backward(dy, dx, { threads: inShape, inShape, size: s, interpolation });
   return dx;
 }
