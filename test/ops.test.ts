@@ -190,6 +190,8 @@ describe('reductions, concat, slice, reshape, matMul', () => {
     { shapes: [[1, 4], [3, 4], [2, 4]], axis: 0 },
     { shapes: [[2, 3, 2], [2, 1, 2]], axis: -2 },
     { shapes: [[3, 1, 4], [3, 1, 4]], axis: 2 },
+    // Channels in fours, as U-Net's skip connections: four elements per thread (vec4), both ways.
+    { shapes: [[2, 3, 4], [2, 3, 8]], axis: -1 },
   ])('concat $shapes along $axis: value and gradients', async ({ shapes, axis }) => {
     const inputs = shapes.map((shape, k) => ({ data: uniform(size(shape), 10 + k), shape }));
     const rank = shapes[0].length;
@@ -213,6 +215,12 @@ describe('reductions, concat, slice, reshape, matMul', () => {
       const [a, b] = split(t, [1, 3], 1);
       return concat([mul(a, 2), b], 1);
     }, [{ data, shape }], ([v]) => v.map((e, i) => (Math.floor(i / 5) % 4 === 0 ? 2 * e : e)), shape, 'split');
+    // Rows of 8: four elements per thread (vec4).
+    const wide = uniform(96, 13);
+    await checkOp((t) => {
+      const [a, b] = split(t, [1, 3], 1);
+      return concat([mul(a, 2), b], 1);
+    }, [{ data: wide, shape: [3, 4, 8] }], ([v]) => v.map((e, i) => (Math.floor(i / 8) % 4 === 0 ? 2 * e : e)), [3, 4, 8], 'split of rows of 8');
     expect(() => split(tensor(data, shape), 3, 1)).toThrow(/split: axis 1 of \[3,4,5\] \(length 4\) does not divide into 3 equal parts/);
     expect(() => slice(tensor(data, shape), [0, 3, 0], [1, 2, 1])).toThrow(/slice: \[3, 5\) is outside axis 1 of \[3,4,5\]/);
   });

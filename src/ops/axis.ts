@@ -3,7 +3,7 @@
 // other's backward). Reductions over every axis with a sum go through src/ops/reduce.ts's tree
 // (parallel over one long array); the others through shaders/reduce_forward.wgsl, one invocation
 // per output element.
-import { defineKernel, grid1d } from '../runner.js';
+import { defineKernel, encoder, grid1d } from '../runner.js';
 import { reduce_forward } from '../generated/reduce_forward.js';
 import { slice_forward } from '../generated/slice_forward.js';
 import { empty, formatShape, sizeOf, type Shape, type Tensor } from '../tensor.js';
@@ -36,11 +36,36 @@ const reduceKernel = /* @__PURE__ */ defineKernel({
   constants: (p) => ({ OP: OP[p.op] }),
 });
 
+interface BlockCopy {
+  rows: number;
+  cols: number;
+  xRow: number;
+  xOffset: number;
+  yRow: number;
+  yOffset: number;
+}
+
+/** Elements per thread of slice_forward.wgsl: 4 (VEC4) where every length and offset is a multiple of 4. */
+const lanes = (p: BlockCopy) => ([p.cols, p.xRow, p.xOffset, p.yRow, p.yOffset].every((v) => v % 4 === 0) ? 4 : 1);
+
 const sliceKernel = /* @__PURE__ */ defineKernel({
   shader: slice_forward,
-  workgroups: (p: { rows: number; cols: number; xRow: number; xOffset: number; yRow: number; yOffset: number }) => grid1d(p.rows * p.cols, 64),
-  uniforms: (p) => ({ rows: p.rows, cols: p.cols, x_row: p.xRow, x_offset: p.xOffset, y_row: p.yRow, y_offset: p.yOffset }),
+  workgroups: (p: BlockCopy) => grid1d((p.rows * p.cols) / lanes(p), 64),
+  uniforms: (p) => {
+    const l = lanes(p);
+    return { rows: p.rows, cols: p.cols / l, x_row: p.xRow / l, x_offset: p.xOffset / l, y_row: p.yRow / l, y_offset: p.yOffset / l };
+  },
+  constants: (p) => ({ VEC4: Number(lanes(p) === 4) }),
 });
+
+/** y[r·yRow + yOffset + c] = x[r·xRow + xOffset + c] for r < rows, c < cols (shaders/slice_forward.wgsl). */
+function blockCopy(x: Tensor, y: Tensor, p: BlockCopy): void {
+  // y through its f32 binding or, four at a time, its vec4 one; the other gets scratch.
+  const scratch = empty([4]);
+  const [scalar, vector] = lanes(p) === 4 ? [scratch, y] : [y, scratch];
+  sliceKernel.run([x.buffer, scalar.buffer, x.buffer, vector.buffer], p);
+  scratch.dispose();
+}
 
 /** The shape of reducing `shape` over `axes` (sorted, distinct). */
 export function reducedShape(shape: Shape, axes: readonly number[], keepDims: boolean): number[] {
@@ -102,7 +127,8 @@ export function reduceToShape(dy: Tensor, shape: Shape): Tensor {
 export function copy(x: Tensor, shape: Shape = x.shape): Tensor {
   if (sizeOf(shape) !== x.size) throw new Error(`copy: ${formatShape(x.shape)} has ${x.size} elements, ${formatShape(shape)} ${sizeOf(shape)}`);
   const y = empty(shape);
-  sliceKernel.run([x.buffer, y.buffer], { rows: 1, cols: x.size, xRow: 0, xOffset: 0, yRow: 0, yOffset: 0 });
+  // A whole buffer: the device's own copy (memcpy on a software adapter, 3–5× a copy kernel there).
+  if (x.size > 0) encoder().copyBufferToBuffer(x.buffer, 0, y.buffer, 0, x.size * 4);
   return y;
 }
 
@@ -129,7 +155,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   let offset = 0;
   for (const t of tensors) {
     const cols = t.shape[ax] * inner;
-    sliceKernel.run([t.buffer, y.buffer], { rows, cols, xRow: cols, xOffset: 0, yRow: total * inner, yOffset: offset });
+    blockCopy(t, y, { rows, cols, xRow: cols, xOffset: 0, yRow: total * inner, yOffset: offset });
     offset += cols;
   }
   return y;
@@ -146,7 +172,7 @@ export function sliceAxis(x: Tensor, axis: number, begin: number, size: number):
   outShape[ax] = size;
   const y = empty(outShape);
   const [rows, , inner] = around(x.shape, ax);
-  sliceKernel.run([x.buffer, y.buffer], { rows, cols: size * inner, xRow: length * inner, xOffset: begin * inner, yRow: size * inner, yOffset: 0 });
+  blockCopy(x, y, { rows, cols: size * inner, xRow: length * inner, xOffset: begin * inner, yRow: size * inner, yOffset: 0 });
   return y;
 }
 
@@ -159,7 +185,7 @@ export function sliceAxisBackward(dy: Tensor, xShape: Shape, axis: number, begin
   }
   const dx = fill(empty(xShape), 0);
   const [rows, length, inner] = around(xShape, ax);
-  sliceKernel.run([dy.buffer, dx.buffer], { rows, cols: size * inner, xRow: size * inner, xOffset: 0, yRow: length * inner, yOffset: begin * inner });
+  blockCopy(dy, dx, { rows, cols: size * inner, xRow: size * inner, xOffset: 0, yRow: length * inner, yOffset: begin * inner });
   return dx;
 }
 
