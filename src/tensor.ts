@@ -237,6 +237,25 @@ export function empty(shape: Shape, dtype: DType = 'float32'): Tensor {
   return new Tensor(shape, dtype);
 }
 
+/**
+ * Buffers for a kernel that writes each output through an f32 binding or, four elements at a time
+ * (vec4), through a vec4 binding of the same buffer: `scalar` and `vector` list the buffers for the
+ * two sets of bindings, the side not written (both sides for a null output) filled with 16-byte
+ * scratch buffers, since two writable bindings of one buffer may not alias. release() once the
+ * dispatch is encoded.
+ */
+export function outputBindings(vec4: boolean, outputs: readonly (Tensor | null)[]): { scalar: GPUBuffer[]; vector: GPUBuffer[]; release(): void } {
+  const scratch: Tensor[] = [];
+  const spare = () => {
+    const t = empty([4]);
+    scratch.push(t);
+    return t.buffer;
+  };
+  const scalar = outputs.map((t) => (t && !vec4 ? t.buffer : spare()));
+  const vector = outputs.map((t) => (t && vec4 ? t.buffer : spare()));
+  return { scalar, vector, release: () => scratch.forEach((t) => t.dispose()) };
+}
+
 /** Runs `make`; if it throws, disposes every tensor it made (a half-built model's weights) and rethrows. */
 export function disposeIfThrows<T>(make: () => T): T {
   const outer = collecting;

@@ -6,7 +6,7 @@
 import { defineKernel, encoder, grid1d } from '../runner.js';
 import { reduce_forward } from '../generated/reduce_forward.js';
 import { slice_forward } from '../generated/slice_forward.js';
-import { empty, formatShape, sizeOf, type Shape, type Tensor } from '../tensor.js';
+import { empty, formatShape, outputBindings, sizeOf, type Shape, type Tensor } from '../tensor.js';
 import { collapse, normalizeAxes, normalizeAxis, rankWords, stridesOf } from './broadcast.js';
 import { fill } from './fill.js';
 import { sum as sumAll } from './reduce.js';
@@ -60,11 +60,9 @@ const sliceKernel = /* @__PURE__ */ defineKernel({
 
 /** y[r·yRow + yOffset + c] = x[r·xRow + xOffset + c] for r < rows, c < cols (shaders/slice_forward.wgsl). */
 function blockCopy(x: Tensor, y: Tensor, p: BlockCopy): void {
-  // y through its f32 binding or, four at a time, its vec4 one; the other gets scratch.
-  const scratch = empty([4]);
-  const [scalar, vector] = lanes(p) === 4 ? [scratch, y] : [y, scratch];
-  sliceKernel.run([x.buffer, scalar.buffer, x.buffer, vector.buffer], p);
-  scratch.dispose();
+  const { scalar, vector, release } = outputBindings(lanes(p) === 4, [y]);
+  sliceKernel.run([x.buffer, scalar[0], x.buffer, vector[0]], p);
+  release();
 }
 
 /** The shape of reducing `shape` over `axes` (sorted, distinct). */

@@ -4,7 +4,7 @@
 // into each loss slot, and in a training step writes the loss's gradient in the same pass.
 import { defineKernel } from '../runner.js';
 import { loss_forward } from '../generated/loss_forward.js';
-import { empty, formatShape, Tensor } from '../tensor.js';
+import { empty, formatShape, outputBindings, Tensor } from '../tensor.js';
 import { PER_GROUP, sumPartials } from './reduce.js';
 import { activationConstants, type ActivationName } from './activation.js';
 
@@ -70,17 +70,14 @@ export function lossPass(yPred: Tensor, yTrue: Tensor, loss: LossName, slots: re
   for (const { out, outIndex = 0 } of slots) if (outIndex >= out.size) throw new Error(`${op}: outIndex ${outIndex} is outside out (${out.size} elements)`);
   const groups = Math.ceil(n / PER_GROUP);
   const partials = empty([Math.max(groups, 1), 2]);
-  // The gradient goes through the dp binding, or the dp4 one four at a time; the other (both
-  // without a gradient) gets a scratch buffer.
   const vec4 = n % 4 === 0;
-  const scratch = [empty([4]), empty([4])];
-  const [dp, dp4] = !gradient ? scratch : vec4 ? [scratch[0], gradient.dy] : [gradient.dy, scratch[0]];
-  const buffers = [yPred.buffer, yTrue.buffer, partials.buffer, dp.buffer, yPred.buffer, yTrue.buffer, dp4.buffer] as const;
+  const dp = outputBindings(vec4, [gradient?.dy ?? null]);
+  const buffers = [yPred.buffer, yTrue.buffer, partials.buffer, dp.scalar[0], yPred.buffer, yTrue.buffer, dp.vector[0]] as const;
   kernel.run(buffers, { n: vec4 ? n / 4 : n, vec4, groups, loss: code, grad: gradient !== null, scale: (gradient?.weight ?? 0) / n, activation: gradient?.activation ?? 'linear' });
+  dp.release();
   for (const { out, outIndex = 0, accumulate = false, weight = 1 } of slots) sumPartials(partials, groups, { scale: weight / n, out, outIndex, accumulate });
-  // Back to the pool: any later kernel that reuses them is encoded after the sums.
+  // Back to the pool: any later kernel that reuses it is encoded after the sums.
   partials.dispose();
-  for (const t of scratch) t.dispose();
 }
 
 /**

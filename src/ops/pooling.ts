@@ -6,7 +6,7 @@ import { avg_pool2d_backward } from '../generated/avg_pool2d_backward.js';
 import { avg_pool2d_forward, type AvgPool2dForwardUniforms } from '../generated/avg_pool2d_forward.js';
 import { max_pool2d_backward } from '../generated/max_pool2d_backward.js';
 import { max_pool2d_forward } from '../generated/max_pool2d_forward.js';
-import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
+import { empty, formatShape, outputBindings, type Shape, type Tensor } from '../tensor.js';
 import { checkNHWC, convOutputLength, outputTensor, padBefore, pair, type Padding } from './shapes.js';
 
 export interface Pool2DOptions {
@@ -91,12 +91,9 @@ export function maxPool2d(x: Tensor, options: Pool2DOptions, out?: Tensor): { y:
   const g = geometry('maxPool2d', x.shape, options);
   const y = outputTensor('maxPool2d', g.outShape, out);
   const argmax = empty(g.outShape, 'int32');
-  // The kernel writes y and argmax through their f32/i32 bindings or, four channels at a time, their
-  // vec4 ones; the other pair gets scratch buffers (writable bindings may not alias).
-  const scratch = [empty([4]), empty([4], 'int32')];
-  const [scalar, vector] = lanes(g, true) === 4 ? [scratch, [y, argmax]] : [[y, argmax], scratch];
-  maxForward.run([x.buffer, scalar[0].buffer, scalar[1].buffer, x.buffer, vector[0].buffer, vector[1].buffer], g);
-  for (const t of scratch) t.dispose();
+  const { scalar, vector, release } = outputBindings(lanes(g, true) === 4, [y, argmax]);
+  maxForward.run([x.buffer, scalar[0], scalar[1], x.buffer, vector[0], vector[1]], g);
+  release();
   return { y, argmax };
 }
 
@@ -107,11 +104,9 @@ export function maxPool2dBackward(dy: Tensor, argmax: Tensor<'int32'>, xShape: S
     throw new Error(`maxPool2dBackward: argmax must be int32 of dy's shape ${formatShape(dy.shape)}, got ${argmax.dtype} ${formatShape(argmax.shape)}`);
   }
   const dx = outputTensor('maxPool2dBackward', xShape, out);
-  // dx through its f32 binding or, four channels at a time, its vec4 one; the other gets scratch.
-  const scratch = empty([4]);
-  const [scalar, vector] = lanes(g, true) === 4 ? [scratch, dx] : [dx, scratch];
-  maxBackward.run([dy.buffer, argmax.buffer, scalar.buffer, dy.buffer, argmax.buffer, vector.buffer], g);
-  scratch.dispose();
+  const { scalar, vector, release } = outputBindings(lanes(g, true) === 4, [dx]);
+  maxBackward.run([dy.buffer, argmax.buffer, scalar[0], dy.buffer, argmax.buffer, vector[0]], g);
+  release();
   return dx;
 }
 

@@ -4,7 +4,7 @@
 import { defineKernel } from '../runner.js';
 import { up_sampling2d_backward } from '../generated/up_sampling2d_backward.js';
 import { up_sampling2d_forward } from '../generated/up_sampling2d_forward.js';
-import { empty, formatShape, type Shape, type Tensor } from '../tensor.js';
+import { formatShape, outputBindings, type Shape, type Tensor } from '../tensor.js';
 import { checkNHWC, outputTensor, pair, type Pair } from './shapes.js';
 
 export type Interpolation = 'nearest' | 'bilinear';
@@ -34,11 +34,9 @@ function upsampleKernel(shader: typeof up_sampling2d_forward) {
     constants: (p) => ({ BILINEAR: Number(p.interpolation === 'bilinear'), VEC4: Number(lanes(p) === 4) }),
   });
   return (x: Tensor, y: Tensor, p: Upsample) => {
-    // y through its f32 binding or, four channels at a time, its vec4 one; the other gets scratch.
-    const scratch = empty([4]);
-    const [scalar, vector] = lanes(p) === 4 ? [scratch, y] : [y, scratch];
-    kernel.run([x.buffer, scalar.buffer, x.buffer, vector.buffer], p);
-    scratch.dispose();
+    const { scalar, vector, release } = outputBindings(lanes(p) === 4, [y]);
+    kernel.run([x.buffer, scalar[0], x.buffer, vector[0]], p);
+    release();
   };
 }
 
