@@ -196,8 +196,11 @@ async function main() {
   // The steps against the machine's limits (bench/limits.mjs): Node only, all three rows.
   if (args.limits && !args.browser) script('limits.mjs');
   // Inference rows: predict against ONNX Runtime (CPU in Node, Web's WebGPU provider in Chromium) on the same models (bench/results/onnx.md).
-  // The ONNX rows know the seed models only (no U-Net): this run's models that it knows.
-  const onnxModels = args.models.filter((m) => m in ONNX_PLAN);
+  // The ONNX rows know the seed examples (not the U-Net), more of them than the training rows: all
+  // of them in a run of every model (bench/onnx.mjs rewrites its whole table), else this run's
+  // models that it knows.
+  const everyModel = Object.keys(MODELS).every((m) => args.models.includes(m));
+  const onnxModels = everyModel ? Object.keys(ONNX_PLAN) : args.models.filter((m) => m in ONNX_PLAN);
   if (args.onnx && onnxModels.length > 0) script(args.browser ? 'onnx_web.mjs' : 'onnx.mjs', ['--models', onnxModels.join(',')]);
   if (args.micro) for (const name of ['gemm.mjs', 'conv2d.mjs']) script(name);
 }
