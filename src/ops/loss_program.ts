@@ -1,6 +1,6 @@
 // Loss functions written as ops, fused. compile({ loss: (yTrue, yPred) => … }) would otherwise run
 // each op as its own pass over the batch, forward and backward (mean(square(sub(t, p))) is six
-// passes where the built-in loss takes two). When the function is an elementwise expression of
+// passes where the built-in loss takes one). When the function is an elementwise expression of
 // yTrue, yPred and constants, summed or averaged (over all axes, possibly in steps), then scaled by
 // constants — which most losses are — it is traced once into straight-line WGSL over dual numbers
 // (shaders/lib/loss_program.wgsl) and run as one pass that sums the value on the GPU and, in a
