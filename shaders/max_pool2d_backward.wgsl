@@ -4,9 +4,15 @@
 // when LANES is 4, and dx4 is where the gradient goes then (one vec4 store, not four scalar ones:
 // each store is a loop over the lanes on llvmpipe); the unused one of dx and dx4 is bound to a
 // scratch buffer (two writable bindings of one buffer may not alias).
+// FOLD_ACT: dx is also multiplied by act'(x) (lib/activation.wgsl's ACT, from x = the pooled input,
+// the previous layer's activated output) — what that layer's backward would do next in a pass of
+// its own (src/execution.ts foldInputActivations), in the same order. x4 is x again as vec4s.
 // Thread → elements: LANES consecutive channels of one input pixel, as lib/pool.wgsl's element()
 // maps it; with LANES 4, vec4 reads, as in max_pool2d_forward.wgsl.
 //!include lib/pool.wgsl
+//!include lib/activation.wgsl
+
+override FOLD_ACT: bool = false;
 
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> argmax: array<i32>;
@@ -15,6 +21,12 @@
 @group(0) @binding(4) var<storage, read> dy4: array<vec4f>;
 @group(0) @binding(5) var<storage, read> argmax4: array<vec4i>;
 @group(0) @binding(6) var<storage, read_write> dx4: array<vec4f>;
+@group(0) @binding(7) var<storage, read> x: array<f32>;
+@group(0) @binding(8) var<storage, read> x4: array<vec4f>;
+
+fn slope4(v: vec4f) -> vec4f {
+  return vec4f(activate_grad(v.x), activate_grad(v.y), activate_grad(v.z), activate_grad(v.w));
+}
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
@@ -46,8 +58,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     }
   }
   if (LANES == 4u) {
+    if (FOLD_ACT) { acc = acc * slope4(x4[i / 4u]); }
     dx4[i / 4u] = acc;
   } else {
+    if (FOLD_ACT) { acc.x = acc.x * activate_grad(x[i]); }
     dx[i] = acc.x;
   }
 }

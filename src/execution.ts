@@ -107,6 +107,28 @@ export function lossFusableActivation(pass: Pass, k: number): { activation: Acti
 }
 
 /**
+ * Before a training step's backward: where a layer that can fold in its input's activation
+ * (Layer.foldsInputActivation, e.g. MaxPooling2D) reads the output of a layer with an elementwise
+ * activation (Layer.outputActivation), and nothing else reads that output (no other node, no model
+ * output, no activity regularizer on it), the reader applies act' to its dx and the producer skips
+ * its activation-backward pass. (Added losses can read any tensor: the caller does not fold when
+ * the model has any.)
+ */
+export function foldInputActivations(pass: Pass): void {
+  const { graph } = pass;
+  for (const node of graph.nodes) {
+    if (!node.layer.foldsInputActivation || node.inputs.length !== 1) continue;
+    const t = node.inputs[0];
+    const producer = t.node;
+    const activation = producer?.layer.outputActivation ?? null;
+    if (!producer || activation === null || producer.outputs.length !== 1 || producer.layer.activityRegularizer) continue;
+    if (graph.outputs.includes(t) || graph.nodes.some((n) => n !== node && n.inputs.includes(t))) continue;
+    pass.states.get(node)!.inputActivation = activation;
+    pass.states.get(producer)!.dyPreActivation = true;
+  }
+}
+
+/**
  * Starts the optimizer's step before backward (Optimizer.beginStep) and hands each weight whose
  * update the GEMM computing its gradient may apply its update (Weight.update): a weight used by
  * one call of the pass (a gradient summed over calls is complete only after the last), without a

@@ -6,7 +6,7 @@
 // batch's loss slots, backward from every output, the optimizer update. The slots of an epoch are
 // read once at its end (and by the progress bar at most once a second).
 import { flush, readBuffer, sync } from './runner.js';
-import { addPenalties, backwardPass, checkScale, eachBatch, forwardPass, freePass, lossFusableActivation, offerFusedUpdates, outputsOf, type Pass, type PredictArgs } from './execution.js';
+import { addPenalties, backwardPass, checkScale, eachBatch, foldInputActivations, forwardPass, freePass, lossFusableActivation, offerFusedUpdates, outputsOf, type Pass, type PredictArgs } from './execution.js';
 import type { AnyModel, Compiled, DataArg } from './model.js';
 import { lossPass } from './ops/loss.js';
 import { metricForward, sampleScores } from './ops/metrics.js';
@@ -164,6 +164,7 @@ function trainStep(model: AnyModel, compiled: Compiled, xs: readonly Tensor[], y
   try {
     const outputGrads: (Tensor | null)[] = outputsOf(pass).map(() => null);
     const symbolGrads = addLosses(model, compiled, pass, ys, slots, base, outputGrads);
+    if (addedLossesOf(model).length === 0) foldInputActivations(pass);
     offerFusedUpdates(pass, model.trainableWeights, model.optimizer!);
     backwardPass(pass, outputGrads, xs.map(() => false), symbolGrads);
     for (const w of model.weights) if (w.grad && w.regularizer) l1l2Backward(w.value, w.regularizer, w.grad);

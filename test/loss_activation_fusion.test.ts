@@ -1,5 +1,7 @@
 // A training step's loss kernel applies the output layer's activation derivative itself (the
-// layer's backward then starts from dL/d(pre-activation); src/execution.ts lossFusableActivation).
+// layer's backward then starts from dL/d(pre-activation); src/execution.ts lossFusableActivation),
+// and MaxPooling2D's backward applies the derivative of the activation its input came out of
+// (foldInputActivations).
 // Reference: the same model with that activation split off into an Activation layer, which the loss
 // kernel cannot take over, so its gradient goes through the standalone activation-backward kernel.
 // Same arithmetic in the same order, so losses and weights must be identical after several steps.
@@ -111,5 +113,60 @@ describe("the loss kernel applies the output layer's activation derivative", () 
       expect(a.losses, `added loss ${added}`).toEqual(b.losses);
       a.weights.forEach((w, i) => expect(w, `added loss ${added}, weight ${i}`).toEqual(b.weights[i]));
     }
+  });
+
+  it.each(['relu', 'tanh', 'linear', 'elu'] as ActivationName[])(
+    'max pooling applies its input conv\'s %s derivative: the same losses and weights as with the activation as its own layer',
+    async (activation) => {
+      // Channels 4 (vec4 kernel) and 3 (one channel per thread), and a second pool reading a pool.
+      for (const filters of [4, 3]) {
+        const makeModel = (split: boolean): Model => {
+          const x = input({ shape: [6, 6, 2] });
+          const conv = layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: split ? 'linear' : activation, biasInitializer: 'randomNormal' });
+          let h = conv.apply(x) as SymbolicTensor;
+          if (split) h = layers.activation({ activation }).apply(h) as SymbolicTensor;
+          h = layers.maxPooling2d({ poolSize: 2 }).apply(h) as SymbolicTensor;
+          h = layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same' }).apply(h) as SymbolicTensor;
+          const out = layers.dense({ units: 5, activation: 'sigmoid' }).apply(layers.flatten().apply(h) as SymbolicTensor) as SymbolicTensor;
+          return model({ inputs: x, outputs: out });
+        };
+        const fused = makeModel(false);
+        const split = makeModel(true);
+        split.setWeights(await fused.getWeights());
+        const x = { data: uniform(BATCH * 72, 8), shape: [BATCH, 6, 6, 2] };
+        const y = { data: uniform(BATCH * 5, 9, 0.05, 0.95), shape: [BATCH, 5] };
+        for (const m of [fused, split]) m.compile({ optimizer: optimizers.adam({ learningRate: 0.05 }), loss: 'binaryCrossentropy' });
+        const before = await fused.getWeights();
+        const a = await train(fused, x, y, 3);
+        const b = await train(split, x, y, 3);
+        expect(a.losses, `${filters} filters`).toEqual(b.losses);
+        a.weights.forEach((w, i) => {
+          expect(w, `${filters} filters, weight ${i}`).toEqual(b.weights[i]);
+          expect(w.some((v, j) => v !== before[i][j]), `${filters} filters, weight ${i} moved`).toBe(true);
+        });
+      }
+    },
+  );
+
+  it('max pooling does not fold an activation whose output another layer also reads', async () => {
+    const makeModel = (split: boolean): Model => {
+      const x = input({ shape: [4, 4, 4] });
+      const c = layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: split ? 'linear' : 'relu', biasInitializer: 'randomNormal' }).apply(x) as SymbolicTensor;
+      const h = split ? (layers.activation({ activation: 'relu' }).apply(c) as SymbolicTensor) : c;
+      const pooled = layers.flatten().apply(layers.maxPooling2d({ poolSize: 2 }).apply(h) as SymbolicTensor) as SymbolicTensor;
+      const side = layers.flatten().apply(layers.upSampling2d({ size: 1 }).apply(h) as SymbolicTensor) as SymbolicTensor;
+      const out = layers.dense({ units: 3, activation: 'tanh' }).apply(layers.concatenate().apply([pooled, side]) as SymbolicTensor) as SymbolicTensor;
+      return model({ inputs: x, outputs: out });
+    };
+    const fused = makeModel(false);
+    const split = makeModel(true);
+    split.setWeights(await fused.getWeights());
+    const x = { data: uniform(BATCH * 64, 10), shape: [BATCH, 4, 4, 4] };
+    const y = { data: uniform(BATCH * 3, 11, -0.5, 0.5), shape: [BATCH, 3] };
+    for (const m of [fused, split]) m.compile({ optimizer: optimizers.sgd({ learningRate: 0.5 }), loss: 'mse' });
+    const a = await train(fused, x, y, 3);
+    const b = await train(split, x, y, 3);
+    expect(a.losses).toEqual(b.losses);
+    a.weights.forEach((w, i) => expect(w, `weight ${i}`).toEqual(b.weights[i]));
   });
 });

@@ -76,6 +76,12 @@ export interface CallState {
    * (Layer.outputActivation): the dy backward() gets is already dL/d(pre-activation).
    */
   dyPreActivation?: boolean;
+  /**
+   * Set by a training step for a layer that folds in its input's activation (Layer.foldsInputActivation):
+   * the activation of the layer whose output this call reads, whose derivative backward() applies
+   * to dx in its own pass (that layer's call has dyPreActivation set).
+   */
+  inputActivation?: ActivationName;
 }
 
 const nameCounts = new Map<string, number>();
@@ -207,8 +213,16 @@ export abstract class Layer {
   }
 
   /**
-   * dz = dy·act'(y) for backward(), or a view of dy where the loss kernel applied the derivative
-   * already (state.dyPreActivation). Either way the caller disposes dz.
+   * Whether backward() can multiply dx by the derivative of the activation its input came out of
+   * (state.inputActivation), so that the layer that made the input skips that pass.
+   */
+  get foldsInputActivation(): boolean {
+    return false;
+  }
+
+  /**
+   * dz = dy·act'(y) for backward(), or a view of dy where the loss kernel or the next layer applied
+   * the derivative already (state.dyPreActivation). Either way the caller disposes dz.
    */
   protected activationGradient(y: Tensor, dy: Tensor, activation: ActivationName, state: CallState): Tensor {
     return state.dyPreActivation ? dy.reshape(dy.shape) : activationBackward(y, dy, activation);

@@ -65,8 +65,14 @@ export class MaxPooling2D extends PoolingBase {
     return y;
   }
 
+  /** The gradient reaches only each window's argmax: act'(x) there is one multiply in the same pass. */
+  override get foldsInputActivation(): boolean {
+    return true;
+  }
+
   backward(dy: Tensor, x: Tensor, _y: Tensor, state: CallState): Tensor {
-    return maxPool2dBackward(dy, state.saved[0] as Tensor<'int32'>, x.shape, this.options);
+    const fold = state.inputActivation ? { x, activation: state.inputActivation } : undefined;
+    return maxPool2dBackward(dy, state.saved[0] as Tensor<'int32'>, x.shape, this.options, undefined, fold);
   }
 }
 

@@ -7,6 +7,7 @@ import { avg_pool2d_forward, type AvgPool2dForwardUniforms } from '../generated/
 import { max_pool2d_backward } from '../generated/max_pool2d_backward.js';
 import { max_pool2d_forward } from '../generated/max_pool2d_forward.js';
 import { empty, formatShape, outputBindings, type Shape, type Tensor } from '../tensor.js';
+import { activationConstants, type ActivationName } from './activation.js';
 import { checkNHWC, convOutputLength, outputTensor, padBefore, pair, type Padding } from './shapes.js';
 
 export interface Pool2DOptions {
@@ -29,6 +30,8 @@ interface PoolGeometry {
   pool: [number, number];
   strides: [number, number];
   pad: [number, number];
+  /** max_pool2d_backward.wgsl's FOLD_ACT: the activation whose derivative at x multiplies dx. */
+  fold?: ActivationName;
 }
 
 function geometry(op: string, xShape: Shape, options: Pool2DOptions): PoolGeometry & { outShape: Shape } {
@@ -64,7 +67,7 @@ function poolKernel<S extends readonly string[]>(shader: Shader<AvgPool2dForward
       in_h: g.inH, in_w: g.inW, channels: g.channels, out_h: g.outH, out_w: g.outW,
       pool_h: g.pool[0], pool_w: g.pool[1], stride_h: g.strides[0], stride_w: g.strides[1], pad_top: g.pad[0], pad_left: g.pad[1],
     }),
-    constants: (g) => ({ LANES: lanes(g, vec4) }),
+    constants: (g) => ({ LANES: lanes(g, vec4), ...(g.fold === undefined ? {} : { FOLD_ACT: 1, ...activationConstants(g.fold) }) }),
   });
 }
 
@@ -97,15 +100,21 @@ export function maxPool2d(x: Tensor, options: Pool2DOptions, out?: Tensor): { y:
   return { y, argmax };
 }
 
-/** dx: each input element gets the sum of dy over the windows whose argmax it is. */
-export function maxPool2dBackward(dy: Tensor, argmax: Tensor<'int32'>, xShape: Shape, options: Pool2DOptions, out?: Tensor): Tensor {
-  const g = backwardGeometry('maxPool2dBackward', dy, xShape, options);
+/**
+ * dx: each input element gets the sum of dy over the windows whose argmax it is; with `fold`, times
+ * act'(x) for the input x (the previous layer's activation, whose backward then skips it).
+ */
+export function maxPool2dBackward(dy: Tensor, argmax: Tensor<'int32'>, xShape: Shape, options: Pool2DOptions, out?: Tensor, fold?: { x: Tensor; activation: ActivationName }): Tensor {
+  const g = { ...backwardGeometry('maxPool2dBackward', dy, xShape, options), fold: fold?.activation };
+  if (fold && formatShape(fold.x.shape) !== formatShape(xShape)) throw new Error(`maxPool2dBackward: x ${formatShape(fold.x.shape)} is not of shape ${formatShape(xShape)}`);
   if (argmax.dtype !== 'int32' || argmax.size !== dy.size) {
     throw new Error(`maxPool2dBackward: argmax must be int32 of dy's shape ${formatShape(dy.shape)}, got ${argmax.dtype} ${formatShape(argmax.shape)}`);
   }
   const dx = outputTensor('maxPool2dBackward', xShape, out);
   const { scalar, vector, release } = outputBindings(lanes(g, true) === 4, [dx]);
-  maxBackward.run([dy.buffer, argmax.buffer, scalar[0], dy.buffer, argmax.buffer, vector[0]], g);
+  // x is read only with fold; without it dy stands in (any readable buffer).
+  const x = fold?.x.buffer ?? dy.buffer;
+  maxBackward.run([dy.buffer, argmax.buffer, scalar[0], dy.buffer, argmax.buffer, vector[0], x, x], g);
   release();
   return dx;
 }
