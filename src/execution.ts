@@ -88,43 +88,48 @@ export function addPenalties(pass: Pass, loss: Tensor, index: number): void {
 }
 
 /**
+ * The activation of the layer that made t, when the one consumer of t may apply its derivative in
+ * its own pass, so that the layer skips its activation-backward pass: t is the only output of its
+ * node, without activity regularizer (which would add to t's gradient), and `reader` is all that
+ * reads it — the one node taking t as input, or (reader null) the loss, t being one model output
+ * and read by no node. (Added losses can read any tensor: callers do not fold when a model has any.)
+ */
+function foldableActivation(graph: Graph, t: SymbolicTensor, reader: GraphNode | null): ActivationName | null {
+  const producer = t.node;
+  const activation = producer?.layer.outputActivation ?? null;
+  if (!producer || activation === null || producer.outputs.length !== 1 || producer.layer.activityRegularizer) return null;
+  const readers = graph.nodes.filter((n) => n.inputs.includes(t));
+  const asOutput = graph.outputs.filter((o) => o === t).length;
+  const sole = reader === null ? readers.length === 0 && asOutput === 1 : asOutput === 0 && readers.length === 1 && readers[0] === reader;
+  return sole ? activation : null;
+}
+
+/**
  * Where a training step's loss kernel may apply the activation derivative of output k's layer
- * (Layer.outputActivation), handing that layer dL/d(pre-activation) directly: the output is the only
- * one of its node, no node reads it, no other output of the model is the same tensor, and no
- * activity regularizer adds to its gradient — so the loss's gradient is all the gradient it gets.
- * (Added losses can read any tensor: the caller does not ask when the model has any.) Returns the
- * activation and the call's state, whose dyPreActivation the caller sets once the kernel is encoded.
+ * (foldableActivation with the loss as reader), handing that layer dL/d(pre-activation) directly:
+ * the activation and the call's state, whose dyPreActivation the caller sets once the kernel is
+ * encoded; null otherwise.
  */
 export function lossFusableActivation(pass: Pass, k: number): { activation: ActivationName; state: CallState } | null {
-  const { graph } = pass;
-  const t = graph.outputs[k];
-  const node = t.node;
-  const activation = node?.layer.outputActivation ?? null;
-  if (!node || activation === null || node.outputs.length !== 1 || node.layer.activityRegularizer) return null;
-  if (graph.outputs.indexOf(t) !== k || graph.outputs.lastIndexOf(t) !== k) return null;
-  if (graph.nodes.some((n) => n.inputs.includes(t))) return null;
-  return { activation, state: pass.states.get(node)! };
+  const t = pass.graph.outputs[k];
+  const activation = foldableActivation(pass.graph, t, null);
+  return activation === null ? null : { activation, state: pass.states.get(t.node!)! };
 }
 
 /**
  * Before a training step's backward: where a layer that can fold in its input's activation
- * (Layer.foldsInputActivation, e.g. MaxPooling2D) reads the output of a layer with an elementwise
- * activation (Layer.outputActivation), and nothing else reads that output (no other node, no model
- * output, no activity regularizer on it), the reader applies act' to its dx and the producer skips
- * its activation-backward pass. (Added losses can read any tensor: the caller does not fold when
- * the model has any.)
+ * (Layer.foldsInputActivation, e.g. MaxPooling2D) is the sole reader of a layer's activated output
+ * (foldableActivation), the reader applies act' to its dx and the producer skips its
+ * activation-backward pass.
  */
 export function foldInputActivations(pass: Pass): void {
-  const { graph } = pass;
-  for (const node of graph.nodes) {
+  for (const node of pass.graph.nodes) {
     if (!node.layer.foldsInputActivation || node.inputs.length !== 1) continue;
     const t = node.inputs[0];
-    const producer = t.node;
-    const activation = producer?.layer.outputActivation ?? null;
-    if (!producer || activation === null || producer.outputs.length !== 1 || producer.layer.activityRegularizer) continue;
-    if (graph.outputs.includes(t) || graph.nodes.some((n) => n !== node && n.inputs.includes(t))) continue;
+    const activation = foldableActivation(pass.graph, t, node);
+    if (activation === null) continue;
     pass.states.get(node)!.inputActivation = activation;
-    pass.states.get(producer)!.dyPreActivation = true;
+    pass.states.get(t.node!)!.dyPreActivation = true;
   }
 }
 

@@ -117,13 +117,14 @@ async function ensureOptimizer(model: AnyModel): Promise<void> {
  * and each output's gradient dL/d(prediction) into `outputGrads` (null where its weight is 0).
  * Loss functions (compile({ loss: fn })) and added losses (addLoss) are differentiated by the tape;
  * the added losses' gradients with respect to weights go to weight.grad, with respect to the
- * pass's symbolic tensors into the returned map, for the backward pass to start from.
+ * pass's symbolic tensors into the returned map, for the backward pass to start from. With
+ * fuseActivations the loss kernel also applies an output layer's activation derivative where it may
+ * (lossFusableActivation).
  */
-function addLosses(model: AnyModel, compiled: Compiled, pass: Pass, ys: readonly Tensor[], slots: Tensor, base: number, outputGrads?: (Tensor | null)[]): Map<SymbolicTensor, Tensor> {
+function addLosses(model: AnyModel, compiled: Compiled, pass: Pass, ys: readonly Tensor[], slots: Tensor, base: number, outputGrads?: (Tensor | null)[], fuseActivations = false): Map<SymbolicTensor, Tensor> {
   const preds = outputsOf(pass);
   const many = preds.length > 1;
   const own = outputLossNames(model, compiled).length;
-  const fuseActivations = addedLossesOf(model).length === 0;
   preds.forEach((p, k) => {
     const loss = compiled.losses[k];
     const weight = many ? compiled.lossWeights[k] : 1;
@@ -163,8 +164,11 @@ function trainStep(model: AnyModel, compiled: Compiled, xs: readonly Tensor[], y
   const pass = forwardPass(model, xs, { training: true, seed, step: model.step });
   try {
     const outputGrads: (Tensor | null)[] = outputsOf(pass).map(() => null);
-    const symbolGrads = addLosses(model, compiled, pass, ys, slots, base, outputGrads);
-    if (addedLossesOf(model).length === 0) foldInputActivations(pass);
+    // Activation derivatives move into the pass that reads a layer's output (the loss kernel, a
+    // max pooling) only without added losses, which can read any tensor.
+    const fold = addedLossesOf(model).length === 0;
+    const symbolGrads = addLosses(model, compiled, pass, ys, slots, base, outputGrads, fold);
+    if (fold) foldInputActivations(pass);
     offerFusedUpdates(pass, model.trainableWeights, model.optimizer!);
     backwardPass(pass, outputGrads, xs.map(() => false), symbolGrads);
     for (const w of model.weights) if (w.grad && w.regularizer) l1l2Backward(w.value, w.regularizer, w.grad);
